@@ -1,0 +1,62 @@
+//! `ltv`: batch jobs over transaction logs — summaries, model fits, predictions, CLV,
+//! attribution and the campaign report. Built with `--features cli`.
+//!
+//! Every subcommand writes its result to `--output` (or stdout), logs to stderr, and exits
+//! non-zero with a clear message on bad input.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod attribute;
+mod clv;
+mod fit;
+mod io;
+mod pagerank;
+mod predict;
+mod report;
+mod summary;
+
+#[derive(Parser)]
+#[command(name = "ltv", version, about = "Customer lifetime value and revenue attribution")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Summarise a transaction log into per-customer frequency, recency, T, monetary_value.
+    Summary(summary::Args),
+    /// Fit a model to an RFM summary and print it as JSON.
+    Fit(fit::Args),
+    /// Predict expected purchases and P(alive) from a fitted model.
+    Predict(predict::Args),
+    /// Customer lifetime value from a transaction model and a spend model.
+    Clv(clv::Args),
+    /// Share revenue out over the match graph (PageRank or Shapley).
+    Attribute(attribute::Args),
+    /// PageRank over an edge list.
+    Pagerank(pagerank::Args),
+    /// The daily campaign performance report (cost, revenue, estimated ROAS).
+    Report(report::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Summary(a) => summary::run(a),
+        Command::Fit(a) => fit::run(a),
+        Command::Predict(a) => predict::run(a),
+        Command::Clv(a) => clv::run(a),
+        Command::Attribute(a) => attribute::run(a),
+        Command::Pagerank(a) => pagerank::run(a),
+        Command::Report(a) => report::run(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ltv: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Input data: transaction logs (CSV or in-memory), time periods, and the embedded data sets.

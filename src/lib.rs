@@ -1,0 +1,20 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod error;
+
+pub mod data;
+pub mod special;
+pub mod summary;
+
+pub mod fit;
+pub mod models;
+
+pub mod value;
+
+pub mod attribution;
+
+pub mod report;
+
+pub use error::{Error, Result};

@@ -1,0 +1,137 @@
+//! The compressed summary: identical (frequency, recency, T) rows merged with a count.
+
+use crate::error::{Error, Result};
+use crate::summary::rfm::{check_rfm_row, check_weight};
+use rustc_hash::FxHashMap;
+
+/// Distinct (frequency, recency, T) rows with their weights (number of customers).
+///
+/// This is what every model's likelihood is evaluated on: each distinct row once, multiplied by
+/// its weight. It is also what `SELECT frequency, recency, T, count(*) ... GROUP BY 1, 2, 3`
+/// hands over when the log lives in a database: build it with
+/// [`CompressedSummary::from_weighted_rows`]. Times are in the summary's periods.
+///
+/// Rows are kept in a deterministic order (sorted by frequency, recency, T), so fits are
+/// reproducible whatever the input order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CompressedSummary {
+    frequency: Vec<f64>,
+    recency: Vec<f64>,
+    t: Vec<f64>,
+    weight: Vec<f64>,
+}
+
+impl CompressedSummary {
+    /// Builds a compressed summary from weighted rows, checking each row (the rules of
+    /// [`crate::summary::RfmSummary::new`]; weights must be finite and > 0) and merging duplicates.
+    ///
+    /// ```
+    /// use ltv::summary::CompressedSummary;
+    /// let c = CompressedSummary::from_weighted_rows(
+    ///     &[0.0, 1.0, 0.0], &[0.0, 2.0, 0.0], &[10.0, 10.0, 10.0], &[5.0, 1.0, 2.0])?;
+    /// assert_eq!(c.len(), 2);
+    /// assert_eq!(c.total_weight(), 8.0);
+    /// # Ok::<(), ltv::Error>(())
+    /// ```
+    pub fn from_weighted_rows(
+        frequency: &[f64],
+        recency: &[f64],
+        t: &[f64],
+        weight: &[f64],
+    ) -> Result<Self> {
+        let n = frequency.len();
+        for (name, len) in [("recency", recency.len()), ("T", t.len()), ("weights", weight.len())] {
+            if len != n {
+                return Err(Error::LengthMismatch {
+                    left: "frequency".into(),
+                    left_len: n,
+                    right: name.into(),
+                    right_len: len,
+                });
+            }
+        }
+        for i in 0..n {
+            check_rfm_row(i as u64 + 1, frequency[i], recency[i], t[i])?;
+            check_weight(i as u64 + 1, weight[i])?;
+        }
+        Ok(Self::from_checked_rows(
+            frequency.iter().copied(),
+            recency.iter().copied(),
+            t.iter().copied(),
+            weight.iter().copied(),
+        ))
+    }
+
+    /// Merges rows already checked; keys compare by bit pattern (all values are finite and
+    /// -0.0 cannot occur after the checks, so this is exact equality).
+    pub(crate) fn from_checked_rows(
+        frequency: impl Iterator<Item = f64>,
+        recency: impl Iterator<Item = f64>,
+        t: impl Iterator<Item = f64>,
+        weight: impl Iterator<Item = f64>,
+    ) -> Self {
+        let mut map: FxHashMap<(u64, u64, u64), f64> = FxHashMap::default();
+        for (((f, r), t), w) in frequency.zip(recency).zip(t).zip(weight) {
+            // normalise -0.0 to 0.0 so that equal values share a key
+            let key = ((f + 0.0).to_bits(), (r + 0.0).to_bits(), (t + 0.0).to_bits());
+            *map.entry(key).or_insert(0.0) += w;
+        }
+        let mut rows: Vec<(f64, f64, f64, f64)> = map
+            .into_iter()
+            .map(|((f, r, t), w)| (f64::from_bits(f), f64::from_bits(r), f64::from_bits(t), w))
+            .collect();
+        rows.sort_by(|a, b| {
+            a.0.total_cmp(&b.0)
+                .then(a.1.total_cmp(&b.1))
+                .then(a.2.total_cmp(&b.2))
+        });
+        let mut out = Self {
+            frequency: Vec::with_capacity(rows.len()),
+            recency: Vec::with_capacity(rows.len()),
+            t: Vec::with_capacity(rows.len()),
+            weight: Vec::with_capacity(rows.len()),
+        };
+        for (f, r, t, w) in rows {
+            out.frequency.push(f);
+            out.recency.push(r);
+            out.t.push(t);
+            out.weight.push(w);
+        }
+        out
+    }
+
+    /// Number of distinct rows.
+    pub fn len(&self) -> usize {
+        self.frequency.len()
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.frequency.is_empty()
+    }
+
+    /// Repeat purchase counts of the distinct rows.
+    pub fn frequency(&self) -> &[f64] {
+        &self.frequency
+    }
+
+    /// Recency (periods) of the distinct rows.
+    pub fn recency(&self) -> &[f64] {
+        &self.recency
+    }
+
+    /// T (periods) of the distinct rows.
+    pub fn t(&self) -> &[f64] {
+        &self.t
+    }
+
+    /// Number of customers per distinct row.
+    pub fn weight(&self) -> &[f64] {
+        &self.weight
+    }
+
+    /// Total number of customers (sum of weights).
+    pub fn total_weight(&self) -> f64 {
+        self.weight.iter().sum()
+    }
+}

@@ -1,0 +1,1 @@
+//! Customer lifetime value: expected purchases × expected spend, discounted, with intervals.
