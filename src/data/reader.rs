@@ -536,12 +536,12 @@ fn parse_piece<'a>(bytes: &'a [u8], delim: Delimiter, rp: &RowParser<'_, '_>) ->
 
 /// Cuts `chunk` (whole lines) into pieces of about `PIECE` bytes at line ends; returns the
 /// pieces with the number of input lines before each (relative to the chunk).
-fn cut_pieces(chunk: &[u8]) -> Vec<(&[u8], u64)> {
-    let mut out = Vec::with_capacity(chunk.len() / PIECE + 1);
+fn cut_pieces(chunk: &[u8], piece_size: usize) -> Vec<(&[u8], u64)> {
+    let mut out = Vec::with_capacity(chunk.len() / piece_size + 1);
     let mut start = 0usize;
     let mut lines_before = 0u64;
     while start < chunk.len() {
-        let mut end = (start + PIECE).min(chunk.len());
+        let mut end = (start + piece_size).min(chunk.len());
         if end < chunk.len() {
             end = match memchr::memchr(b'\n', &chunk[end..]) {
                 Some(i) => end + i + 1,
@@ -563,8 +563,9 @@ fn process_chunk(
     delim: Delimiter,
     rp: &RowParser<'_, '_>,
     acc: &mut Accumulator,
+    piece_size: usize,
 ) -> Result<()> {
-    let pieces = cut_pieces(chunk);
+    let pieces = cut_pieces(chunk, piece_size);
     #[cfg(feature = "parallel")]
     let parsed: Vec<Piece<'_>> = {
         use rayon::prelude::*;
@@ -625,15 +626,26 @@ fn fill<R: Read>(reader: &mut R, buf: &mut Vec<u8>, target: usize) -> Result<boo
 }
 
 fn read_stream<R: Read>(
+    reader: R,
+    opts: &TransactionCsvOptions,
+    size_hint: Option<u64>,
+) -> Result<TransactionLog> {
+    read_stream_in_blocks(reader, opts, size_hint, BLOCK, PIECE)
+}
+
+/// The fast path with explicit block and piece sizes (small ones in tests exercise the cuts).
+fn read_stream_in_blocks<R: Read>(
     mut reader: R,
     opts: &TransactionCsvOptions,
     size_hint: Option<u64>,
+    block: usize,
+    piece_size: usize,
 ) -> Result<TransactionLog> {
     let delim = opts.delimiter;
     let format = opts.date_format.compile();
     let describe_format = opts.date_format.describe();
     let mut buf: Vec<u8> = Vec::new();
-    let mut target = BLOCK;
+    let mut target = block;
     let mut lines_done = 0u64; // input lines fully consumed
     let mut header: Option<Vec<String>> = None;
     let mut acc: Option<Accumulator> = None;
@@ -659,7 +671,7 @@ fn read_stream<R: Read>(
                 }
             }
         };
-        target = BLOCK.max(buf.len() - end + BLOCK / 2);
+        target = block.max(buf.len() - end + block / 2);
         if let Delimiter::Byte(d) = delim {
             if memchr::memchr(b'"', &buf[..end]).is_some() {
                 let acc = acc.take();
@@ -708,7 +720,7 @@ fn read_stream<R: Read>(
                 a
             });
             let chunk = &buf[start..end];
-            process_chunk(chunk, lines_done, delim, &rp, acc)?;
+            process_chunk(chunk, lines_done, delim, &rp, acc, piece_size)?;
             lines_done += memchr::memchr_iter(b'\n', chunk).count() as u64;
         }
         buf.drain(..end);
@@ -854,12 +866,58 @@ mod tests {
         assert_eq!(parse_f64(b"abc"), None);
     }
 
+    /// Tiny blocks and pieces: every cut, the header split across blocks, a line longer than a
+    /// block, and a switch to the csv crate after some blocks all give the same log as one
+    /// big block; error lines too.
+    #[test]
+    fn tiny_blocks_give_the_same_log() {
+        let o = TransactionCsvOptions::new("c", "d").amount_col("a");
+        let mut text = String::from("\n c , d ,a\n");
+        for i in 0..300 {
+            text.push_str(&format!(
+                "id{},2021-03-{:02} 10:00:00,{}.5\n",
+                i % 17,
+                1 + i % 28,
+                i
+            ));
+            if i == 100 {
+                text.push_str(&format!("{}\n", "\r"));
+                text.push_str(&format!("{},2021-01-01,1\n", "long".repeat(40)));
+            }
+        }
+        let whole = read_stream_in_blocks(text.as_bytes(), &o, None, BLOCK, PIECE).unwrap();
+        for (block, piece) in [(8, 1), (64, 16), (100, 40), (1000, 100)] {
+            let small = read_stream_in_blocks(text.as_bytes(), &o, Some(10), block, piece);
+            assert_eq!(small.unwrap(), whole, "block {block}");
+        }
+        // a quote late in the input switches to the csv crate mid-stream
+        let quoted = text.replacen("id3,", "\"id3\",", 10) + "\"q\",2021-01-01,1\n";
+        let whole = read_stream_in_blocks(quoted.as_bytes(), &o, None, BLOCK, PIECE).unwrap();
+        assert_eq!(whole.len(), 302);
+        for (block, piece) in [(8, 1), (64, 16), (1000, 100)] {
+            let small = read_stream_in_blocks(quoted.as_bytes(), &o, None, block, piece);
+            assert_eq!(small.unwrap(), whole, "block {block}");
+        }
+        // error lines are the same whatever the cuts
+        let bad = quoted.replace("id5,2021-03-06 10:00:00,", "id5,2021-03-32 10:00:00,");
+        let line_of =
+            |block, piece| match read_stream_in_blocks(bad.as_bytes(), &o, None, block, piece) {
+                Err(Error::InvalidField { line, .. }) => line,
+                other => panic!("{other:?}"),
+            };
+        let want = line_of(BLOCK, PIECE);
+        assert_eq!(want, 3 + 5); // blank line, header, then rows from line 3
+        for (block, piece) in [(8, 1), (64, 16), (1000, 100)] {
+            assert_eq!(line_of(block, piece), want);
+        }
+    }
+
     #[test]
     fn pieces_cover_chunk() {
         let text: Vec<u8> = (0..200_000)
             .flat_map(|i| format!("c{i},2020-01-01\n").into_bytes())
             .collect();
-        let pieces = cut_pieces(&text);
+        let pieces = cut_pieces(&text, PIECE);
         assert!(pieces.len() > 1);
         let total: usize = pieces.iter().map(|p| p.0.len()).sum();
         assert_eq!(total, text.len());
