@@ -193,3 +193,15 @@ fn synthetic_calibration_holdout_equals_lifetimes() {
         assert_split_matches(&split, name);
     }
 }
+
+/// lifetimes 0.11.3 raises for `freq="M"`; the reference is the lifetimes algorithm with
+/// calendar-month differences taken by pandas `Period` subtraction (same script).
+#[test]
+fn synthetic_monthly_summary_equals_pandas_periods() {
+    let log = synthetic_log();
+    let out = SummaryOptions::new(Period::Month)
+        .observation_end(ts("2021-05-05 10:00:00"))
+        .summarise(&log)
+        .unwrap();
+    assert_summary_matches(&out.summary, "synthetic_monthly_summary_pandas_periods.csv");
+}

@@ -104,3 +104,30 @@ for freq, tag in [("W", "weekly"), ("D", "daily")]:
         ),
         f"synthetic_{tag}_calibration_holdout.csv",
     )
+
+# ---- monthly: pandas Period arithmetic (lifetimes itself raises for freq="M") ------------
+def monthly_summary(df, cid, col, amount, end):
+    """The lifetimes algorithm with T and recency as whole calendar months (Period .n)."""
+    d = df[df[col].dt.to_period("M") <= pd.Period(end, "M")].copy()
+    d["p"] = d[col].dt.to_period("M")
+    per = d.groupby([cid, "p"], as_index=False)[amount].sum().sort_values([cid, "p"])
+    out = {}
+    end_p = pd.Period(end, "M")
+    for c, g in per.groupby(cid):
+        ps = list(g["p"])
+        vals = list(g[amount])
+        out[c] = dict(
+            frequency=float(len(ps) - 1),
+            recency=float((ps[-1] - ps[0]).n),
+            T=float((end_p - ps[0]).n),
+            monetary_value=float(np.mean(vals[1:])) if len(ps) > 1 else 0.0,
+        )
+    return pd.DataFrame.from_dict(out, orient="index")
+
+
+try:
+    summary_data_from_transaction_data(syn, "user", "ts", observation_period_end="2021-05-05", freq="M")
+    raise SystemExit("lifetimes accepted freq='M': revisit the monthly reference")
+except ValueError as e:
+    print(f"lifetimes freq='M' raises as documented: {e}", file=sys.stderr)
+write(monthly_summary(syn, "user", "ts", "amount", "2021-05-05 10:00:00"), "synthetic_monthly_summary_pandas_periods.csv")
