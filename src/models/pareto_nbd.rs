@@ -43,6 +43,7 @@
 //! * Fader, P. S. & Hardie, B. G. S. Deriving the conditional PMF of the Pareto/NBD model.
 //!   <http://brucehardie.com/notes/028/>
 
+mod fitted;
 mod hyp_one;
 mod likelihood;
 mod params;
@@ -53,5 +54,10 @@ mod row;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use likelihood::ParetoNbdLikelihood;
+pub use fitted::{FittedParetoNbd, ParetoNbd};
+#[cfg(test)]
+use likelihood::ParetoNbdLikelihood;
 pub use params::{ParetoNbdParams, PARAMETER_NAMES};
+
+/// Model name in saved files and errors.
+pub const MODEL_NAME: &str = "pareto-nbd";

@@ -1,9 +1,10 @@
 //! The weighted Pareto/NBD log-likelihood over a compressed summary (the optimizer's
 //! problem).
 
-use super::params::ParetoNbdParams;
+use super::params::{ParetoNbdParams, PARAMETER_NAMES};
 use super::row::{row_terms, FrequencyTerms};
 use crate::error::Result;
+use crate::fit::Likelihood;
 use crate::summary::CompressedSummary;
 
 /// Rows per parallel chunk.
@@ -100,12 +101,32 @@ impl<'a> ParetoNbdLikelihood<'a> {
         }
         Ok(total.0)
     }
+}
 
-    pub(crate) fn total_weight(&self) -> f64 {
+impl Likelihood for ParetoNbdLikelihood<'_> {
+    const MODEL: &'static str = super::MODEL_NAME;
+    const NAMES: &'static [&'static str] = PARAMETER_NAMES;
+
+    fn start(&self) -> Vec<f64> {
+        self.start_values()
+    }
+
+    fn log_likelihood(&self, p: &[f64], grad: Option<&mut [f64]>) -> Result<f64> {
+        self.evaluate(p, grad)
+    }
+
+    fn total_weight(&self) -> f64 {
         self.data.total_weight()
     }
 
-    pub(crate) fn n_rows(&self) -> usize {
+    fn n_rows(&self) -> usize {
         self.data.len()
+    }
+
+    /// lifetimes' `ParetoNBDFitter` minimises `-Σ w ℓ / mean(w) + c Σ p²`; on one row per
+    /// customer (`w = 1`) that is `LL - c Σ p²`, so the penalty is not scaled by the number
+    /// of customers (unlike the other models).
+    fn penalty_scale(&self) -> f64 {
+        1.0
     }
 }

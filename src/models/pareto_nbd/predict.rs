@@ -11,6 +11,7 @@ use super::params::ParetoNbdParams;
 use super::quadrature::integrate;
 use super::row::{row_terms, FrequencyTerms, RowTerms};
 use crate::error::{Error, Result};
+use crate::models::{check_horizon, check_row};
 use statrs::function::gamma::ln_gamma;
 
 /// `(1 - e^{εL}) / ε` for `L ≤ 0`, with its limit `-L` at `ε = 0`: the integral
@@ -23,39 +24,9 @@ fn one_minus_power_over(eps: f64, l: f64) -> f64 {
     }
 }
 
-pub(crate) fn check_horizon(name: &str, t: f64) -> Result<()> {
-    if !(t.is_finite() && t >= 0.0) {
-        return Err(Error::invalid_parameter(name, t, "must be finite and >= 0"));
-    }
-    Ok(())
-}
-
-/// The rules of [`crate::summary::RfmSummary::new`] for one customer.
-pub(crate) fn check_customer(x: f64, t_x: f64, t_age: f64) -> Result<()> {
-    let bad = |column: &str, value: f64, rule: &str| {
-        Err(Error::invalid_field(1, column, value.to_string(), rule))
-    };
-    if !(x.is_finite() && x >= 0.0 && x.fract() == 0.0) {
-        return bad("frequency", x, "must be a finite non-negative integer");
-    }
-    if !(t_x.is_finite() && t_x >= 0.0) {
-        return bad("recency", t_x, "must be finite and >= 0");
-    }
-    if !(t_age.is_finite() && t_age >= 0.0) {
-        return bad("T", t_age, "must be finite and >= 0");
-    }
-    if t_x > t_age {
-        return bad("recency", t_x, "must not exceed T");
-    }
-    if x == 0.0 && t_x > 0.0 {
-        return bad("recency", t_x, "must be 0 when frequency is 0");
-    }
-    Ok(())
-}
-
 impl ParetoNbdParams {
     fn terms(&self, x: f64, t_x: f64, t_age: f64, grad: bool) -> Result<RowTerms> {
-        check_customer(x, t_x, t_age)?;
+        check_row(1, x, t_x, t_age)?;
         let ft = FrequencyTerms::new(self, x, grad);
         row_terms(self, &ft, t_x, t_age, grad)
     }
