@@ -265,13 +265,13 @@ impl SummaryOptions {
 
         // which transactions are inside the observation window
         let keep_all;
-        let mut grouped = if period.is_calendar() {
+        let grouped = if period.is_calendar() {
             let e = period.index(end);
             keep_all = period.index(log.last_timestamp()) <= e;
-            group_by_customer(log, |t| period.index(t) <= e, keep_all)
+            group_by_customer(log, |t| period.index(t) <= e, keep_all)?
         } else {
             keep_all = log.last_timestamp() <= end;
-            group_by_customer(log, |t| t <= end, keep_all)
+            group_by_customer(log, |t| t <= end, keep_all)?
         };
 
         // birth of each log customer, and the births-only customers
@@ -293,11 +293,13 @@ impl SummaryOptions {
             }
         }
 
-        let rows = map_customers(&mut grouped, |c, txns| {
+        let rows = map_customers(&grouped, |c, txns| {
             sort_by_time(txns);
             let birth = birth_of.get(c).copied().flatten();
             summarise_customer(period, include_first, txns, birth, end)
         });
+        let (kept, rejected) = (grouped.kept(), grouped.rejected);
+        drop(grouped); // free the grouped rows before the output columns are allocated
 
         let n_rows = rows.iter().filter(|r| r.is_some()).count();
         let births_only_dropped = births_only.len();
@@ -326,7 +328,7 @@ impl SummaryOptions {
             period,
             observation_end: end,
             transactions_used: 0,
-            excluded_after_end: grouped.rejected,
+            excluded_after_end: rejected,
             excluded_before_birth: 0,
             customers_dropped: log.n_customers() - n_rows + births_only_dropped - extra.len(),
             customers_without_birth: 0,
@@ -361,7 +363,7 @@ impl SummaryOptions {
                 push(&b.ids()[*j], r);
             }
         }
-        stats.transactions_used = grouped.rows.len() - stats.excluded_before_birth;
+        stats.transactions_used = kept - stats.excluded_before_birth;
         debug_assert!(RfmSummary::new(
             ids.clone(),
             freq.clone(),
