@@ -37,13 +37,12 @@ fn assert_sampling_agrees<G: Game>(game: &G, exact: &[f64], what: &str) {
         .estimate(game)
         .unwrap();
     for est in [&mc, &st] {
-        for i in 0..exact.len() {
+        for (i, &x) in exact.iter().enumerate() {
             let se = est.std_errors[i];
             assert!(
-                (est.values[i] - exact[i]).abs() <= 3.0 * se + 1e-9,
-                "{what}: player {i}: {} vs {} (se {se})",
+                (est.values[i] - x).abs() <= 3.0 * se + 1e-9,
+                "{what}: player {i}: {} vs {x} (se {se})",
                 est.values[i],
-                exact[i]
             );
         }
     }

@@ -188,7 +188,7 @@ impl GraphBuilder {
         let unit_weights = self.weight.iter().all(|&w| w == 1.0);
         let (in_offsets, in_sources, in_weights) =
             csr_from_arcs(n, arc_iter().map(|(u, v, w)| (v, u, w)), !unit_weights)?;
-        let pull = PullCsr::new(in_offsets, in_sources, in_weights, unit_weights);
+        let pull = PullCsr::new(&in_offsets, in_sources, in_weights, unit_weights)?;
         Ok(Graph {
             n,
             directed,
