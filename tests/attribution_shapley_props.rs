@@ -233,3 +233,24 @@ fn antithetic_reduces_variance() {
         se(false)
     );
 }
+
+/// A seed gives the same estimates, to the bit, with one thread or several.
+#[cfg(feature = "parallel")]
+#[test]
+fn sampling_is_deterministic_across_thread_counts() {
+    let g = &random_games(1, 9, 3)[0];
+    let run = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| {
+                (
+                    PermutationSampling::new(5).max_draws(3000).estimate(g).unwrap(),
+                    StratifiedSampling::new(5).max_samples(20_000).estimate(g).unwrap(),
+                    exact_shapley(g).unwrap(),
+                )
+            })
+    };
+    assert_eq!(run(1), run(3));
+}
