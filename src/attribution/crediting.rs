@@ -128,12 +128,12 @@ impl Crediting {
             let list = &inc[counts[p.user as usize]..counts[p.user as usize + 1]];
             let end = list.partition_point(|e| e.0 <= p.time);
             let start = match self.lookback_seconds {
-                Some(l) => list[..end].partition_point(|e| ((p.time - e.0) as f64) > l),
+                Some(l) => list[..end].partition_point(|e| (p.time.saturating_sub(e.0) as f64) > l),
                 None => 0,
             };
             scratch.clear();
             for &(t, other, w) in &list[start..end] {
-                if let Some(f) = self.factor(p.time - t) {
+                if let Some(f) = self.factor(p.time.saturating_sub(t)) {
                     scratch.push((other, w * f));
                 }
             }
@@ -287,6 +287,17 @@ mod tests {
         let split = Crediting::new().eligibility(&logs).split_revenue(&logs);
         assert!(split.pairs.is_empty());
         assert_eq!(split.kept, vec![7.0, 0.0]);
+    }
+
+    #[test]
+    fn extreme_times_do_not_overflow() {
+        let mut logs = Logs::new(0);
+        logs.add_match("a", "b", i64::MIN, 1.0).unwrap();
+        logs.add_payment("a", i64::MAX, 5).unwrap();
+        let e = Crediting::new().lookback_days(1.0).unwrap().eligibility(&logs);
+        assert!(e.partners(0).0.is_empty());
+        let e = Crediting::new().half_life_days(1.0).unwrap().eligibility(&logs);
+        assert_eq!(e.partners(0).1, &[0.0]);
     }
 
     #[test]
