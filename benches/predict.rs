@@ -2,7 +2,7 @@
 //! model for synthetic weekly summaries of 10k, 100k and 1M customers.
 //!
 //! * `*_all`: conditional expected purchases over 52 weeks **and** P(alive) for every
-//!   customer (what `ltv predict` computes);
+//!   customer in one pass (`expected_purchases_and_alive`, what `ltv predict` computes);
 //! * `bgnbd_expected` / `bgnbd_alive`: each on its own.
 
 mod support;
@@ -21,18 +21,10 @@ fn bench(c: &mut Criterion) {
         let s = support::synthetic_weekly(n, 7);
         let (f, r, t) = (s.frequency(), s.recency(), s.t());
         group.bench_function(BenchmarkId::new("bgnbd_all", n), |b| {
-            b.iter(|| {
-                let e = bg.conditional_expected_purchases(52.0, f, r, t).unwrap();
-                let a = bg.probability_alive(f, r, t).unwrap();
-                (e, a)
-            })
+            b.iter(|| bg.expected_purchases_and_alive(52.0, f, r, t).unwrap())
         });
         group.bench_function(BenchmarkId::new("mbgnbd_all", n), |b| {
-            b.iter(|| {
-                let e = mbg.conditional_expected_purchases(52.0, f, r, t).unwrap();
-                let a = mbg.probability_alive(f, r, t).unwrap();
-                (e, a)
-            })
+            b.iter(|| mbg.expected_purchases_and_alive(52.0, f, r, t).unwrap())
         });
         group.bench_function(BenchmarkId::new("bgnbd_expected", n), |b| {
             b.iter(|| bg.conditional_expected_purchases(52.0, f, r, t).unwrap())

@@ -182,3 +182,35 @@ fn invalid_rows_are_errors() {
     assert!(m.probability_of_purchases(1.0, 0.5).is_err());
     assert!(m.probability_of_purchases(f64::NAN, 1.0).is_err());
 }
+
+/// The one-pass `expected_purchases_and_alive` equals the two vectorised methods, and the
+/// vectorised methods equal the per-customer ones (bit for bit).
+#[test]
+fn one_pass_and_separate_predictions_agree() {
+    let f: Vec<f64> = (0..50_000).map(|i| f64::from(i % 40)).collect();
+    let t: Vec<f64> = (0..50_000).map(|i| f64::from(30 + i % 23)).collect();
+    let r: Vec<f64> = f
+        .iter()
+        .zip(&t)
+        .map(|(x, tt)| if *x == 0.0 { 0.0 } else { tt * 0.7 })
+        .collect();
+    for m in models([0.243, 4.414, 0.793, 2.426]) {
+        let (e, a) = m.expected_purchases_and_alive(39.0, &f, &r, &t).unwrap();
+        assert_eq!(
+            e,
+            m.conditional_expected_purchases(39.0, &f, &r, &t).unwrap()
+        );
+        assert_eq!(a, m.probability_alive(&f, &r, &t).unwrap());
+        for i in (0..f.len()).step_by(997) {
+            assert_eq!(
+                e[i],
+                m.conditional_expected_purchases_one(39.0, f[i], r[i], t[i])
+                    .unwrap()
+            );
+            assert_eq!(a[i], m.probability_alive_one(f[i], r[i], t[i]).unwrap());
+        }
+        assert!(m
+            .expected_purchases_and_alive(39.0, &f, &r[1..], &t)
+            .is_err());
+    }
+}

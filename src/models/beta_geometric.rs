@@ -148,17 +148,6 @@ fn alive_purchases_at(
     Ok(n.max(0.0))
 }
 
-/// `1 / (1 + e^{l})` without overflow: the probability of being alive given the log-odds
-/// `l = ln P(dead)/P(alive)`.
-pub(crate) fn alive_from_log_odds(l: f64) -> f64 {
-    if l > 0.0 {
-        let e = (-l).exp();
-        e / (1.0 + e)
-    } else {
-        1.0 / (1.0 + l.exp())
-    }
-}
-
 /// `ln B(x, y)` from log-gamma.
 pub(crate) fn ln_beta(x: f64, y: f64) -> f64 {
     use statrs::function::gamma::ln_gamma;
@@ -230,12 +219,5 @@ mod tests {
         let mid = 0.5 * (far(1.0 - 2e-4) + far(1.0 + 2e-4));
         approx::assert_relative_eq!(far(1.0), mid, max_relative = 1e-7);
         approx::assert_relative_eq!(far(1.0 + 1e-6), far(1.0 - 1e-6), max_relative = 1e-5);
-    }
-
-    #[test]
-    fn alive_log_odds_is_stable() {
-        assert_eq!(alive_from_log_odds(1000.0), 0.0);
-        assert_eq!(alive_from_log_odds(-1000.0), 1.0);
-        approx::assert_relative_eq!(alive_from_log_odds(0.0), 0.5);
     }
 }

@@ -67,11 +67,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::fit::{maximize, FitOptions};
-use crate::models::beta_geometric::{alive_from_log_odds, alive_purchases, ln_beta, nbd_counts};
+use crate::models::beta_geometric::{alive_purchases, ln_beta, nbd_counts};
 use crate::models::fitted::{check_positive_parameters, Fitted, ModelParameters};
 use crate::models::simulation::{simulate_beta_geometric, SimulatedCustomers};
-use crate::models::traits::{check_columns, check_horizon};
-use crate::models::vectorised::{cached, fill_rows};
+use crate::models::traits::check_horizon;
+use crate::models::vectorised::{cached, per_customer, per_customer_pair};
 use crate::models::TransactionModel;
 use crate::summary::CompressedSummary;
 
@@ -177,13 +177,6 @@ impl BgNbd {
     pub fn log_likelihood(&self, data: &CompressedSummary) -> Result<f64> {
         use crate::fit::Likelihood;
         BgNbdLikelihood::new(data).log_likelihood(&self.to_parameters(), None)
-    }
-
-    /// `ln[a/(b+x−1)] + (r+x)·ln[(α+T)/(α+t_x)]`: the log-odds of "dropped out after the last
-    /// purchase" against "alive", for `x > 0`.
-    fn log_odds_dead(&self, x: f64, tx: f64, t_age: f64) -> f64 {
-        (self.a / (self.b + x - 1.0)).ln()
-            + (self.r + x) * ((self.alpha + t_age) / (self.alpha + tx)).ln()
     }
 
     /// Expected purchases in a window of length `t` of a customer alive at age `t_age` with `x`
@@ -326,10 +319,11 @@ impl TransactionModel for BgNbd {
         if frequency == 0.0 {
             return Ok(1.0);
         }
-        finite(
-            "BG/NBD probability alive",
-            alive_from_log_odds(self.log_odds_dead(frequency, recency, t_age)),
-        )
+        // 1 / (1 + a/(b+x−1) · ((α+T)/(α+t_x))^{r+x}); the power may overflow to +∞ (→ 0)
+        let x = frequency;
+        let ratio = (self.alpha + t_age) / (self.alpha + recency);
+        let odds = self.a / (self.b + x - 1.0) * ((self.r + x) * ratio.ln()).exp();
+        finite("BG/NBD probability alive", 1.0 / (1.0 + odds))
     }
 
     fn expected_purchases(&self, t: f64) -> Result<f64> {
@@ -337,8 +331,9 @@ impl TransactionModel for BgNbd {
         self.alive_expected(t, 0.0, 0.0)
     }
 
-    /// Vectorised over customers; the part that depends only on (frequency, T) is computed
-    /// once per distinct pair and parallel chunk (weekly summaries repeat pairs a lot).
+    /// Vectorised over customers in one checked pass; the part that depends only on
+    /// (frequency, T) is computed once per distinct pair and parallel chunk (weekly summaries
+    /// repeat pairs a lot).
     fn conditional_expected_purchases(
         &self,
         t: f64,
@@ -347,15 +342,9 @@ impl TransactionModel for BgNbd {
         t_age: &[f64],
     ) -> Result<Vec<f64>> {
         check_horizon("t", t)?;
-        check_columns(frequency, recency, t_age)?;
-        fill_rows(frequency.len(), |start, out, cache| {
-            for (k, v) in out.iter_mut().enumerate() {
-                let i = start + k;
-                let (x, tt) = (frequency[i], t_age[i]);
-                let n = cached(cache, x, tt, || self.alive_expected(t, x, tt))?;
-                *v = n * self.probability_alive_one(x, recency[i], tt)?;
-            }
-            Ok(())
+        per_customer(frequency, recency, t_age, |x, tx, tt, cache| {
+            let n = cached(cache, x, tt, || self.alive_expected(t, x, tt))?;
+            Ok(n * self.probability_alive_one(x, tx, tt)?)
         })
     }
 
@@ -365,13 +354,24 @@ impl TransactionModel for BgNbd {
         recency: &[f64],
         t_age: &[f64],
     ) -> Result<Vec<f64>> {
-        check_columns(frequency, recency, t_age)?;
-        fill_rows(frequency.len(), |start, out, _| {
-            for (k, v) in out.iter_mut().enumerate() {
-                let i = start + k;
-                *v = self.probability_alive_one(frequency[i], recency[i], t_age[i])?;
-            }
-            Ok(())
+        per_customer(frequency, recency, t_age, |x, tx, tt, _| {
+            self.probability_alive_one(x, tx, tt)
+        })
+    }
+
+    /// One pass: P(alive) is computed once per customer and reused for the expectation.
+    fn expected_purchases_and_alive(
+        &self,
+        t: f64,
+        frequency: &[f64],
+        recency: &[f64],
+        t_age: &[f64],
+    ) -> Result<(Vec<f64>, Vec<f64>)> {
+        check_horizon("t", t)?;
+        per_customer_pair(frequency, recency, t_age, |x, tx, tt, cache| {
+            let n = cached(cache, x, tt, || self.alive_expected(t, x, tt))?;
+            let alive = self.probability_alive_one(x, tx, tt)?;
+            Ok((n * alive, alive))
         })
     }
 }

@@ -150,4 +150,14 @@ impl<M: TransactionModel + ModelParameters> TransactionModel for Fitted<M> {
     ) -> Result<Vec<f64>> {
         self.model.probability_alive(frequency, recency, t_age)
     }
+    fn expected_purchases_and_alive(
+        &self,
+        t: f64,
+        frequency: &[f64],
+        recency: &[f64],
+        t_age: &[f64],
+    ) -> Result<(Vec<f64>, Vec<f64>)> {
+        self.model
+            .expected_purchases_and_alive(t, frequency, recency, t_age)
+    }
 }

@@ -55,12 +55,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::fit::{maximize, FitOptions};
-use crate::models::beta_geometric::{alive_from_log_odds, alive_purchases, ln_beta, nbd_counts};
+use crate::models::beta_geometric::{alive_purchases, ln_beta, nbd_counts};
 use crate::models::bgnbd::{check_count, check_identifiable, finite, no_covariance};
 use crate::models::fitted::{check_positive_parameters, Fitted, ModelParameters};
 use crate::models::simulation::{simulate_beta_geometric, SimulatedCustomers};
-use crate::models::traits::{check_columns, check_horizon};
-use crate::models::vectorised::{cached, fill_rows};
+use crate::models::traits::check_horizon;
+use crate::models::vectorised::{cached, per_customer, per_customer_pair};
 use crate::models::TransactionModel;
 use crate::summary::CompressedSummary;
 
@@ -241,10 +241,11 @@ impl TransactionModel for MbgNbd {
     }
 
     fn probability_alive_one(&self, frequency: f64, recency: f64, t_age: f64) -> Result<f64> {
+        // 1 / (1 + a/(b+x) · ((α+T)/(α+t_x))^{r+x}); the power may overflow to +∞ (→ 0)
         let x = frequency;
-        let log_odds = (self.a / (self.b + x)).ln()
-            + (self.r + x) * ((self.alpha + t_age) / (self.alpha + recency)).ln();
-        finite("MBG/NBD probability alive", alive_from_log_odds(log_odds))
+        let ratio = (self.alpha + t_age) / (self.alpha + recency);
+        let odds = self.a / (self.b + x) * ((self.r + x) * ratio.ln()).exp();
+        finite("MBG/NBD probability alive", 1.0 / (1.0 + odds))
     }
 
     fn expected_purchases(&self, t: f64) -> Result<f64> {
@@ -253,7 +254,9 @@ impl TransactionModel for MbgNbd {
         alive_purchases(self.b, self.b / c, self.r, self.a, c, t / self.alpha)
     }
 
-    /// Vectorised over customers, caching the (frequency, T) part per parallel chunk.
+    /// Vectorised over customers in one checked pass; the part that depends only on
+    /// (frequency, T) is computed once per distinct pair and parallel chunk (weekly summaries
+    /// repeat pairs a lot).
     fn conditional_expected_purchases(
         &self,
         t: f64,
@@ -262,15 +265,9 @@ impl TransactionModel for MbgNbd {
         t_age: &[f64],
     ) -> Result<Vec<f64>> {
         check_horizon("t", t)?;
-        check_columns(frequency, recency, t_age)?;
-        fill_rows(frequency.len(), |start, out, cache| {
-            for (k, v) in out.iter_mut().enumerate() {
-                let i = start + k;
-                let (x, tt) = (frequency[i], t_age[i]);
-                let n = cached(cache, x, tt, || self.alive_expected(t, x, tt))?;
-                *v = n * self.probability_alive_one(x, recency[i], tt)?;
-            }
-            Ok(())
+        per_customer(frequency, recency, t_age, |x, tx, tt, cache| {
+            let n = cached(cache, x, tt, || self.alive_expected(t, x, tt))?;
+            Ok(n * self.probability_alive_one(x, tx, tt)?)
         })
     }
 
@@ -280,13 +277,24 @@ impl TransactionModel for MbgNbd {
         recency: &[f64],
         t_age: &[f64],
     ) -> Result<Vec<f64>> {
-        check_columns(frequency, recency, t_age)?;
-        fill_rows(frequency.len(), |start, out, _| {
-            for (k, v) in out.iter_mut().enumerate() {
-                let i = start + k;
-                *v = self.probability_alive_one(frequency[i], recency[i], t_age[i])?;
-            }
-            Ok(())
+        per_customer(frequency, recency, t_age, |x, tx, tt, _| {
+            self.probability_alive_one(x, tx, tt)
+        })
+    }
+
+    /// One pass: P(alive) is computed once per customer and reused for the expectation.
+    fn expected_purchases_and_alive(
+        &self,
+        t: f64,
+        frequency: &[f64],
+        recency: &[f64],
+        t_age: &[f64],
+    ) -> Result<(Vec<f64>, Vec<f64>)> {
+        check_horizon("t", t)?;
+        per_customer_pair(frequency, recency, t_age, |x, tx, tt, cache| {
+            let n = cached(cache, x, tt, || self.alive_expected(t, x, tt))?;
+            let alive = self.probability_alive_one(x, tx, tt)?;
+            Ok((n * alive, alive))
         })
     }
 }

@@ -78,6 +78,25 @@ pub trait TransactionModel: Send + Sync {
         })
     }
 
+    /// Both per-customer predictions of `ltv predict` at once: conditional expected purchases
+    /// in `(T, T + t]` and P(alive), each as its vectorised method (models may override this
+    /// with a single pass over the data).
+    ///
+    /// # Errors
+    /// As [`TransactionModel::conditional_expected_purchases`].
+    fn expected_purchases_and_alive(
+        &self,
+        t: f64,
+        frequency: &[f64],
+        recency: &[f64],
+        t_age: &[f64],
+    ) -> Result<(Vec<f64>, Vec<f64>)> {
+        Ok((
+            self.conditional_expected_purchases(t, frequency, recency, t_age)?,
+            self.probability_alive(frequency, recency, t_age)?,
+        ))
+    }
+
     /// Vectorised [`TransactionModel::probability_alive_one`] over customers.
     ///
     /// # Errors

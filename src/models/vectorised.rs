@@ -87,3 +87,88 @@ pub(crate) fn cached(
     cache.insert(key, v);
     Ok(v)
 }
+
+/// Checks that three customer columns have the same length.
+fn check_lengths(frequency: &[f64], recency: &[f64], t_age: &[f64]) -> Result<()> {
+    for (name, len) in [("recency", recency.len()), ("T", t_age.len())] {
+        if len != frequency.len() {
+            return Err(crate::Error::LengthMismatch {
+                left: "frequency".into(),
+                left_len: frequency.len(),
+                right: name.into(),
+                right_len: len,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// One value per customer: each row is checked (rules of
+/// [`crate::summary::RfmSummary::new`], row numbered from 1) and passed to `f(x, t_x, T,
+/// cache)`, in parallel chunks, in a single pass over the data.
+pub(crate) fn per_customer<F>(
+    frequency: &[f64],
+    recency: &[f64],
+    t_age: &[f64],
+    f: F,
+) -> Result<Vec<f64>>
+where
+    F: Fn(f64, f64, f64, &mut PairCache) -> Result<f64> + Sync,
+{
+    check_lengths(frequency, recency, t_age)?;
+    fill_rows(frequency.len(), |start, out, cache| {
+        for (k, v) in out.iter_mut().enumerate() {
+            let i = start + k;
+            let (x, tx, tt) = (frequency[i], recency[i], t_age[i]);
+            crate::models::check_row(i as u64 + 1, x, tx, tt)?;
+            *v = f(x, tx, tt, cache)?;
+        }
+        Ok(())
+    })
+}
+
+/// Two values per customer, as [`per_customer`].
+pub(crate) fn per_customer_pair<F>(
+    frequency: &[f64],
+    recency: &[f64],
+    t_age: &[f64],
+    f: F,
+) -> Result<(Vec<f64>, Vec<f64>)>
+where
+    F: Fn(f64, f64, f64, &mut PairCache) -> Result<(f64, f64)> + Sync,
+{
+    check_lengths(frequency, recency, t_age)?;
+    let n = frequency.len();
+    let (mut first, mut second) = (vec![0.0; n], vec![0.0; n]);
+    let chunk = chunk_len(n);
+    let run = |c: usize, a: &mut [f64], b: &mut [f64]| -> Result<()> {
+        let mut cache = PairCache::default();
+        for k in 0..a.len() {
+            let i = c * chunk + k;
+            let (x, tx, tt) = (frequency[i], recency[i], t_age[i]);
+            crate::models::check_row(i as u64 + 1, x, tx, tt)?;
+            (a[k], b[k]) = f(x, tx, tt, &mut cache)?;
+        }
+        Ok(())
+    };
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        let results: Vec<Result<()>> = first
+            .par_chunks_mut(chunk)
+            .zip(second.par_chunks_mut(chunk))
+            .enumerate()
+            .map(|(c, (a, b))| run(c, a, b))
+            .collect();
+        results.into_iter().collect::<Result<()>>()?;
+    }
+    #[cfg(not(feature = "parallel"))]
+    for (c, (a, b)) in first
+        .chunks_mut(chunk)
+        .zip(second.chunks_mut(chunk))
+        .enumerate()
+    {
+        run(c, a, b)?;
+    }
+    Ok((first, second))
+}
