@@ -40,7 +40,11 @@ impl CompressedSummary {
         weight: &[f64],
     ) -> Result<Self> {
         let n = frequency.len();
-        for (name, len) in [("recency", recency.len()), ("T", t.len()), ("weights", weight.len())] {
+        for (name, len) in [
+            ("recency", recency.len()),
+            ("T", t.len()),
+            ("weights", weight.len()),
+        ] {
             if len != n {
                 return Err(Error::LengthMismatch {
                     left: "frequency".into(),
@@ -73,7 +77,11 @@ impl CompressedSummary {
         let mut map: FxHashMap<(u64, u64, u64), f64> = FxHashMap::default();
         for (((f, r), t), w) in frequency.zip(recency).zip(t).zip(weight) {
             // normalise -0.0 to 0.0 so that equal values share a key
-            let key = ((f + 0.0).to_bits(), (r + 0.0).to_bits(), (t + 0.0).to_bits());
+            let key = (
+                (f + 0.0).to_bits(),
+                (r + 0.0).to_bits(),
+                (t + 0.0).to_bits(),
+            );
             *map.entry(key).or_insert(0.0) += w;
         }
         let mut rows: Vec<(f64, f64, f64, f64)> = map

@@ -17,7 +17,11 @@ mod report;
 mod summary;
 
 #[derive(Parser)]
-#[command(name = "ltv", version, about = "Customer lifetime value and revenue attribution")]
+#[command(
+    name = "ltv",
+    version,
+    about = "Customer lifetime value and revenue attribution"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
