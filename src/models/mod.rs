@@ -4,6 +4,7 @@
 //! [`CompressedSummary`](crate::summary::CompressedSummary)) into a separate fitted type that
 //! alone can predict. All times are in the periods of the summary the model was fitted on.
 
+pub(crate) mod rows;
 mod traits;
 pub use traits::*;
 

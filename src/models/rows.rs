@@ -1,0 +1,93 @@
+//! Distinct-value indexing of a compressed summary, shared by the likelihoods.
+//!
+//! Terms of a likelihood that depend on frequency alone (log-gamma, digamma), on `T` alone or
+//! on recency alone are computed once per distinct value and per evaluation, then looked up
+//! per row. On a weekly summary of a million customers this turns ~10⁴ rows × a dozen special
+//! functions into a few hundred special functions and cheap arithmetic per row.
+
+use crate::summary::CompressedSummary;
+
+/// Sorted distinct values of a column and, per row, the position of its value.
+#[derive(Debug, Clone)]
+pub(crate) struct DistinctIndex {
+    /// Distinct values, ascending.
+    pub(crate) values: Vec<f64>,
+    /// For each row, the index of its value in `values`.
+    pub(crate) index: Vec<u32>,
+}
+
+impl DistinctIndex {
+    pub(crate) fn new(column: &[f64]) -> Self {
+        let mut values = column.to_vec();
+        values.sort_by(f64::total_cmp);
+        values.dedup_by(|a, b| a.to_bits() == b.to_bits());
+        let index = column
+            .iter()
+            .map(|v| {
+                values
+                    .binary_search_by(|probe| probe.total_cmp(v))
+                    .unwrap_or(0) as u32
+            })
+            .collect();
+        Self { values, index }
+    }
+}
+
+/// A compressed summary with its frequency, recency and `T` columns indexed.
+#[derive(Debug, Clone)]
+pub(crate) struct IndexedRows<'a> {
+    pub(crate) data: &'a CompressedSummary,
+    pub(crate) x: DistinctIndex,
+    pub(crate) tx: DistinctIndex,
+    pub(crate) t: DistinctIndex,
+    /// Total weight of the rows with each distinct frequency.
+    pub(crate) weight_by_x: Vec<f64>,
+    pub(crate) total_weight: f64,
+}
+
+impl<'a> IndexedRows<'a> {
+    pub(crate) fn new(data: &'a CompressedSummary) -> Self {
+        let x = DistinctIndex::new(data.frequency());
+        let tx = DistinctIndex::new(data.recency());
+        let t = DistinctIndex::new(data.t());
+        let mut weight_by_x = vec![0.0; x.values.len()];
+        for (&i, &w) in x.index.iter().zip(data.weight()) {
+            weight_by_x[i as usize] += w;
+        }
+        let total_weight = data.total_weight();
+        Self {
+            data,
+            x,
+            tx,
+            t,
+            weight_by_x,
+            total_weight,
+        }
+    }
+
+    /// Number of rows.
+    pub(crate) fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    /// Weighted total of the frequency column (number of repeat purchases).
+    pub(crate) fn total_repeat_purchases(&self) -> f64 {
+        self.x
+            .values
+            .iter()
+            .zip(&self.weight_by_x)
+            .map(|(x, w)| x * w)
+            .sum()
+    }
+
+    /// Weighted mean of `T`.
+    pub(crate) fn mean_t(&self) -> f64 {
+        self.data
+            .t()
+            .iter()
+            .zip(self.data.weight())
+            .map(|(t, w)| t * w)
+            .sum::<f64>()
+            / self.total_weight
+    }
+}
