@@ -4,9 +4,11 @@
 use crate::report::cohort::CohortBy;
 use crate::report::hierarchy::GroupBy;
 use crate::report::spend::{CellKey, Spend};
-use crate::report::timezone::local_date;
+use crate::report::timezone::DayTable;
 use crate::report::users::ReportUsers;
 use crate::report::valuation::{FutureValues, Uncertainty};
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
 /// One line of the report: a group (values at the group-by levels) and an install cohort.
@@ -105,18 +107,37 @@ pub(crate) fn aggregate(
         Uncertainty::Linearized { k, .. } => *k,
         _ => 0,
     };
-    let mut cells: BTreeMap<CellKey, Cell> = BTreeMap::new();
+    // users of one placement share a group: number the distinct groups once per placement
+    let mut group_ids: BTreeMap<Vec<String>, u32> = BTreeMap::new();
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    let group_of_placement: Vec<u32> = users
+        .placements()
+        .iter()
+        .map(|p| {
+            let key = group_by.key(p);
+            *group_ids.entry(key.clone()).or_insert_with(|| {
+                groups.push(key);
+                (groups.len() - 1) as u32
+            })
+        })
+        .collect();
     let revenue = users.revenue_to_date();
     let installs = users.install_times();
-    // users of one placement share a group key: compute it once per placement
-    let keys: Vec<Vec<String>> = users.placements().iter().map(|p| group_by.key(p)).collect();
+    let (lo, hi) = installs
+        .iter()
+        .fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+    let days = (lo <= hi && cohort != CohortBy::All).then(|| DayTable::new(tz, lo, hi));
+    let new_cell = || Cell {
+        gradient: vec![0.0; k],
+        ..Cell::default()
+    };
+    let mut user_cells: FxHashMap<(Option<NaiveDate>, u32), Cell> = FxHashMap::default();
     for u in 0..users.len() {
-        let group = keys[users.placement_index(u)].clone();
-        let key = (cohort.start(local_date(installs[u], tz)), group);
-        let c = cells.entry(key).or_insert_with(|| Cell {
-            gradient: vec![0.0; k],
-            ..Cell::default()
-        });
+        let group = group_of_placement[users.placement_index(u)];
+        let start = days
+            .as_ref()
+            .and_then(|d| cohort.start(d.date(installs[u])));
+        let c = user_cells.entry((start, group)).or_insert_with(new_cell);
         c.users += 1;
         if revenue[u] > 0.0 {
             c.payers += 1;
@@ -139,14 +160,12 @@ pub(crate) fn aggregate(
             c.credit += cr[u];
         }
     }
+    let mut cells: BTreeMap<CellKey, Cell> = user_cells
+        .into_iter()
+        .map(|((start, g), c)| ((start, groups[g as usize].clone()), c))
+        .collect();
     for (key, s) in spend {
-        cells
-            .entry(key)
-            .or_insert_with(|| Cell {
-                gradient: vec![0.0; k],
-                ..Cell::default()
-            })
-            .spend = s;
+        cells.entry(key).or_insert_with(new_cell).spend = s;
     }
     let z = two_sided_z(interval_level);
     cells

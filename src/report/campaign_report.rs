@@ -5,7 +5,7 @@ use crate::report::aggregate::{aggregate, ReportRow};
 use crate::report::cohort::CohortBy;
 use crate::report::currency::{normalize_currency, FxRates};
 use crate::report::hierarchy::{GroupBy, Level};
-use crate::report::inputs::{CostRow, InstallRow, Transactions};
+use crate::report::inputs::{CostRow, Installs, Transactions};
 use crate::report::ranking::Ranking;
 use crate::report::spend::allocate;
 use crate::report::timezone::AsOf;
@@ -65,7 +65,7 @@ pub struct ReportInputs {
     /// Daily spend.
     pub costs: Vec<CostRow>,
     /// Installs and their attribution.
-    pub installs: Vec<InstallRow>,
+    pub installs: Installs,
     /// Payments.
     pub transactions: Transactions,
     /// Exchange rates into the report currency (`None`: every amount must already be in it).

@@ -56,10 +56,12 @@ mod campaign_report;
 mod cohort;
 mod currency;
 mod hierarchy;
+mod horizon_value;
 pub mod inputs;
 pub mod output;
 mod ranking;
 mod spend;
+mod summary;
 mod timezone;
 mod users;
 mod valuation;
@@ -71,7 +73,7 @@ pub use currency::{normalize_currency, FxRates};
 pub use hierarchy::{GroupBy, Level, Placement, ORGANIC};
 pub use inputs::{
     read_costs, read_credit, read_fx, read_installs, read_transactions, CostColumns, CostRow,
-    CreditColumns, FxColumns, InstallColumns, InstallRow, OptionalColumn, TransactionColumns,
+    CreditColumns, FxColumns, InstallColumns, Installs, OptionalColumn, TransactionColumns,
     Transactions,
 };
 pub use ranking::{Metric, Ranking};

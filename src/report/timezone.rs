@@ -79,6 +79,39 @@ pub fn local_date(t: i64, tz: Tz) -> NaiveDate {
     }
 }
 
+/// Calendar dates of many instants in one zone: the day boundaries of the span are computed
+/// once, then each lookup is a binary search (instead of a time-zone conversion per instant).
+#[derive(Debug, Clone)]
+pub(crate) struct DayTable {
+    tz: Tz,
+    first: NaiveDate,
+    starts: Vec<i64>,
+}
+
+impl DayTable {
+    /// Covers the days from the one holding `from` to the one holding `to` (instants outside
+    /// still get the right date, by conversion).
+    pub fn new(tz: Tz, from: i64, to: i64) -> Self {
+        let first = local_date(from.min(to), tz);
+        let last = local_date(to.max(from), tz);
+        let days = (last - first).num_days().clamp(0, 200_000) as u64;
+        let starts = (0..=days + 1)
+            .filter_map(|k| first.checked_add_days(Days::new(k)))
+            .map(|d| day_start(d, tz))
+            .collect();
+        Self { tz, first, starts }
+    }
+
+    /// The date of instant `t` in the table's zone.
+    pub fn date(&self, t: i64) -> NaiveDate {
+        let k = self.starts.partition_point(|&s| s <= t);
+        if k == 0 || k == self.starts.len() {
+            return local_date(t, self.tz);
+        }
+        self.first + Days::new(k as u64 - 1)
+    }
+}
+
 /// The report's as-of cut: the whole as-of day in the report time zone is in, nothing later.
 ///
 /// `cut()` is the first instant of the following day in the report zone; an event at instant
@@ -523,6 +556,18 @@ mod tests {
         assert_eq!(parts.len(), 1);
         assert!((parts[0].1 - 15.0 / 24.0).abs() < 1e-12);
         assert!(split_account_day(ymd(2024, 1, 16), la, berlin, cut).is_empty());
+    }
+
+    #[test]
+    fn day_table_agrees_with_conversion() {
+        for zone in ["UTC", "Europe/Berlin", "America/Santiago", "Asia/Kolkata"] {
+            let z = tz(zone);
+            let from = 1_600_000_000;
+            let table = DayTable::new(z, from, from + 400 * 86_400);
+            for t in (from - 5 * 86_400..from + 410 * 86_400).step_by(3_541) {
+                assert_eq!(table.date(t), local_date(t, z), "{zone} {t}");
+            }
+        }
     }
 
     #[test]

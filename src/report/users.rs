@@ -4,9 +4,8 @@
 use crate::error::{Error, Result};
 use crate::report::currency::FxRates;
 use crate::report::hierarchy::{Level, Placement};
-use crate::report::inputs::{CostRow, InstallRow, Transactions, REPORT_CURRENCY};
-use crate::report::timezone::{local_date, AsOf};
-use rustc_hash::FxHashMap;
+use crate::report::inputs::{CostRow, Installs, Transactions, REPORT_CURRENCY};
+use crate::report::timezone::{AsOf, DayTable};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Rows left out because they lie at or after the as-of cut (nothing later counts).
@@ -76,7 +75,7 @@ impl ReportUsers {
     /// `fx` at the rate of their date in the report time zone; a missing rate is
     /// [`Error::MissingRate`].
     pub fn build(
-        installs: &[InstallRow],
+        installs: &Installs,
         transactions: &Transactions,
         costs: &[CostRow],
         fx: &FxRates,
@@ -86,24 +85,30 @@ impl ReportUsers {
         let tz = as_of.time_zone();
         let mut ex = Exclusions::default();
         let accounts = campaign_accounts(costs);
-        let mut index: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut ids: Vec<String> = Vec::new();
-        let mut install: Vec<i64> = Vec::new();
-        let mut placement: Vec<u32> = Vec::new();
+        // install placements with the account filled in from the costs where missing
         let mut placement_index: BTreeMap<Placement, u32> = BTreeMap::new();
         let mut placements: Vec<Placement> = Vec::new();
         let mut intern = |p: Placement| -> u32 {
-            *placement_index.entry(p.clone()).or_insert_with(|| {
-                placements.push(p);
-                (placements.len() - 1) as u32
-            })
-        };
-        for row in installs {
-            if !as_of.includes(row.time) {
-                ex.installs_after_as_of += 1;
-                continue;
+            if let Some(&i) = placement_index.get(&p) {
+                return i;
             }
-            let mut p = row.placement.clone();
+            placements.push(p.clone());
+            let i = (placements.len() - 1) as u32;
+            placement_index.insert(p, i);
+            i
+        };
+        let mut row_placement: Vec<u32> = Vec::with_capacity(installs.placements().len());
+        let mut first_line: Vec<u64> = vec![0; installs.placements().len()];
+        for (row, &p) in installs
+            .lines()
+            .iter()
+            .zip(installs.placement_indices())
+            .rev()
+        {
+            first_line[p as usize] = *row;
+        }
+        for (i, p) in installs.placements().iter().enumerate() {
+            let mut p = p.clone();
             if p.account.is_empty() && !p.is_organic() {
                 match accounts.get(&(p.network.as_str(), p.campaign.as_str())) {
                     Some(Some(a)) => p.account = (*a).to_string(),
@@ -111,55 +116,86 @@ impl ReportUsers {
                         return Err(Error::Report {
                             message: format!(
                                 "installs line {}: campaign `{}` of network `{}` appears under several accounts in the costs; give the installs an account column to group by account",
-                                row.line, p.campaign, p.network
+                                first_line[i], p.campaign, p.network
                             ),
                         })
                     }
                     _ => {}
                 }
             }
-            match index.get(row.user_id.as_str()) {
-                Some(&u) => {
+            row_placement.push(intern(p));
+        }
+        // each install user's first install before the cut; report users are numbered in
+        // order of that first install row
+        const NONE: u32 = u32::MAX;
+        let mut user_of_install: Vec<u32> = vec![NONE; installs.n_users()];
+        let mut ids: Vec<String> = Vec::new();
+        let mut install: Vec<i64> = Vec::new();
+        let mut placement: Vec<u32> = Vec::new();
+        let (i_users, i_times, i_places) = (
+            installs.users(),
+            installs.times(),
+            installs.placement_indices(),
+        );
+        for r in 0..installs.len() {
+            let t = i_times[r];
+            if !as_of.includes(t) {
+                ex.installs_after_as_of += 1;
+                continue;
+            }
+            let iu = i_users[r] as usize;
+            let p = row_placement[i_places[r] as usize];
+            match user_of_install[iu] {
+                NONE => {
+                    user_of_install[iu] = ids.len() as u32;
+                    ids.push(installs.user_id(iu).to_string());
+                    install.push(t);
+                    placement.push(p);
+                }
+                u => {
                     ex.repeat_installs += 1;
                     let u = u as usize;
-                    if row.time < install[u] {
-                        install[u] = row.time;
-                        placement[u] = intern(p);
+                    if t < install[u] {
+                        install[u] = t;
+                        placement[u] = p;
                     }
-                }
-                None => {
-                    index.insert(&row.user_id, ids.len() as u32);
-                    ids.push(row.user_id.clone());
-                    install.push(row.time);
-                    placement.push(intern(p));
                 }
             }
         }
         let installed = ids.len();
 
         // payments before the cut, converted; map transaction users to report users
-        let tx_ids = transactions.user_ids();
-        let mut tx_to_user: Vec<u32> = vec![u32::MAX; tx_ids.len()];
-        let mut first_pay: Vec<i64> = Vec::new();
+        let mut tx_to_user: Vec<u32> = vec![NONE; transactions.n_users()];
         let organic = intern(Placement::organic());
         let times = transactions.times();
-        let users = transactions.users();
-        let mut kept: Vec<(u32, i64, f64)> = Vec::with_capacity(transactions.len());
+        let tx_users = transactions.users();
         let currencies = transactions.currencies();
+        let (t_min, t_max) = times.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &t| {
+            (lo.min(t), hi.max(t.min(as_of.cut())))
+        });
+        let days =
+            (!currencies.is_empty() && t_min <= t_max).then(|| DayTable::new(tz, t_min, t_max));
+        let mut kept_user: Vec<u32> = Vec::with_capacity(transactions.len());
+        let mut kept_row: Vec<u32> = Vec::with_capacity(transactions.len());
+        let mut value: Vec<f64> = Vec::with_capacity(transactions.len());
         for i in 0..transactions.len() {
             let t = times[i];
             if !as_of.includes(t) {
                 ex.transactions_after_as_of += 1;
                 continue;
             }
-            let tu = users[i] as usize;
-            let u = if tx_to_user[tu] == u32::MAX {
-                let id = tx_ids[tu].as_str();
-                let u = match index.get(id) {
-                    Some(&u) => u,
+            let tu = tx_users[i] as usize;
+            let u = if tx_to_user[tu] == NONE {
+                let id = transactions.user_id(tu);
+                let known = installs
+                    .find_user(id)
+                    .map(|iu| user_of_install[iu as usize])
+                    .filter(|&u| u != NONE);
+                let u = match known {
+                    Some(u) => u,
                     None => {
+                        // a payer without an install row before the cut: organic
                         let u = ids.len() as u32;
-                        index.insert(id, u);
                         ids.push(id.to_string());
                         install.push(t);
                         placement.push(organic);
@@ -173,52 +209,64 @@ impl ReportUsers {
             };
             let c = transactions.currency_indices()[i];
             let amount = transactions.amounts()[i];
-            let value = if c == REPORT_CURRENCY {
-                amount
-            } else {
-                fx.convert(
+            let v = match (&days, c) {
+                (Some(days), c) if c != REPORT_CURRENCY => fx.convert(
                     amount,
                     &currencies[usize::from(c)],
-                    local_date(t, tz),
+                    days.date(t),
                     "transactions",
                     transactions.lines()[i],
-                )?
+                )?,
+                _ => amount,
             };
-            kept.push((u, t, value));
+            kept_user.push(u);
+            kept_row.push(i as u32);
+            value.push(v);
         }
         let n = ids.len();
-        // organic-only users: install = first payment
-        first_pay.resize(n, i64::MAX);
-        for &(u, t, _) in &kept {
-            let f = &mut first_pay[u as usize];
-            *f = (*f).min(t);
-        }
-        for u in installed..n {
-            install[u] = first_pay[u];
-        }
-        let mut birth = install.clone();
-        for u in 0..installed {
-            if first_pay[u] < install[u] {
-                birth[u] = first_pay[u];
-                ex.payments_before_install += 1;
-            }
-        }
-        // payments grouped by user (CSR), in time order (ties keep input order)
-        kept.sort_by_key(|&(u, t, _)| (u, t));
+        // payments grouped by user (a counting sort, input order kept), then by time
         let mut offsets = vec![0usize; n + 1];
-        for &(u, _, _) in &kept {
+        for &u in &kept_user {
             offsets[u as usize + 1] += 1;
         }
         for u in 0..n {
             offsets[u + 1] += offsets[u];
         }
-        let pay_time: Vec<i64> = kept.iter().map(|k| k.1).collect();
-        let pay_amount: Vec<f64> = kept.iter().map(|k| k.2).collect();
+        let mut next = offsets.clone();
+        let mut order = vec![0u32; kept_user.len()];
+        for (k, &u) in kept_user.iter().enumerate() {
+            order[next[u as usize]] = k as u32;
+            next[u as usize] += 1;
+        }
+        for u in 0..n {
+            // stable: equal times keep input order, so sums are reproducible
+            order[offsets[u]..offsets[u + 1]]
+                .sort_by_key(|&k| times[kept_row[k as usize] as usize]);
+        }
+        let pay_time: Vec<i64> = order
+            .iter()
+            .map(|&k| times[kept_row[k as usize] as usize])
+            .collect();
+        let pay_amount: Vec<f64> = order.iter().map(|&k| value[k as usize]).collect();
+        drop((kept_user, kept_row, value, order));
+        // organic users without an install row are installed at their first payment; a user
+        // who paid before the install time is born at that payment
+        let mut birth = install.clone();
+        for u in 0..n {
+            if offsets[u + 1] > offsets[u] {
+                let first = pay_time[offsets[u]];
+                if u >= installed {
+                    install[u] = first;
+                    birth[u] = first;
+                } else if first < install[u] {
+                    birth[u] = first;
+                    ex.payments_before_install += 1;
+                }
+            }
+        }
         let revenue = (0..n)
             .map(|u| pay_amount[offsets[u]..offsets[u + 1]].iter().sum())
             .collect();
-        // transactions after the cut must not create users; check the installs side too
-        debug_assert!(install.iter().all(|&t| as_of.includes(t)));
         Ok(Self {
             as_of,
             ids,

@@ -393,11 +393,13 @@ pub fn run(args: Args) -> Result<()> {
     paths.extend(args.credit.as_deref());
     let progress = Progress::new(&paths, args.quiet);
 
-    let costs = read_costs(progress.open(&args.costs, "costs")?, &cost_cols).map_err(at(&args.costs))?;
+    let costs =
+        read_costs(progress.open(&args.costs, "costs")?, &cost_cols).map_err(at(&args.costs))?;
     let installs = read_installs(progress.open(&args.installs, "installs")?, &install_cols)
         .map_err(at(&args.installs))?;
-    let transactions = read_transactions(progress.open(&args.transactions, "transactions")?, &tx_cols)
-        .map_err(at(&args.transactions))?;
+    let transactions =
+        read_transactions(progress.open(&args.transactions, "transactions")?, &tx_cols)
+            .map_err(at(&args.transactions))?;
     let fx = match &args.fx {
         Some(p) => {
             let cols = FxColumns {
@@ -432,8 +434,11 @@ pub fn run(args: Args) -> Result<()> {
         costs.len(),
         installs.len(),
         transactions.len(),
-        fx.as_ref().map_or(String::new(), |f| format!(", {} exchange rates", f.len())),
-        credit.as_ref().map_or(String::new(), |c| format!(", credit for {} users", c.len())),
+        fx.as_ref()
+            .map_or(String::new(), |f| format!(", {} exchange rates", f.len())),
+        credit
+            .as_ref()
+            .map_or(String::new(), |c| format!(", credit for {} users", c.len())),
     ));
 
     let inputs = ReportInputs {
@@ -464,7 +469,12 @@ pub fn run(args: Args) -> Result<()> {
     let format = match args.format.as_deref() {
         Some(f) => f.to_ascii_lowercase(),
         None => match &args.output {
-            Some(p) if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) => "json".into(),
+            Some(p)
+                if p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json")) =>
+            {
+                "json".into()
+            }
             Some(_) => "csv".into(),
             None if std::io::stdout().is_terminal() => "table".into(),
             None => "csv".into(),

@@ -1,10 +1,12 @@
 //! Installs and their attribution: who came from which network, campaign and ad, and when.
 
+use super::interner::Interner;
 use super::table::{self, OptionalColumn, Table};
 use crate::error::{Error, Result};
 use crate::report::hierarchy::{is_organic_network, Placement};
 use crate::report::timezone::{TimestampFormat, TimestampParser};
 use chrono_tz::Tz;
+use rustc_hash::FxHashMap;
 use std::io::Read;
 
 /// Column names of an installs (attribution) table and how to read it.
@@ -55,18 +57,147 @@ impl Default for InstallColumns {
     }
 }
 
-/// One attributed (or organic) install.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InstallRow {
-    /// 1-based line in the input (0 for rows built in memory).
-    pub line: u64,
-    /// User id.
-    pub user_id: String,
-    /// Install instant, seconds since the epoch (UTC).
-    pub time: i64,
-    /// Network, account (empty when not given), campaign and ad (empty when not given); the
-    /// organic placement for organic installs.
-    pub placement: Placement,
+/// Installs held column-wise: user ids interned, placements numbered (an attribution export
+/// repeats a few campaigns over millions of rows).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Installs {
+    users: Interner,
+    user: Vec<u32>,
+    time: Vec<i64>,
+    placement: Vec<u32>,
+    line: Vec<u64>,
+    placements: Vec<Placement>,
+    placement_keys: FxHashMap<String, u32>,
+    key: String,
+}
+
+impl Installs {
+    /// No installs.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends one install of `user_id` at instant `time` (seconds since the epoch, UTC) with
+    /// its attribution; `line` is the 1-based input line (0 when built in memory). An empty
+    /// or `organic` network makes the install organic (the other levels are then ignored).
+    /// Checks: non-empty user id; non-empty campaign for a non-organic install.
+    pub fn push(
+        &mut self,
+        user_id: &str,
+        time: i64,
+        network: &str,
+        account: &str,
+        campaign: &str,
+        ad: &str,
+        line: u64,
+    ) -> Result<()> {
+        if user_id.is_empty() {
+            return Err(Error::invalid_field(
+                line,
+                "user_id",
+                "",
+                "must not be empty",
+            ));
+        }
+        let organic = is_organic_network(network);
+        if !organic && campaign.is_empty() {
+            return Err(Error::invalid_field(
+                line,
+                "campaign",
+                "",
+                "must not be empty for a non-organic install",
+            ));
+        }
+        self.key.clear();
+        if !organic {
+            for part in [network, account, campaign, ad] {
+                self.key.push_str(part);
+                self.key.push('\u{1f}');
+            }
+        }
+        let placement = match self.placement_keys.get(self.key.as_str()) {
+            Some(&p) => p,
+            None => {
+                let p = self.placements.len() as u32;
+                self.placements.push(if organic {
+                    Placement::organic()
+                } else {
+                    Placement {
+                        network: network.to_string(),
+                        account: account.to_string(),
+                        campaign: campaign.to_string(),
+                        ad: ad.to_string(),
+                    }
+                });
+                self.placement_keys.insert(self.key.clone(), p);
+                p
+            }
+        };
+        let user = self.users.intern(user_id).ok_or_else(|| {
+            Error::invalid_field(
+                line,
+                "user_id",
+                user_id,
+                "more than 2^32 - 1 distinct users",
+            )
+        })?;
+        self.user.push(user);
+        self.time.push(time);
+        self.placement.push(placement);
+        self.line.push(line);
+        Ok(())
+    }
+
+    /// Number of install rows.
+    pub fn len(&self) -> usize {
+        self.user.len()
+    }
+
+    /// True when there are no install rows.
+    pub fn is_empty(&self) -> bool {
+        self.user.is_empty()
+    }
+
+    /// Number of distinct users.
+    pub fn n_users(&self) -> usize {
+        self.users.len()
+    }
+
+    /// The id of user number `k` (numbers follow first appearance).
+    pub fn user_id(&self, k: usize) -> &str {
+        self.users.get(k)
+    }
+
+    /// The number of user id `id`, if it has an install row.
+    pub fn find_user(&self, id: &str) -> Option<u32> {
+        self.users.find(id)
+    }
+
+    /// Per row: the user's number.
+    pub fn users(&self) -> &[u32] {
+        &self.user
+    }
+
+    /// Per row: install instant, seconds since the epoch (UTC).
+    pub fn times(&self) -> &[i64] {
+        &self.time
+    }
+
+    /// Per row: index into [`Installs::placements`].
+    pub fn placement_indices(&self) -> &[u32] {
+        &self.placement
+    }
+
+    /// The distinct placements (network, account — empty when not given — campaign, ad; the
+    /// organic placement for organic installs).
+    pub fn placements(&self) -> &[Placement] {
+        &self.placements
+    }
+
+    /// Per row: the 1-based input line (0 when built in memory).
+    pub fn lines(&self) -> &[u64] {
+        &self.line
+    }
 }
 
 /// Reads an installs table.
@@ -81,12 +212,13 @@ pub struct InstallRow {
 ///            u1,2024-03-01 10:00:00,meta,spring\n\
 ///            u2,2024-03-01T11:00:00+01:00,,\n";
 /// let rows = read_installs(csv.as_bytes(), &InstallColumns::default())?;
-/// assert_eq!(rows[0].placement.campaign, "spring");
-/// assert!(rows[1].placement.is_organic());
-/// assert_eq!(rows[1].time - rows[0].time, 0);
+/// let p = rows.placement_indices();
+/// assert_eq!(rows.placements()[p[0] as usize].campaign, "spring");
+/// assert!(rows.placements()[p[1] as usize].is_organic());
+/// assert_eq!(rows.times()[1] - rows.times()[0], 0);
 /// # Ok::<(), ltv::Error>(())
 /// ```
-pub fn read_installs<R: Read>(reader: R, columns: &InstallColumns) -> Result<Vec<InstallRow>> {
+pub fn read_installs<R: Read>(reader: R, columns: &InstallColumns) -> Result<Installs> {
     let t = Table::open("installs", reader, columns.delimiter)?;
     let user = t.required(&columns.user)?;
     let time = t.required(&columns.time)?;
@@ -95,33 +227,47 @@ pub fn read_installs<R: Read>(reader: R, columns: &InstallColumns) -> Result<Vec
     let ad = t.optional(&columns.ad)?;
     let account = t.optional(&columns.account)?;
     let parser = TimestampParser::new(columns.time_format.clone(), columns.time_zone);
-    let mut rows = Vec::new();
+    let mut out = Installs::new();
     t.for_each(false, |line, r| {
-        let user_id = table::text(r, user, line, &columns.user)?;
         let raw = table::field(r, time);
-        let time = parser
+        let when = parser
             .parse(raw)
-            .ok_or_else(|| Error::invalid_field(line, &columns.time, raw, parser.describe()))?;
-        let net = table::field(r, network);
-        let placement = if is_organic_network(net) {
-            Placement::organic()
-        } else {
-            Placement {
-                network: net.to_string(),
-                account: account.map_or(String::new(), |i| table::field(r, i).to_string()),
-                campaign: table::text(r, campaign, line, &columns.campaign)?,
-                ad: ad.map_or(String::new(), |i| table::field(r, i).to_string()),
-            }
-        };
-        rows.push(InstallRow {
+            .ok_or_else(|| Error::invalid_field(line, &columns.time, raw, parser.describe()));
+        let id = table::field(r, user);
+        if id.is_empty() {
+            return Err(Error::invalid_field(
+                line,
+                &columns.user,
+                id,
+                "must not be empty",
+            ));
+        }
+        let get = |i: Option<usize>| i.map_or("", |i| table::field(r, i));
+        out.push(
+            id,
+            when?,
+            table::field(r, network),
+            get(account),
+            table::field(r, campaign),
+            get(ad),
             line,
-            user_id,
-            time,
-            placement,
-        });
-        Ok(())
+        )
+        .map_err(|e| match e {
+            Error::InvalidField {
+                line,
+                value,
+                rule,
+                column,
+            } if column == "campaign" => Error::InvalidField {
+                line,
+                column: columns.campaign.clone(),
+                value,
+                rule,
+            },
+            e => e,
+        })
     })?;
-    Ok(rows)
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -154,6 +300,6 @@ mod tests {
             ..InstallColumns::default()
         };
         let rows = read_installs(csv.as_bytes(), &cols).unwrap();
-        assert_eq!(rows[0].time, 1_704_067_200); // 2024-01-01 00:00 UTC
+        assert_eq!(rows.times()[0], 1_704_067_200); // 2024-01-01 00:00 UTC
     }
 }

@@ -16,12 +16,13 @@ mod costs;
 mod credit;
 mod fx;
 mod installs;
+mod interner;
 mod table;
 mod transactions;
 
 pub use costs::{read_costs, CostColumns, CostRow};
 pub use credit::{read_credit, CreditColumns};
 pub use fx::{read_fx, FxColumns};
-pub use installs::{read_installs, InstallColumns, InstallRow};
+pub use installs::{read_installs, InstallColumns, Installs};
 pub use table::OptionalColumn;
 pub use transactions::{read_transactions, TransactionColumns, Transactions, REPORT_CURRENCY};

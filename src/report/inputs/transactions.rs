@@ -1,11 +1,11 @@
 //! Payments: who paid how much, when, and in which currency.
 
+use super::interner::Interner;
 use super::table::{self, OptionalColumn, Table};
 use crate::error::{Error, Result};
 use crate::report::currency::normalize_currency;
 use crate::report::timezone::{TimestampFormat, TimestampParser};
 use chrono_tz::Tz;
-use rustc_hash::FxHashMap;
 use std::io::Read;
 
 /// Column names of a transactions table and how to read it.
@@ -49,14 +49,13 @@ impl Default for TransactionColumns {
 /// compact).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Transactions {
-    user_ids: Vec<String>,
+    user_ids: Interner,
     user: Vec<u32>,
     time: Vec<i64>,
     amount: Vec<f64>,
     currencies: Vec<String>,
     currency: Vec<u16>,
     line: Vec<u64>,
-    index: FxHashMap<String, u32>,
 }
 
 /// Currency index meaning "the report currency" (no currency column or an empty field).
@@ -109,15 +108,14 @@ impl Transactions {
                 self.currency_index(code, line)?
             }
         };
-        let n = self.user_ids.len() as u32;
-        let user = match self.index.get(user_id) {
-            Some(&u) => u,
-            None => {
-                self.index.insert(user_id.to_string(), n);
-                self.user_ids.push(user_id.to_string());
-                n
-            }
-        };
+        let user = self.user_ids.intern(user_id).ok_or_else(|| {
+            Error::invalid_field(
+                line,
+                "user_id",
+                user_id,
+                "more than 2^32 - 1 distinct users",
+            )
+        })?;
         self.user.push(user);
         self.time.push(time);
         self.amount.push(amount + 0.0);
@@ -152,12 +150,22 @@ impl Transactions {
         self.user.is_empty()
     }
 
-    /// Distinct user ids in order of first appearance.
-    pub fn user_ids(&self) -> &[String] {
-        &self.user_ids
+    /// Number of distinct users.
+    pub fn n_users(&self) -> usize {
+        self.user_ids.len()
     }
 
-    /// Per payment: index into [`Transactions::user_ids`].
+    /// The id of user number `k` (`k < n_users()`; numbers follow first appearance).
+    pub fn user_id(&self, k: usize) -> &str {
+        self.user_ids.get(k)
+    }
+
+    /// Distinct user ids in order of first appearance.
+    pub fn user_ids(&self) -> impl Iterator<Item = &str> + '_ {
+        self.user_ids.iter()
+    }
+
+    /// Per payment: the user's number (see [`Transactions::user_id`]).
     pub fn users(&self) -> &[u32] {
         &self.user
     }
@@ -199,7 +207,7 @@ impl Transactions {
 /// let csv = "user_id,time,amount,currency\nu1,2024-03-02 08:00:00,4.99,usd\nu1,20240303,1.5,\n";
 /// let tx = read_transactions(csv.as_bytes(), &TransactionColumns::default())?;
 /// assert_eq!(tx.len(), 2);
-/// assert_eq!(tx.user_ids(), &["u1".to_string()]);
+/// assert_eq!(tx.user_ids().collect::<Vec<_>>(), ["u1"]);
 /// assert_eq!(tx.currencies(), &["USD".to_string()]);
 /// # Ok::<(), ltv::Error>(())
 /// ```

@@ -1,0 +1,260 @@
+//! Each user's expected revenue over the horizon from a fitted transaction model and
+//! Gamma-Gamma spend, with the per-user gradients the report's delta-method intervals need.
+//!
+//! # Formula
+//!
+//! With `ppm` periods per month (lifetimes' constants: 4.345 weeks, 30 days), horizon `M`
+//! months and monthly discount rate `d`, user i's value is (lifetimes'
+//! `customer_lifetime_value`, months discounted at their end):
+//!
+//! ```text
+//! S_i = Σ_{m=1}^{⌈M⌉} [E(X(min(m, M)·ppm) | x_i, t_x,i, T_i) − E(X(min(m−1, M)·ppm) | …)] / (1 + d)^m
+//! V_i = S_i · E(Z | x_i, z̄_i)        E(Z | x, z̄) = p(v + x z̄) / (p x + q − 1)
+//! ```
+//!
+//! (E(X(t) | …) the transaction model's conditional expected purchases in (T, T + t],
+//! E(Z | …) the Gamma-Gamma conditional expected average value.)
+//!
+//! # Intervals
+//!
+//! θ = (transaction-model parameters, p, q, v). ∂V_i/∂θ_tx = E(Z)·∂S_i/∂θ_tx by central
+//! differences (relative step 1e-4, error O(1e-8) relative), ∂V_i/∂(p, q, v) = S_i·∂E(Z)/∂(p,
+//! q, v) analytically. The two fits are independent, so Cov θ is block diagonal. Expected
+//! purchases depend on (x, t_x, T) only, so they are computed once per distinct row.
+
+use crate::error::{Error, Result};
+use crate::models::TransactionModel;
+use crate::report::valuation::{Horizon, ModelPeriod, Uncertainty};
+use crate::summary::RfmSummary;
+use nalgebra::DMatrix;
+use rustc_hash::FxHashMap;
+
+/// Periods per month, lifetimes' constants.
+pub(crate) fn periods_per_month(period: ModelPeriod) -> f64 {
+    match period {
+        ModelPeriod::Day => 30.0,
+        ModelPeriod::Week => 4.345,
+    }
+}
+
+/// Gamma-Gamma parameters (and their covariance, if estimated) as the report uses them.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SpendParams {
+    pub p: f64,
+    pub q: f64,
+    pub v: f64,
+    pub covariance: Option<DMatrix<f64>>,
+}
+
+impl SpendParams {
+    /// E(Z | x, z̄) and its gradient in (p, q, v).
+    pub fn expected_spend(&self, x: f64, zbar: f64) -> (f64, [f64; 3]) {
+        let (p, q, v) = (self.p, self.q, self.v);
+        let den = p * x + q - 1.0;
+        let num = p * (v + x * zbar);
+        let e = num / den;
+        let dp = (v + x * zbar) / den - num * x / (den * den);
+        let dq = -num / (den * den);
+        let dv = p / den;
+        (e, [dp, dq, dv])
+    }
+}
+
+/// Distinct (x, t_x, T) rows of a summary and, per user, the index of its row.
+struct DistinctRows {
+    frequency: Vec<f64>,
+    recency: Vec<f64>,
+    t: Vec<f64>,
+    of_user: Vec<u32>,
+}
+
+fn distinct_rows(s: &RfmSummary) -> DistinctRows {
+    let mut map: FxHashMap<(u64, u64, u64), u32> = FxHashMap::default();
+    let mut d = DistinctRows {
+        frequency: Vec::new(),
+        recency: Vec::new(),
+        t: Vec::new(),
+        of_user: Vec::with_capacity(s.len()),
+    };
+    for i in 0..s.len() {
+        let (f, r, t) = (s.frequency()[i], s.recency()[i], s.t()[i]);
+        let key = (
+            (f + 0.0).to_bits(),
+            (r + 0.0).to_bits(),
+            (t + 0.0).to_bits(),
+        );
+        let next = d.frequency.len() as u32;
+        let idx = *map.entry(key).or_insert_with(|| {
+            d.frequency.push(f);
+            d.recency.push(r);
+            d.t.push(t);
+            next
+        });
+        d.of_user.push(idx);
+    }
+    d
+}
+
+/// Discounted expected purchases S over the horizon for each distinct row.
+fn discounted_purchases<M: TransactionModel>(
+    model: &M,
+    rows: &DistinctRows,
+    horizon: &Horizon,
+) -> Result<Vec<f64>> {
+    let ppm = periods_per_month(horizon.period);
+    let months = horizon.months;
+    let steps = months.ceil() as u64;
+    let mut s = vec![0.0; rows.frequency.len()];
+    let mut previous = vec![0.0; rows.frequency.len()];
+    for m in 1..=steps {
+        let t = (m as f64).min(months) * ppm;
+        let e = model.conditional_expected_purchases(t, &rows.frequency, &rows.recency, &rows.t)?;
+        let discount = (1.0 + horizon.discount_rate).powf(m as f64);
+        for ((acc, prev), now) in s.iter_mut().zip(previous.iter_mut()).zip(&e) {
+            *acc += (now - *prev) / discount;
+            *prev = *now;
+        }
+    }
+    if let Some(i) = s.iter().position(|x| !(x.is_finite() && *x >= -1e-12)) {
+        return Err(Error::numerical(
+            "report horizon value",
+            format!(
+                "expected purchases {} for frequency {}, recency {}, T {}",
+                s[i], rows.frequency[i], rows.recency[i], rows.t[i]
+            ),
+        ));
+    }
+    Ok(s.into_iter().map(|x| x.max(0.0)).collect())
+}
+
+/// Per-user values and their uncertainty.
+pub(crate) struct HorizonValues {
+    pub expected: Vec<f64>,
+    pub uncertainty: Uncertainty,
+    pub warnings: Vec<String>,
+}
+
+/// Values every user of `summary` (which must carry monetary values) over `horizon`.
+pub(crate) fn horizon_values<M: TransactionModel>(
+    model: &M,
+    spend: &SpendParams,
+    summary: &RfmSummary,
+    horizon: &Horizon,
+) -> Result<HorizonValues> {
+    let rows = distinct_rows(summary);
+    let s = discounted_purchases(model, &rows, horizon)?;
+    let zbar = summary.monetary_value().ok_or_else(|| Error::Report {
+        message: "the report summary has no monetary values".into(),
+    })?;
+    let n = summary.len();
+    let mut expected = Vec::with_capacity(n);
+    let mut spend_grad = Vec::with_capacity(n);
+    for u in 0..n {
+        let (e, g) = spend.expected_spend(summary.frequency()[u], zbar[u]);
+        let su = s[rows.of_user[u] as usize];
+        expected.push(su * e);
+        spend_grad.push((e, g));
+    }
+    let mut warnings = Vec::new();
+    let tx_cov = model.covariance();
+    let uncertainty = match (&tx_cov, &spend.covariance) {
+        (Ok(tx_cov), Some(sp_cov)) => {
+            let theta = model.parameters();
+            let kt = theta.len();
+            let k = kt + 3;
+            // ∂S/∂θ_j per distinct row by central differences
+            let mut ds: Vec<Vec<f64>> = Vec::with_capacity(kt);
+            for j in 0..kt {
+                let h = 1e-4 * theta[j].abs().max(1e-8);
+                let mut up = theta.clone();
+                up[j] += h;
+                let mut down = theta.clone();
+                down[j] -= h;
+                let s_up = discounted_purchases(&model.with_parameters(&up)?, &rows, horizon)?;
+                let s_down = discounted_purchases(&model.with_parameters(&down)?, &rows, horizon)?;
+                ds.push(
+                    s_up.iter()
+                        .zip(&s_down)
+                        .map(|(a, b)| (a - b) / (2.0 * h))
+                        .collect(),
+                );
+            }
+            let mut gradients = Vec::with_capacity(n * k);
+            for u in 0..n {
+                let r = rows.of_user[u] as usize;
+                let (e, g) = spend_grad[u];
+                gradients.extend(ds.iter().map(|d| e * d[r]));
+                gradients.extend(g.iter().map(|gi| s[r] * gi));
+            }
+            let mut covariance = vec![0.0; k * k];
+            for i in 0..kt {
+                for j in 0..kt {
+                    covariance[i * k + j] = tx_cov[(i, j)];
+                }
+            }
+            for i in 0..3 {
+                for j in 0..3 {
+                    covariance[(kt + i) * k + kt + j] = sp_cov[(i, j)];
+                }
+            }
+            Uncertainty::Linearized {
+                k,
+                gradients,
+                covariance,
+            }
+        }
+        (Err(e), _) => {
+            warnings.push(format!(
+                "no interval bounds: transaction model covariance unavailable ({e})"
+            ));
+            Uncertainty::None
+        }
+        (_, None) => {
+            warnings.push("no interval bounds: Gamma-Gamma covariance unavailable".into());
+            Uncertainty::None
+        }
+    };
+    Ok(HorizonValues {
+        expected,
+        uncertainty,
+        warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spend_gradient_matches_finite_differences() {
+        let base = SpendParams {
+            p: 6.25,
+            q: 3.74,
+            v: 15.44,
+            covariance: None,
+        };
+        for (x, z) in [(0.0, 0.0), (1.0, 20.0), (7.0, 55.5)] {
+            let (_, g) = base.expected_spend(x, z);
+            for j in 0..3 {
+                let h = 1e-6;
+                let mut up = base.clone();
+                let mut dn = base.clone();
+                let (u, d) = match j {
+                    0 => (&mut up.p, &mut dn.p),
+                    1 => (&mut up.q, &mut dn.q),
+                    _ => (&mut up.v, &mut dn.v),
+                };
+                *u += h;
+                *d -= h;
+                let fd = (up.expected_spend(x, z).0 - dn.expected_spend(x, z).0) / (2.0 * h);
+                approx::assert_relative_eq!(g[j], fd, max_relative = 1e-7);
+            }
+        }
+        // frequency 0: the population mean p v / (q - 1)
+        approx::assert_relative_eq!(
+            base.expected_spend(0.0, 0.0).0,
+            6.25 * 15.44 / 2.74,
+            max_relative = 1e-15
+        );
+    }
+}
