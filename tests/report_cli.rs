@@ -21,22 +21,12 @@ fn ltv(args: &[&str]) -> Output {
         .expect("run ltv")
 }
 
-/// The fixture with enough payers for the model step: the hand-checked tables plus 60 users of
-/// one campaign paying on a few days.
+/// The fixture with enough payers for the model step: the hand-checked tables plus 400 users
+/// simulated from BG/NBD.
 fn files(dir: &Path) -> [String; 5] {
     let mut installs = INSTALLS.to_string();
     let mut tx = TRANSACTIONS.to_string();
-    for i in 0..60 {
-        let day = 1 + i % 20;
-        installs.push_str(&format!("b{i},2024-02-{day:02} 10:00:00,meta,spring,a1\n"));
-        for k in 0..(i % 4) {
-            tx.push_str(&format!(
-                "b{i},2024-02-{:02} 12:00:00,{}.5,EUR\n",
-                day + 3 * k,
-                2 + i % 7
-            ));
-        }
-    }
+    simulated_users(&mut installs, &mut tx, "meta", "spring", 400, 7);
     [
         write(dir, "costs.csv", COSTS),
         write(dir, "installs.csv", &installs),
@@ -137,6 +127,17 @@ fn bad_input_exits_non_zero_with_a_clear_message() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("no exchange rate for"));
     let o = run(&tx, &["--group-by", "network,adset"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown group-by level"));
-    let o = run(&tx, &["--as-of", "2024-02-30"]);
+    let o = ltv(&[
+        "report",
+        "--costs",
+        &costs,
+        "--installs",
+        &installs,
+        "--transactions",
+        &tx,
+        "--as-of",
+        "2024-02-30",
+    ]);
     assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("invalid date `2024-02-30`"));
 }

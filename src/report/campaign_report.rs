@@ -46,7 +46,7 @@ impl ReportConfig {
             time_zone: Tz::UTC,
             currency: "USD".into(),
             horizon: Horizon {
-                months: 12.0,
+                months: 12,
                 discount_rate: 0.0,
                 period: ModelPeriod::Week,
                 interval_level: 0.95,
@@ -89,8 +89,8 @@ pub struct ReportMeta {
     pub group_by: Vec<&'static str>,
     /// Cohort split.
     pub cohort: CohortBy,
-    /// Ranking metrics and weights.
-    pub ranking: Vec<(String, f64)>,
+    /// Ranking metrics and their weights.
+    pub ranking: BTreeMap<String, f64>,
     /// Users in the report.
     pub users: u64,
     /// Payers in the report.

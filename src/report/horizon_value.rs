@@ -8,7 +8,7 @@
 //! `customer_lifetime_value`, months discounted at their end):
 //!
 //! ```text
-//! S_i = Σ_{m=1}^{⌈M⌉} [E(X(min(m, M)·ppm) | x_i, t_x,i, T_i) − E(X(min(m−1, M)·ppm) | …)] / (1 + d)^m
+//! S_i = Σ_{m=1}^{M} [E(X(m·ppm) | x_i, t_x,i, T_i) − E(X((m−1)·ppm) | …)] / (1 + d)^m
 //! V_i = S_i · E(Z | x_i, z̄_i)        E(Z | x, z̄) = p(v + x z̄) / (p x + q − 1)
 //! ```
 //!
@@ -96,18 +96,17 @@ fn distinct_rows(s: &RfmSummary) -> DistinctRows {
 }
 
 /// Discounted expected purchases S over the horizon for each distinct row.
-fn discounted_purchases<M: TransactionModel>(
+fn discounted_purchases<M: TransactionModel + ?Sized>(
     model: &M,
     rows: &DistinctRows,
     horizon: &Horizon,
 ) -> Result<Vec<f64>> {
     let ppm = periods_per_month(horizon.period);
-    let months = horizon.months;
-    let steps = months.ceil() as u64;
+    let steps = u64::from(horizon.months);
     let mut s = vec![0.0; rows.frequency.len()];
     let mut previous = vec![0.0; rows.frequency.len()];
     for m in 1..=steps {
-        let t = (m as f64).min(months) * ppm;
+        let t = m as f64 * ppm;
         let e = model.conditional_expected_purchases(t, &rows.frequency, &rows.recency, &rows.t)?;
         let discount = (1.0 + horizon.discount_rate).powf(m as f64);
         for ((acc, prev), now) in s.iter_mut().zip(previous.iter_mut()).zip(&e) {
@@ -135,7 +134,7 @@ pub(crate) struct HorizonValues {
 }
 
 /// Values every user of `summary` (which must carry monetary values) over `horizon`.
-pub(crate) fn horizon_values<M: TransactionModel>(
+pub(crate) fn horizon_values<M: TransactionModel + ?Sized>(
     model: &M,
     spend: &SpendParams,
     summary: &RfmSummary,
@@ -170,8 +169,8 @@ pub(crate) fn horizon_values<M: TransactionModel>(
                 up[j] += h;
                 let mut down = theta.clone();
                 down[j] -= h;
-                let s_up = discounted_purchases(&model.with_parameters(&up)?, &rows, horizon)?;
-                let s_down = discounted_purchases(&model.with_parameters(&down)?, &rows, horizon)?;
+                let s_up = discounted_purchases(&*model.with_parameters(&up)?, &rows, horizon)?;
+                let s_down = discounted_purchases(&*model.with_parameters(&down)?, &rows, horizon)?;
                 ds.push(
                     s_up.iter()
                         .zip(&s_down)

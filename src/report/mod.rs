@@ -52,6 +52,7 @@
 //! ```
 
 mod aggregate;
+mod btyd;
 mod campaign_report;
 mod cohort;
 mod currency;
@@ -61,12 +62,14 @@ pub mod inputs;
 pub mod output;
 mod ranking;
 mod spend;
+mod spend_fit;
 mod summary;
 mod timezone;
 mod users;
 mod valuation;
 
 pub use aggregate::ReportRow;
+pub use btyd::{BuyTillYouDieValue, TransactionModelKind};
 pub use campaign_report::{CampaignReport, ReportConfig, ReportInputs, ReportMeta};
 pub use cohort::CohortBy;
 pub use currency::{normalize_currency, FxRates};

@@ -44,8 +44,8 @@ impl ModelPeriod {
 /// What the model is asked for.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Horizon {
-    /// Months after the as-of date over which future revenue is estimated (> 0).
-    pub months: f64,
+    /// Whole months after the as-of date over which future revenue is estimated (> 0).
+    pub months: u32,
     /// Monthly discount rate applied at each month's end (0 = undiscounted, the default for
     /// ROAS).
     pub discount_rate: f64,
@@ -56,14 +56,14 @@ pub struct Horizon {
 }
 
 impl Horizon {
-    /// Checks the horizon: months finite and > 0, discount rate finite and in [0, 1),
+    /// Checks the horizon: months > 0, discount rate in [0, 1),
     /// interval level in (0, 1).
     pub fn validate(&self) -> Result<()> {
-        if !(self.months.is_finite() && self.months > 0.0) {
+        if self.months == 0 {
             return Err(Error::invalid_parameter(
                 "horizon_months",
-                self.months,
-                "must be finite and > 0",
+                0.0,
+                "must be at least 1",
             ));
         }
         if !(self.discount_rate >= 0.0 && self.discount_rate < 1.0) {

@@ -90,6 +90,50 @@ impl ValueModel for DoubleRevenue {
     }
 }
 
+/// Appends `n` simulated users of `network`/`campaign` to installs and transactions CSV text:
+/// installs spread over the 90 days from 2023-11-01 at 10:00 UTC, payments drawn from BG/NBD
+/// (per day: r 0.6, alpha 8, a 2, b 3) with the crate's seeded simulator (the install is time
+/// 0), amounts between 2.49 and 10.49, up to the end of 2024-03-31.
+pub fn simulated_users(
+    installs: &mut String,
+    tx: &mut String,
+    network: &str,
+    campaign: &str,
+    n: usize,
+    seed: u64,
+) {
+    let model = ltv::models::bgnbd::BgNbd::new(0.6, 8.0, 2.0, 3.0).unwrap();
+    let nov1 = 1_698_832_800; // 2023-11-01 10:00:00 UTC
+    let end = 1_711_929_600; // 2024-04-01 00:00:00 UTC
+    let install: Vec<i64> = (0..n).map(|i| nov1 + 86_400 * (i as i64 % 90)).collect();
+    let ages: Vec<f64> = install
+        .iter()
+        .map(|&t| (end - t) as f64 / 86_400.0)
+        .collect();
+    let sim = model.simulate(&ages, seed).unwrap();
+    let stamp = |t: i64| {
+        chrono::DateTime::from_timestamp(t, 0)
+            .unwrap()
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    };
+    for i in 0..n {
+        let id = format!("{campaign}-{i}");
+        installs.push_str(&format!(
+            "{id},{},{network},{campaign},\n",
+            stamp(install[i])
+        ));
+        for (k, t) in sim.purchase_times(i).iter().enumerate() {
+            let when = install[i] + (t * 86_400.0) as i64;
+            tx.push_str(&format!(
+                "{id},{},{}.49,EUR\n",
+                stamp(when),
+                2 + (i * 7 + k) % 9
+            ));
+        }
+    }
+}
+
 pub fn csv_of(report: &CampaignReport) -> String {
     let mut out = Vec::new();
     output::write_csv(report, &mut out).unwrap();

@@ -44,8 +44,8 @@ pub struct Args {
     #[arg(long, value_name = "DATE")]
     as_of: String,
     /// Months after the as-of date over which future revenue is estimated.
-    #[arg(long, value_name = "N", default_value_t = 12.0)]
-    horizon_months: f64,
+    #[arg(long, value_name = "N", default_value_t = 12)]
+    horizon_months: u32,
     /// Time unit of the model: day or week.
     #[arg(long, default_value = "week")]
     period: String,
@@ -72,6 +72,10 @@ pub struct Args {
     /// Transaction model: bgnbd, mbgnbd or pareto-nbd.
     #[arg(long, default_value = "bgnbd")]
     model: String,
+    /// L2 penalizer of the transaction model's fit (lifetimes' `penalizer_coef`; 0 = plain
+    /// maximum likelihood).
+    #[arg(long, default_value_t = 0.0)]
+    penalizer: f64,
     /// Monthly discount rate of future revenue (0 = undiscounted).
     #[arg(long, default_value_t = 0.0)]
     discount_rate: f64,
@@ -323,6 +327,31 @@ fn read_account_zones(path: &Path, delim: u8) -> Result<BTreeMap<String, chrono_
     Ok(out)
 }
 
+/// `bgnbd r=0.62 alpha=8.3 ... (LL -2933.8); gamma-gamma p=...` from the model description.
+fn model_line(model: &serde_json::Value) -> String {
+    ["transaction_model", "spend_model"]
+        .iter()
+        .filter_map(|k| model.get(k))
+        .map(|m| {
+            let params = m["params"]
+                .as_object()
+                .map(|p| {
+                    p.iter()
+                        .map(|(k, v)| format!("{k}={:.4}", v.as_f64().unwrap_or(f64::NAN)))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .unwrap_or_default();
+            format!(
+                "{} {params} (LL {:.2})",
+                m["model"].as_str().unwrap_or("?"),
+                m["log_likelihood"].as_f64().unwrap_or(f64::NAN)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 pub fn run(args: Args) -> Result<()> {
     let log = Log {
         quiet: args.quiet,
@@ -350,7 +379,8 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(p) = &args.account_timezones {
         config.account_time_zones = read_account_zones(p, delim)?;
     }
-    let model = BuyTillYouDieValue::new(TransactionModelKind::parse(&args.model)?);
+    let mut model = BuyTillYouDieValue::new(TransactionModelKind::parse(&args.model)?);
+    model.fit_options.penalizer = args.penalizer;
 
     let cost_cols = CostColumns {
         date: args.cost_date_col.clone(),
@@ -449,7 +479,7 @@ pub fn run(args: Args) -> Result<()> {
         credit,
     };
     log.info(format!(
-        "fitting {} + gamma-gamma as of {} ({}), {}ly periods",
+        "fitting {} + gamma-gamma as of {} ({}), periods of a {}",
         args.model,
         config.as_of,
         config.time_zone.name(),
@@ -457,10 +487,10 @@ pub fn run(args: Args) -> Result<()> {
     ));
     let report = CampaignReport::build(&inputs, &config, &model)?;
     log.info(format!(
-        "{} users, {} rows; model: {}",
+        "{} users, {} rows; {}",
         report.meta.users,
         report.rows.len(),
-        report.meta.model
+        model_line(&report.meta.model)
     ));
     for w in &report.meta.warnings {
         log.warn(w);
