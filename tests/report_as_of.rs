@@ -215,3 +215,65 @@ fn the_as_of_day_is_included_whole() {
     approx::assert_relative_eq!(meta.revenue_to_date, 17.0 + 7.0, max_relative = 1e-12);
     assert_eq!(r.meta.exclusions.transactions_after_as_of, 1);
 }
+
+/// With the real model step (BG/NBD + Gamma-Gamma fitted on every user): a log holding
+/// payments up to 2024-03-31 gives, as of 2024-03-02, byte for byte the report of the same
+/// log with everything after 2024-03-02 deleted (and late installs, costs and rates added on
+/// top change nothing either).
+#[test]
+fn the_fitted_model_sees_nothing_after_the_as_of_date() {
+    let (mut installs, mut tx) = (INSTALLS.to_string(), TRANSACTIONS.to_string());
+    simulated_users(&mut installs, &mut tx, "meta", "spring", 600, 11);
+    simulated_users(&mut installs, &mut tx, "google", "search", 300, 12);
+    let cut_text = "2024-03-03";
+    let before: String = tx
+        .lines()
+        .filter(|l| l.starts_with("user_id") || l.split(',').nth(1).unwrap() < cut_text)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(before.len() < tx.len(), "the log must hold later payments");
+    let late_installs = format!("{installs}late1,2024-03-03 00:00:00,meta,spring,\nlate2,2024-03-20 12:00:00,google,search,\n");
+    let late_costs = format!("{COSTS}2024-03-03,meta,m1,spring,a1,500,USD,UTC,1,1,1\n2024-03-02,google,g1,search,,48,JPY,Asia/Tokyo,,,\n");
+    let late_fx = format!("{FX}2024-03-03,USD,0.5\n2024-03-02,JPY,0.006\n");
+    let read = |costs: &str, installs: &str, tx: &str, fx: &str| ReportInputs {
+        costs: read_costs(costs.as_bytes(), &CostColumns::default()).unwrap(),
+        installs: read_installs(installs.as_bytes(), &InstallColumns::default()).unwrap(),
+        transactions: read_transactions(tx.as_bytes(), &TransactionColumns::default()).unwrap(),
+        fx: Some(read_fx(fx.as_bytes(), &FxColumns::default(), "EUR").unwrap()),
+        credit: None,
+    };
+    let model = BuyTillYouDieValue::default();
+    let mut c = config();
+    c.horizon.period = ModelPeriod::Day;
+    let full = CampaignReport::build(
+        &read(&late_costs, &late_installs, &tx, &late_fx),
+        &c,
+        &model,
+    )
+    .unwrap();
+    // (the JPY row dated 03-02 in Tokyo runs from 03-01 15:00 to 03-02 15:00 UTC: wholly
+    // before the cut, so it counts in both)
+    let cut = CampaignReport::build(
+        &read(
+            &format!("{COSTS}2024-03-02,google,g1,search,,48,JPY,Asia/Tokyo,,,\n"),
+            &installs,
+            &before,
+            FX,
+        ),
+        &c,
+        &model,
+    )
+    .unwrap();
+    assert_eq!(csv_of(&full), csv_of(&cut));
+    assert_eq!(full.meta.model, cut.meta.model);
+    // and the test is not vacuous: a later as-of date does see the later payments
+    let mut later = c.clone();
+    later.as_of = parse_date_arg("2024-03-20").unwrap();
+    let l = CampaignReport::build(
+        &read(&late_costs, &late_installs, &tx, &late_fx),
+        &later,
+        &model,
+    )
+    .unwrap();
+    assert_ne!(csv_of(&l), csv_of(&full));
+}

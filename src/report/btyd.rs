@@ -193,7 +193,14 @@ impl ValueModel for BuyTillYouDieValue {
                 m.push(*z);
             }
         }
-        let gg = fit_gamma_gamma(&x, &m)?;
+        let gg = match fit_gamma_gamma(&x, &m, true) {
+            Err(Error::NotConverged { gradient_norm, .. }) if gradient_norm < LOOSE_TOLERANCE => {
+                let fit = fit_gamma_gamma(&x, &m, false)?;
+                warnings.push(not_converged_note(&fit));
+                fit
+            }
+            other => other?,
+        };
         let (p, q, v) = (gg.params()[0], gg.params()[1], gg.params()[2]);
         if !(q > 1.0) {
             return Err(Error::Unidentifiable {

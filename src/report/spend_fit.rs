@@ -70,7 +70,11 @@ impl Likelihood for GammaGammaLikelihood<'_> {
 
 /// Fits Gamma-Gamma on customers with `frequency > 0` and mean repeat value `monetary > 0`
 /// (the caller filters).
-pub(crate) fn fit_gamma_gamma(frequency: &[f64], monetary: &[f64]) -> Result<Fit> {
+pub(crate) fn fit_gamma_gamma(
+    frequency: &[f64],
+    monetary: &[f64],
+    require_convergence: bool,
+) -> Result<Fit> {
     if frequency.is_empty() {
         return Err(Error::Unidentifiable {
             model: "gamma-gamma".into(),
@@ -86,6 +90,7 @@ pub(crate) fn fit_gamma_gamma(frequency: &[f64], monetary: &[f64]) -> Result<Fit
         // optimum on CDNOW (spend is in currency units, not periods)
         &FitOptions {
             tolerance: 1e-6,
+            require_convergence,
             ..FitOptions::default()
         },
     )
@@ -128,7 +133,7 @@ mod tests {
                 m.push(*z);
             }
         }
-        let fit = fit_gamma_gamma(&x, &m).unwrap();
+        let fit = fit_gamma_gamma(&x, &m, true).unwrap();
         let lifetimes = [6.248802496075312, 3.744588460923114, 15.44774806492914];
         for (got, want) in fit.params().iter().zip(lifetimes) {
             approx::assert_relative_eq!(*got, want, max_relative = 1e-3);

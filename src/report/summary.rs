@@ -109,6 +109,94 @@ pub(crate) fn report_summary(users: &ReportUsers, period: ModelPeriod) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::{Period, Timestamp, TransactionLog};
+    use crate::report::currency::FxRates;
+    use crate::report::inputs::{Installs, Transactions};
+    use crate::report::timezone::{parse_time_zone, AsOf};
+    use crate::summary::{Births, SummaryOptions};
+    use proptest::prelude::*;
+
+    /// The crate's general summary builder with births and the first purchase counted,
+    /// fed with the users' local times: the semantics this module must have.
+    fn via_summary_builder(users: &ReportUsers, period: ModelPeriod) -> RfmSummary {
+        let tz = users.as_of().time_zone();
+        let local = |t: i64| {
+            let dt = chrono::DateTime::from_timestamp(t, 0)
+                .unwrap()
+                .with_timezone(&tz)
+                .naive_local();
+            Timestamp::from_seconds(dt.and_utc().timestamp()).unwrap()
+        };
+        let (mut ids, mut times, mut amounts) = (Vec::new(), Vec::new(), Vec::new());
+        for u in 0..users.len() {
+            let (t, a) = users.payments(u);
+            for (t, a) in t.iter().zip(a) {
+                ids.push(users.ids()[u].as_str());
+                times.push(local(*t));
+                amounts.push(*a);
+            }
+        }
+        let log = TransactionLog::from_columns(&ids, &times, Some(&amounts)).unwrap();
+        let births: Vec<Timestamp> = users.birth_times().iter().map(|&b| local(b)).collect();
+        let births = Births::from_columns(users.ids(), &births).unwrap();
+        let end = Timestamp::parse(&users.as_of().date().to_string()).unwrap();
+        let p = match period {
+            ModelPeriod::Day => Period::Day,
+            ModelPeriod::Week => Period::Week,
+        };
+        SummaryOptions::new(p)
+            .observation_end(end)
+            .include_first_transaction(true)
+            .summarise_with_births(&log, &births)
+            .unwrap()
+            .summary
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Same frequency, recency, T and monetary value as the crate's summary builder with
+        /// births (first purchase counted), for random users, payments, zones and periods.
+        #[test]
+        fn agrees_with_the_summary_builder(
+            users in prop::collection::vec((0i64..60 * 86_400, prop::collection::vec((-86_400i64..90 * 86_400, 1u32..5000), 0..6)), 1..25),
+            zone in prop::sample::select(vec!["UTC", "Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata"]),
+            weekly in any::<bool>(),
+            as_of_day in 30u32..80,
+        ) {
+            let t0 = 1_704_067_200; // 2024-01-01 UTC
+            let mut installs = Installs::new();
+            let mut tx = Transactions::new();
+            let mut any_payment = false;
+            for (i, (inst, pays)) in users.iter().enumerate() {
+                let id = format!("u{i}");
+                installs.push(&id, t0 + inst, "net", "", "camp", "", 0).unwrap();
+                for (t, a) in pays {
+                    tx.push(&id, t0 + inst + t, f64::from(*a) / 100.0, None, 0).unwrap();
+                    any_payment = true;
+                }
+            }
+            prop_assume!(any_payment);
+            let tz = parse_time_zone(zone).unwrap();
+            let date = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(u64::from(as_of_day));
+            let as_of = AsOf::new(date, tz);
+            let fx = FxRates::new("EUR").unwrap();
+            let report_users = ReportUsers::build(&installs, &tx, &[], &fx, as_of, &[]).unwrap();
+            prop_assume!(report_users.payment_table().1.len() > 0);
+            let period = if weekly { ModelPeriod::Week } else { ModelPeriod::Day };
+            let ours = report_summary(&report_users, period).unwrap();
+            let theirs = via_summary_builder(&report_users, period);
+            for (k, id) in theirs.customer_ids().iter().enumerate() {
+                let u = ours.customer_ids().iter().position(|x| x == id).unwrap();
+                prop_assert_eq!(ours.frequency()[u], theirs.frequency()[k], "frequency of {}", id);
+                prop_assert_eq!(ours.recency()[u], theirs.recency()[k], "recency of {}", id);
+                prop_assert_eq!(ours.t()[u], theirs.t()[k], "T of {}", id);
+                let (a, b) = (ours.monetary_value().unwrap()[u], theirs.monetary_value().unwrap()[k]);
+                prop_assert!((a - b).abs() <= 1e-12 * a.abs().max(1.0), "monetary of {}: {} vs {}", id, a, b);
+            }
+            prop_assert_eq!(ours.len(), theirs.len());
+        }
+    }
 
     #[test]
     fn weeks_start_on_monday() {

@@ -93,7 +93,8 @@ impl ValueModel for DoubleRevenue {
 /// Appends `n` simulated users of `network`/`campaign` to installs and transactions CSV text:
 /// installs spread over the 90 days from 2023-11-01 at 10:00 UTC, payments drawn from BG/NBD
 /// (per day: r 0.6, alpha 8, a 2, b 3) with the crate's seeded simulator (the install is time
-/// 0), amounts between 2.49 and 10.49, up to the end of 2024-03-31.
+/// 0), amounts from Gamma-Gamma (p 6, q 4, v 20: mean 40) with a seeded RNG, up to the end of
+/// 2024-03-31.
 pub fn simulated_users(
     installs: &mut String,
     tx: &mut String,
@@ -111,6 +112,10 @@ pub fn simulated_users(
         .map(|&t| (end - t) as f64 / 86_400.0)
         .collect();
     let sim = model.simulate(&ages, seed).unwrap();
+    use rand::SeedableRng;
+    use rand_distr::{Distribution, Gamma};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let nu = Gamma::new(4.0, 1.0 / 20.0).unwrap();
     let stamp = |t: i64| {
         chrono::DateTime::from_timestamp(t, 0)
             .unwrap()
@@ -123,13 +128,12 @@ pub fn simulated_users(
             "{id},{},{network},{campaign},\n",
             stamp(install[i])
         ));
-        for (k, t) in sim.purchase_times(i).iter().enumerate() {
+        let spend = Gamma::new(6.0, 1.0 / Distribution::<f64>::sample(&nu, &mut rng)).unwrap();
+        for t in sim.purchase_times(i) {
             let when = install[i] + (t * 86_400.0) as i64;
-            tx.push_str(&format!(
-                "{id},{},{}.49,EUR\n",
-                stamp(when),
-                2 + (i * 7 + k) % 9
-            ));
+            let amount: f64 =
+                (Distribution::<f64>::sample(&spend, &mut rng) * 100.0).round() / 100.0;
+            tx.push_str(&format!("{id},{},{amount},EUR\n", stamp(when)));
         }
     }
 }
