@@ -1,1 +1,19 @@
-//! Input data: transaction logs (CSV or in-memory), time periods, and the embedded data sets.
+//! Input data: transaction logs (CSV or in-memory), timestamps and date formats, and the
+//! embedded data sets.
+//!
+//! * [`TransactionLog`] — who bought when and for how much, customer ids interned;
+//! * [`TransactionCsvOptions`] — reads a log from CSV/TSV/whitespace-separated text;
+//! * [`Timestamp`], [`DateFormat`] — naive timestamps in seconds and how dates are written;
+//! * [`Period`] — the unit of time of a summary (hour, day, week, month, custom);
+//! * [`datasets`] — CDNOW and donations data compiled into the crate.
+
+pub mod datasets;
+mod period;
+mod reader;
+mod timestamp;
+mod transactions;
+
+pub use period::Period;
+pub use reader::{Delimiter, TransactionCsvOptions};
+pub use timestamp::{DateFormat, Timestamp};
+pub use transactions::{TransactionLog, TransactionLogBuilder};

@@ -1,0 +1,337 @@
+//! The transaction log: who bought when, and for how much.
+
+use crate::data::Timestamp;
+use crate::error::{Error, Result};
+use rustc_hash::FxHashMap;
+
+/// A transaction log held column-wise: one entry per transaction, customer ids interned.
+///
+/// * customers are numbered `0..n_customers()` in order of first appearance; the original id
+///   of customer `k` is `customer_ids()[k]`;
+/// * `customer_index()[i]` is the customer number of transaction `i`;
+/// * `timestamps()[i]` its time (seconds on a naive clock, see [`Timestamp`]);
+/// * `amounts()`, when present, its monetary value (finite, >= 0).
+///
+/// Order of transactions is kept as given; summaries do not need sorted input.
+///
+/// Every constructor checks every row: empty customer id, non-finite or negative amount, and an
+/// empty log are errors naming the row. Build one from CSV with
+/// [`TransactionCsvOptions`](crate::data::TransactionCsvOptions), from slices with
+/// [`TransactionLog::from_columns`], or row by row with [`TransactionLogBuilder`].
+///
+/// ```
+/// use ltv::data::{Timestamp, TransactionLog};
+/// let t = |s: &str| Timestamp::parse(s).unwrap();
+/// let log = TransactionLog::from_columns(
+///     &["alice", "bob", "alice"],
+///     &[t("2024-01-02"), t("2024-01-03"), t("2024-02-10")],
+///     Some(&[10.0, 5.0, 12.5]),
+/// )?;
+/// assert_eq!(log.len(), 3);
+/// assert_eq!(log.customer_ids(), ["alice", "bob"]);
+/// assert_eq!(log.customer_index(), [0, 1, 0]);
+/// # Ok::<(), ltv::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransactionLog {
+    customer_ids: Vec<String>,
+    customer: Vec<u32>,
+    timestamp: Vec<Timestamp>,
+    amount: Option<Vec<f64>>,
+    first: Timestamp,
+    last: Timestamp,
+}
+
+impl TransactionLog {
+    /// Builds a log from parallel slices (one entry per transaction).
+    ///
+    /// Errors: [`Error::LengthMismatch`] when the slices differ in length;
+    /// [`Error::InvalidField`] (1-based row) for an empty customer id or an amount that is not
+    /// finite and >= 0; [`Error::EmptyInput`] for no rows.
+    pub fn from_columns<S: AsRef<str>>(
+        customer_ids: &[S],
+        timestamps: &[Timestamp],
+        amounts: Option<&[f64]>,
+    ) -> Result<Self> {
+        let n = customer_ids.len();
+        let mismatch = |right: &str, right_len: usize| Error::LengthMismatch {
+            left: "customer_ids".into(),
+            left_len: n,
+            right: right.into(),
+            right_len,
+        };
+        if timestamps.len() != n {
+            return Err(mismatch("timestamps", timestamps.len()));
+        }
+        if let Some(a) = amounts {
+            if a.len() != n {
+                return Err(mismatch("amounts", a.len()));
+            }
+        }
+        let mut b = TransactionLogBuilder::with_capacity(amounts.is_some(), n);
+        for i in 0..n {
+            b.push(
+                customer_ids[i].as_ref(),
+                timestamps[i],
+                amounts.map(|a| a[i]),
+            )?;
+        }
+        b.build()
+    }
+
+    /// Builds a log from an iterator of `(customer id, timestamp, amount)` rows. Either every
+    /// row has an amount or none has. Errors as [`TransactionLogBuilder::push`] and
+    /// [`TransactionLogBuilder::build`].
+    pub fn from_rows<S, I>(rows: I) -> Result<Self>
+    where
+        S: AsRef<str>,
+        I: IntoIterator<Item = (S, Timestamp, Option<f64>)>,
+    {
+        let mut rows = rows.into_iter().peekable();
+        let has_amounts = rows.peek().is_some_and(|r| r.2.is_some());
+        let mut b = TransactionLogBuilder::with_capacity(has_amounts, rows.size_hint().0);
+        for (id, ts, amount) in rows {
+            b.push(id.as_ref(), ts, amount)?;
+        }
+        b.build()
+    }
+
+    /// Assembles a log from parts already checked by a reader in this crate.
+    pub(crate) fn from_checked_parts(
+        customer_ids: Vec<String>,
+        customer: Vec<u32>,
+        timestamp: Vec<Timestamp>,
+        amount: Option<Vec<f64>>,
+    ) -> Result<Self> {
+        if customer.is_empty() {
+            return Err(Error::EmptyInput {
+                what: "transaction log has no rows".into(),
+            });
+        }
+        let (mut first, mut last) = (Timestamp::MAX, Timestamp::MIN);
+        for &t in &timestamp {
+            first = first.min(t);
+            last = last.max(t);
+        }
+        Ok(Self {
+            customer_ids,
+            customer,
+            timestamp,
+            amount,
+            first,
+            last,
+        })
+    }
+
+    /// Number of transactions.
+    pub fn len(&self) -> usize {
+        self.customer.len()
+    }
+
+    /// True when there are no transactions (never, for a log built by this crate).
+    pub fn is_empty(&self) -> bool {
+        self.customer.is_empty()
+    }
+
+    /// Number of distinct customers.
+    pub fn n_customers(&self) -> usize {
+        self.customer_ids.len()
+    }
+
+    /// Distinct original customer ids; customer number `k` is `customer_ids()[k]`.
+    pub fn customer_ids(&self) -> &[String] {
+        &self.customer_ids
+    }
+
+    /// Customer number of each transaction (an index into [`TransactionLog::customer_ids`]).
+    pub fn customer_index(&self) -> &[u32] {
+        &self.customer
+    }
+
+    /// Time of each transaction.
+    pub fn timestamps(&self) -> &[Timestamp] {
+        &self.timestamp
+    }
+
+    /// Monetary value of each transaction, if the log has amounts.
+    pub fn amounts(&self) -> Option<&[f64]> {
+        self.amount.as_deref()
+    }
+
+    /// Original customer id of transaction `i`. Panics if `i >= len()`.
+    pub fn customer_id_of(&self, i: usize) -> &str {
+        &self.customer_ids[self.customer[i] as usize]
+    }
+
+    /// Earliest transaction time.
+    pub fn first_timestamp(&self) -> Timestamp {
+        self.first
+    }
+
+    /// Latest transaction time.
+    pub fn last_timestamp(&self) -> Timestamp {
+        self.last
+    }
+}
+
+/// Interns customer ids: the first distinct id gets number 0, the next 1, ...
+#[derive(Debug, Default)]
+pub(crate) struct Interner {
+    map: FxHashMap<String, u32>,
+}
+
+impl Interner {
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        let mut map = FxHashMap::default();
+        map.reserve(n);
+        Self { map }
+    }
+
+    /// Number of an id, adding it if new. `line` is only used for the error when more than
+    /// `u32::MAX` distinct ids appear.
+    #[inline]
+    pub(crate) fn intern(&mut self, id: &str, line: u64) -> Result<u32> {
+        if let Some(&k) = self.map.get(id) {
+            return Ok(k);
+        }
+        let k = u32::try_from(self.map.len()).map_err(|_| {
+            Error::invalid_field(line, "customer_id", id, "more than 2^32 distinct customers")
+        })?;
+        self.map.insert(id.to_owned(), k);
+        Ok(k)
+    }
+
+    /// The distinct ids in number order.
+    pub(crate) fn into_names(self) -> Vec<String> {
+        let mut names = vec![String::new(); self.map.len()];
+        for (name, k) in self.map {
+            names[k as usize] = name;
+        }
+        names
+    }
+}
+
+/// Checks one amount; `line` and `column` go into the error.
+#[inline]
+pub(crate) fn check_amount(line: u64, column: &str, a: f64) -> Result<f64> {
+    if !a.is_finite() {
+        return Err(Error::invalid_field(
+            line,
+            column,
+            a.to_string(),
+            "amount must be finite",
+        ));
+    }
+    if a < 0.0 {
+        return Err(Error::invalid_field(
+            line,
+            column,
+            a.to_string(),
+            "amount must be >= 0",
+        ));
+    }
+    Ok(a + 0.0) // -0.0 becomes 0.0
+}
+
+/// Builds a [`TransactionLog`] row by row, checking each row as it comes.
+///
+/// ```
+/// use ltv::data::{Timestamp, TransactionLogBuilder};
+/// let mut b = TransactionLogBuilder::new(true);
+/// b.push("u1", Timestamp::parse("2024-03-01 10:00:00")?, Some(9.99))?;
+/// assert!(b.push("", Timestamp::parse("2024-03-01")?, Some(1.0)).is_err()); // empty id
+/// let log = b.build()?;
+/// assert_eq!(log.len(), 1);
+/// # Ok::<(), ltv::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct TransactionLogBuilder {
+    interner: Interner,
+    customer: Vec<u32>,
+    timestamp: Vec<Timestamp>,
+    amount: Option<Vec<f64>>,
+}
+
+impl TransactionLogBuilder {
+    /// An empty builder; `has_amounts` says whether every row will carry an amount.
+    pub fn new(has_amounts: bool) -> Self {
+        Self::with_capacity(has_amounts, 0)
+    }
+
+    /// An empty builder with room for `n` rows.
+    pub fn with_capacity(has_amounts: bool, n: usize) -> Self {
+        Self {
+            interner: Interner::default(),
+            customer: Vec::with_capacity(n),
+            timestamp: Vec::with_capacity(n),
+            amount: has_amounts.then(|| Vec::with_capacity(n)),
+        }
+    }
+
+    /// Adds one transaction. Errors ([`Error::InvalidField`], row numbered from 1): empty
+    /// customer id; amount not finite and >= 0; an amount given to a builder without amounts
+    /// or missing from one with amounts. A failed push leaves the builder unchanged.
+    pub fn push(
+        &mut self,
+        customer_id: &str,
+        timestamp: Timestamp,
+        amount: Option<f64>,
+    ) -> Result<()> {
+        let row = self.customer.len() as u64 + 1;
+        if customer_id.is_empty() {
+            return Err(Error::invalid_field(
+                row,
+                "customer_id",
+                "",
+                "customer id must not be empty",
+            ));
+        }
+        let amount = match (&self.amount, amount) {
+            (Some(_), Some(a)) => Some(check_amount(row, "amount", a)?),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(Error::invalid_field(
+                    row,
+                    "amount",
+                    "",
+                    "amount missing in a log with amounts",
+                ))
+            }
+            (None, Some(a)) => {
+                return Err(Error::invalid_field(
+                    row,
+                    "amount",
+                    a.to_string(),
+                    "amount given in a log without amounts",
+                ))
+            }
+        };
+        let k = self.interner.intern(customer_id, row)?;
+        self.customer.push(k);
+        self.timestamp.push(timestamp);
+        if let (Some(v), Some(a)) = (&mut self.amount, amount) {
+            v.push(a);
+        }
+        Ok(())
+    }
+
+    /// Number of rows pushed so far.
+    pub fn len(&self) -> usize {
+        self.customer.len()
+    }
+
+    /// True when no row has been pushed.
+    pub fn is_empty(&self) -> bool {
+        self.customer.is_empty()
+    }
+
+    /// Finishes the log. Errors with [`Error::EmptyInput`] when no row was pushed.
+    pub fn build(self) -> Result<TransactionLog> {
+        TransactionLog::from_checked_parts(
+            self.interner.into_names(),
+            self.customer,
+            self.timestamp,
+            self.amount,
+        )
+    }
+}

@@ -1,0 +1,379 @@
+//! Building RFM summaries from a transaction log, with the semantics of lifetimes 0.11.3
+//! `summary_data_from_transaction_data`.
+
+use crate::data::{Period, Timestamp, TransactionLog};
+use crate::error::{Error, Result};
+use crate::summary::births::Births;
+use crate::summary::group::{group_by_customer, map_customers, sort_by_time, Txn};
+use crate::summary::RfmSummary;
+use rustc_hash::FxHashMap;
+
+/// How to summarise a transaction log: the period, the end of observation, and whether the
+/// first purchase counts.
+///
+/// # Semantics (those of lifetimes 0.11.3 `summary_data_from_transaction_data`)
+///
+/// For a calendar [`Period`] (hour, day, week, month) every timestamp is mapped to the calendar
+/// period holding it (pandas `to_period`), and for each customer:
+///
+/// * transactions in a period **after the period holding the observation end** are excluded
+///   ([`SummaryStats::excluded_after_end`] counts them). Transactions later than the
+///   observation end but inside its period are kept, as lifetimes keeps them (it compares
+///   period starts);
+/// * all transactions inside one period are one purchase, their amounts summed;
+/// * `frequency` = number of purchase periods after the first one;
+/// * `recency` = periods from the first purchase period to the last;
+/// * `T` = periods from the first purchase period to the observation end's period;
+/// * `monetary_value` (when the log has amounts) = mean of the summed amounts of the repeat
+///   purchase periods, 0 when frequency is 0.
+///
+/// With [`SummaryOptions::include_first_transaction`], the first purchase period counts in
+/// frequency and monetary value too (recency and T are unchanged), as lifetimes'
+/// `include_first_transaction=True`. Models expect the default (`false`).
+///
+/// For [`Period::Custom`], periods are counted from each customer's first purchase and the
+/// observation end is compared with the raw timestamps (transactions after it are excluded).
+///
+/// Rows are in order of each customer's first appearance in the log (lifetimes sorts by
+/// customer id). Customers without any transaction up to the end are left out
+/// ([`SummaryStats::customers_dropped`]).
+///
+/// ```
+/// use ltv::data::{Period, Timestamp, TransactionLog};
+/// use ltv::summary::SummaryOptions;
+/// let t = |s: &str| Timestamp::parse(s).unwrap();
+/// let log = TransactionLog::from_columns(
+///     &["a", "a", "a", "b"],
+///     &[t("1997-01-01"), t("1997-01-02"), t("1997-01-20"), t("1997-01-08")],
+///     Some(&[10.0, 5.0, 7.0, 3.0]),
+/// )?;
+/// let out = SummaryOptions::new(Period::Week)
+///     .observation_end(t("1997-02-04"))
+///     .summarise(&log)?;
+/// let s = &out.summary;
+/// // a: weeks of 1996-12-30 (two purchases merged) and 1997-01-20: one repeat, 3 weeks later
+/// assert_eq!((s.frequency()[0], s.recency()[0], s.t()[0]), (1.0, 3.0, 5.0));
+/// assert_eq!(s.monetary_value().unwrap()[0], 7.0);
+/// assert_eq!((s.frequency()[1], s.t()[1]), (0.0, 4.0));
+/// # Ok::<(), ltv::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryOptions {
+    pub(crate) period: Period,
+    pub(crate) observation_end: Option<Timestamp>,
+    pub(crate) include_first_transaction: bool,
+}
+
+impl Default for SummaryOptions {
+    fn default() -> Self {
+        Self::new(Period::Week)
+    }
+}
+
+/// A summary with the bookkeeping of what was left out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryOutput {
+    /// One row per customer; times in periods of [`SummaryStats::period`].
+    pub summary: RfmSummary,
+    /// What was counted and excluded.
+    pub stats: SummaryStats,
+}
+
+/// Counts of a summary build, so a caller can see what was left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SummaryStats {
+    /// The period of the summary.
+    pub period: Period,
+    /// The observation end used (the last transaction's time when none was given).
+    pub observation_end: Timestamp,
+    /// Transactions that went into the summary.
+    pub transactions_used: usize,
+    /// Transactions after the observation end (for calendar periods: in a later period).
+    pub excluded_after_end: usize,
+    /// Transactions in a period before the customer's birth period (only with births).
+    pub excluded_before_birth: usize,
+    /// Customers left out: no transaction up to the end (and no birth), or born after it.
+    pub customers_dropped: usize,
+    /// Customers of the log without a birth time, summarised from their first purchase
+    /// (only with births).
+    pub customers_without_birth: usize,
+    /// Rows for customers from the births table who never bought (only with births).
+    pub customers_without_purchase: usize,
+}
+
+/// One customer's summary row in whole periods.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct CustomerRow {
+    pub(crate) frequency: u32,
+    pub(crate) recency: i64,
+    pub(crate) t: i64,
+    pub(crate) monetary: f64,
+    pub(crate) before_birth: u32,
+}
+
+/// Summarises one customer's transactions (sorted by time, all already within the
+/// observation window). `origin` is the birth time when known; otherwise the first purchase.
+/// `None` when the customer has nothing to summarise (no birth and no transaction, or born
+/// after `end`).
+#[inline]
+pub(crate) fn summarise_customer(
+    period: Period,
+    include_first: bool,
+    txns: &[Txn],
+    birth: Option<Timestamp>,
+    end: Timestamp,
+) -> Option<CustomerRow> {
+    let origin = match (birth, txns.first()) {
+        (Some(b), _) => b,
+        (None, Some(&(t, _))) => t,
+        (None, None) => return None,
+    };
+    let p0 = period.index_from(origin, origin);
+    let e = period.index_from(origin, end);
+    if e < p0 {
+        return None;
+    }
+    let mut before_birth = 0u32;
+    let mut n_counted = 0u32;
+    let mut sum_counted = 0.0f64;
+    let mut last: Option<i64> = None;
+    let mut current: Option<(i64, f64)> = None; // (period, summed amount)
+    let close = |(p, v): (i64, f64), n: &mut u32, s: &mut f64| {
+        if include_first || p > p0 {
+            *n += 1;
+            *s += v;
+        }
+    };
+    for &(t, a) in txns {
+        let p = period.index_from(origin, t);
+        if p < p0 {
+            before_birth += 1;
+            continue;
+        }
+        match &mut current {
+            Some((cp, v)) if *cp == p => *v += a,
+            _ => {
+                if let Some(done) = current.take() {
+                    close(done, &mut n_counted, &mut sum_counted);
+                }
+                current = Some((p, a));
+            }
+        }
+        last = Some(p);
+    }
+    if let Some(done) = current {
+        close(done, &mut n_counted, &mut sum_counted);
+    }
+    Some(CustomerRow {
+        frequency: n_counted,
+        recency: last.map_or(0, |l| l - p0),
+        t: e - p0,
+        monetary: if n_counted > 0 {
+            sum_counted / n_counted as f64
+        } else {
+            0.0
+        },
+        before_birth,
+    })
+}
+
+impl SummaryOptions {
+    /// Options for the given period; observation end = the last transaction; first purchase
+    /// not counted.
+    pub fn new(period: Period) -> Self {
+        Self {
+            period,
+            observation_end: None,
+            include_first_transaction: false,
+        }
+    }
+
+    /// Sets the end of observation (inclusive, see the type's semantics).
+    pub fn observation_end(mut self, end: Timestamp) -> Self {
+        self.observation_end = Some(end);
+        self
+    }
+
+    /// Counts the first purchase period in frequency and monetary value (lifetimes'
+    /// `include_first_transaction`). Default `false`, which is what the models expect.
+    pub fn include_first_transaction(mut self, include: bool) -> Self {
+        self.include_first_transaction = include;
+        self
+    }
+
+    /// The period of the summaries built with these options.
+    pub fn period(&self) -> Period {
+        self.period
+    }
+
+    /// Summarises a log, one row per customer (see the type's semantics).
+    ///
+    /// Errors with [`Error::InvalidDate`] when no transaction is at or before the observation
+    /// end (an observation end before the first purchase).
+    pub fn summarise(&self, log: &TransactionLog) -> Result<SummaryOutput> {
+        self.build(log, None)
+    }
+
+    /// Summarises a log with a separate table of birth times (sign-up, install): each
+    /// customer's clock starts at the **period of their birth** rather than their first
+    /// purchase, and customers in `births` who never bought appear with frequency 0,
+    /// recency 0 and T = periods from birth to the end.
+    ///
+    /// Rules, for a customer born in period b (calendar periods; for [`Period::Custom`] periods
+    /// are counted from the birth time):
+    ///
+    /// * transactions in a period before b are excluded ([`SummaryStats::excluded_before_birth`]);
+    /// * a purchase in the birth period itself is the acquisition (like lifetimes' first
+    ///   purchase): not counted in frequency or monetary value unless
+    ///   [`SummaryOptions::include_first_transaction`];
+    /// * frequency = purchase periods after b; recency = last purchase period − b (0 without
+    ///   purchases); T = end period − b;
+    /// * customers born after the end are left out ([`SummaryStats::customers_dropped`]);
+    /// * customers of the log missing from `births` are summarised from their first purchase
+    ///   as in [`SummaryOptions::summarise`] ([`SummaryStats::customers_without_birth`]).
+    ///
+    /// Rows: the log's customers in order of first appearance, then the customers only in
+    /// `births`, in their order there.
+    ///
+    /// ```
+    /// use ltv::data::{Period, Timestamp, TransactionLog};
+    /// use ltv::summary::{Births, SummaryOptions};
+    /// let t = |s: &str| Timestamp::parse(s).unwrap();
+    /// let log = TransactionLog::from_columns(&["u1", "u1"], &[t("2024-01-01"), t("2024-01-05")], None)?;
+    /// let births = Births::from_columns(&["u1", "u2"], &[t("2024-01-01"), t("2024-01-02")])?;
+    /// let out = SummaryOptions::new(Period::Day)
+    ///     .observation_end(t("2024-01-10"))
+    ///     .summarise_with_births(&log, &births)?;
+    /// assert_eq!(out.summary.customer_ids(), ["u1", "u2"]);
+    /// assert_eq!(out.summary.frequency(), [1.0, 0.0]);
+    /// assert_eq!(out.summary.recency(), [4.0, 0.0]);
+    /// assert_eq!(out.summary.t(), [9.0, 8.0]);
+    /// # Ok::<(), ltv::Error>(())
+    /// ```
+    pub fn summarise_with_births(
+        &self,
+        log: &TransactionLog,
+        births: &Births,
+    ) -> Result<SummaryOutput> {
+        self.build(log, Some(births))
+    }
+
+    fn build(&self, log: &TransactionLog, births: Option<&Births>) -> Result<SummaryOutput> {
+        let period = self.period;
+        let end = self.observation_end.unwrap_or(log.last_timestamp());
+        let include_first = self.include_first_transaction;
+
+        // which transactions are inside the observation window
+        let keep_all;
+        let mut grouped = if period.is_calendar() {
+            let e = period.index(end);
+            keep_all = period.index(log.last_timestamp()) <= e;
+            group_by_customer(log, |t| period.index(t) <= e, keep_all)
+        } else {
+            keep_all = log.last_timestamp() <= end;
+            group_by_customer(log, |t| t <= end, keep_all)
+        };
+
+        // birth of each log customer, and the births-only customers
+        let mut birth_of: Vec<Option<Timestamp>> = Vec::new();
+        let mut births_only: Vec<(usize, Timestamp)> = Vec::new();
+        if let Some(b) = births {
+            let index: FxHashMap<&str, usize> = log
+                .customer_ids()
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.as_str(), i))
+                .collect();
+            birth_of = vec![None; log.n_customers()];
+            for (j, (id, &t)) in b.ids().iter().zip(b.times()).enumerate() {
+                match index.get(id.as_str()) {
+                    Some(&c) => birth_of[c] = Some(t),
+                    None => births_only.push((j, t)),
+                }
+            }
+        }
+
+        let rows = map_customers(&mut grouped, |c, txns| {
+            sort_by_time(txns);
+            let birth = birth_of.get(c).copied().flatten();
+            summarise_customer(period, include_first, txns, birth, end)
+        });
+
+        let n_rows = rows.iter().filter(|r| r.is_some()).count();
+        let births_only_dropped = births_only.len();
+        let extra: Vec<(usize, CustomerRow)> = births_only
+            .iter()
+            .filter_map(|&(j, t)| {
+                summarise_customer(period, include_first, &[], Some(t), end).map(|r| (j, r))
+            })
+            .collect();
+        if n_rows + extra.len() == 0 {
+            return Err(Error::InvalidDate {
+                value: end.to_string(),
+                rule: format!(
+                    "observation end is before the first purchase ({}){}",
+                    log.first_timestamp(),
+                    if births.is_some() {
+                        " and before every birth"
+                    } else {
+                        ""
+                    }
+                ),
+            });
+        }
+
+        let mut stats = SummaryStats {
+            period,
+            observation_end: end,
+            transactions_used: 0,
+            excluded_after_end: grouped.rejected,
+            excluded_before_birth: 0,
+            customers_dropped: log.n_customers() - n_rows + births_only_dropped - extra.len(),
+            customers_without_birth: 0,
+            customers_without_purchase: extra.len(),
+        };
+        let n = n_rows + extra.len();
+        let mut ids = Vec::with_capacity(n);
+        let mut freq = Vec::with_capacity(n);
+        let mut rec = Vec::with_capacity(n);
+        let mut t = Vec::with_capacity(n);
+        let mut money = log.amounts().map(|_| Vec::with_capacity(n));
+        let mut push = |id: &str, r: &CustomerRow| {
+            ids.push(id.to_string());
+            freq.push(r.frequency as f64);
+            rec.push(r.recency as f64);
+            t.push(r.t as f64);
+            if let Some(m) = &mut money {
+                m.push(r.monetary);
+            }
+        };
+        for (c, r) in rows.iter().enumerate() {
+            if let Some(r) = r {
+                push(&log.customer_ids()[c], r);
+                stats.excluded_before_birth += r.before_birth as usize;
+                if births.is_some() && birth_of[c].is_none() {
+                    stats.customers_without_birth += 1;
+                }
+            }
+        }
+        if let Some(b) = births {
+            for (j, r) in &extra {
+                push(&b.ids()[*j], r);
+            }
+        }
+        stats.transactions_used = grouped.rows.len() - stats.excluded_before_birth;
+        debug_assert!(RfmSummary::new(
+            ids.clone(),
+            freq.clone(),
+            rec.clone(),
+            t.clone(),
+            money.clone(),
+            None
+        )
+        .is_ok());
+        Ok(SummaryOutput {
+            summary: RfmSummary::from_checked_parts(ids, freq, rec, t, money, None),
+            stats,
+        })
+    }
+}

@@ -1,0 +1,274 @@
+//! Reading an RFM summary from CSV (lifetimes' column names by default).
+
+use crate::error::{Error, Result};
+use crate::summary::rfm::{check_rfm_row, check_weight};
+use crate::summary::RfmSummary;
+use std::io::Read;
+use std::path::Path;
+
+/// Column names and delimiter of a summary CSV.
+///
+/// Defaults are lifetimes' names: `frequency`, `recency`, `T`, and `monetary_value` when the
+/// header has it. The customer id column is, unless set, the first of `customer_id`, `ID`,
+/// `id` found in the header; when none is there, ids are the rows' 0-based positions (`"0"`,
+/// `"1"`, ...), as the pandas index of a frame read without an index column. Weights are read
+/// only when a weights column is named.
+///
+/// ```
+/// use ltv::summary::SummaryCsvOptions;
+/// let text = "ID,x,t_x,T,zbar\n1,2,30.43,38.86,22.35\n2,0,0,38.86,0\n";
+/// let s = SummaryCsvOptions::new()
+///     .customer_id_col("ID")
+///     .frequency_col("x")
+///     .recency_col("t_x")
+///     .monetary_value_col("zbar")
+///     .read_str(text)?;
+/// assert_eq!(s.customer_ids(), ["1", "2"]);
+/// assert_eq!(s.monetary_value(), Some(&[22.35, 0.0][..]));
+/// # Ok::<(), ltv::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryCsvOptions {
+    customer_id: Option<String>,
+    frequency: String,
+    recency: String,
+    t: String,
+    monetary_value: Option<String>,
+    weights: Option<String>,
+    delimiter: u8,
+}
+
+impl Default for SummaryCsvOptions {
+    fn default() -> Self {
+        Self {
+            customer_id: None,
+            frequency: "frequency".into(),
+            recency: "recency".into(),
+            t: "T".into(),
+            monetary_value: None,
+            weights: None,
+            delimiter: b',',
+        }
+    }
+}
+
+const ID_CANDIDATES: [&str; 3] = ["customer_id", "ID", "id"];
+const DEFAULT_MONETARY: &str = "monetary_value";
+
+impl SummaryCsvOptions {
+    /// lifetimes' column names, comma delimiter.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes customer ids from this column (which must exist).
+    pub fn customer_id_col(mut self, name: impl Into<String>) -> Self {
+        self.customer_id = Some(name.into());
+        self
+    }
+
+    /// Name of the frequency column (default `frequency`).
+    pub fn frequency_col(mut self, name: impl Into<String>) -> Self {
+        self.frequency = name.into();
+        self
+    }
+
+    /// Name of the recency column (default `recency`).
+    pub fn recency_col(mut self, name: impl Into<String>) -> Self {
+        self.recency = name.into();
+        self
+    }
+
+    /// Name of the T column (default `T`).
+    pub fn t_col(mut self, name: impl Into<String>) -> Self {
+        self.t = name.into();
+        self
+    }
+
+    /// Reads monetary values from this column (which must exist). Without it, a column named
+    /// `monetary_value` is read if present.
+    pub fn monetary_value_col(mut self, name: impl Into<String>) -> Self {
+        self.monetary_value = Some(name.into());
+        self
+    }
+
+    /// Reads row weights (number of customers per row) from this column.
+    pub fn weights_col(mut self, name: impl Into<String>) -> Self {
+        self.weights = Some(name.into());
+        self
+    }
+
+    /// Field delimiter (default `,`).
+    pub fn delimiter(mut self, delimiter: u8) -> Self {
+        self.delimiter = delimiter;
+        self
+    }
+
+    /// Reads a summary file. Errors as [`SummaryCsvOptions::read`], plus [`Error::Io`].
+    pub fn read_path(&self, path: impl AsRef<Path>) -> Result<RfmSummary> {
+        let path = path.as_ref();
+        let file = std::fs::File::open(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        self.read(std::io::BufReader::new(file))
+            .map_err(|e| match e {
+                Error::Io { source, .. } => Error::Io {
+                    path: path.to_path_buf(),
+                    source,
+                },
+                e => e,
+            })
+    }
+
+    /// Reads a summary from text.
+    pub fn read_str(&self, text: &str) -> Result<RfmSummary> {
+        self.read(text.as_bytes())
+    }
+
+    /// Reads a summary from any reader.
+    ///
+    /// Every row is checked as [`RfmSummary::new`] does; errors carry the 1-based line (header
+    /// = line 1) and the column's name in the file: [`Error::MissingColumn`],
+    /// [`Error::FieldCount`], [`Error::InvalidField`] (not a number, NaN, negative or
+    /// non-integer frequency, recency > T, frequency 0 with recency > 0, negative monetary
+    /// value, weight not > 0), [`Error::Csv`], [`Error::EmptyInput`].
+    pub fn read<R: Read>(&self, reader: R) -> Result<RfmSummary> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(self.delimiter)
+            .from_reader(reader);
+        let mut record = csv::StringRecord::new();
+        let csv_err = |e: csv::Error| {
+            let line = e.position().map_or(0, |p| p.line());
+            match e.into_kind() {
+                csv::ErrorKind::Io(source) => Error::Io {
+                    path: Default::default(),
+                    source,
+                },
+                kind => Error::Csv {
+                    line,
+                    message: format!("{kind:?}"),
+                },
+            }
+        };
+        if !rdr.read_record(&mut record).map_err(csv_err)? {
+            return Err(Error::EmptyInput {
+                what: "summary CSV has no header".into(),
+            });
+        }
+        let header: Vec<String> = record.iter().map(|s| s.trim().to_string()).collect();
+        let find = |name: &str| header.iter().position(|h| h == name);
+        let require = |name: &str| {
+            find(name).ok_or_else(|| Error::MissingColumn {
+                column: name.to_string(),
+                found: header.join(","),
+            })
+        };
+        let id_col = match &self.customer_id {
+            Some(name) => Some(require(name)?),
+            None => ID_CANDIDATES.iter().find_map(|c| find(c)),
+        };
+        let f_col = require(&self.frequency)?;
+        let r_col = require(&self.recency)?;
+        let t_col = require(&self.t)?;
+        let m_col = match &self.monetary_value {
+            Some(name) => Some(require(name)?),
+            None => find(DEFAULT_MONETARY),
+        };
+        let w_col = self.weights.as_deref().map(require).transpose()?;
+
+        let mut ids = Vec::new();
+        let (mut freq, mut rec, mut t) = (Vec::new(), Vec::new(), Vec::new());
+        let mut money = m_col.map(|_| Vec::new());
+        let mut weights = w_col.map(|_| Vec::new());
+        while rdr.read_record(&mut record).map_err(csv_err)? {
+            let line = record.position().map_or(0, |p| p.line());
+            if record.len() != header.len() {
+                return Err(Error::FieldCount {
+                    line,
+                    expected: header.len(),
+                    found: record.len(),
+                });
+            }
+            let number = |col: usize| -> Result<f64> {
+                let raw = record.get(col).unwrap_or("");
+                let v: f64 = raw.trim().parse().map_err(|_| {
+                    Error::invalid_field(line, header[col].as_str(), raw, "not a number")
+                })?;
+                if v.is_nan() {
+                    return Err(Error::invalid_field(line, header[col].as_str(), raw, "NaN"));
+                }
+                Ok(v)
+            };
+            let (f, r, tt) = (number(f_col)?, number(r_col)?, number(t_col)?);
+            check_rfm_row(line, f, r, tt).map_err(|e| {
+                rename_column(
+                    e,
+                    &[
+                        ("frequency", &header[f_col]),
+                        ("recency", &header[r_col]),
+                        ("T", &header[t_col]),
+                    ],
+                )
+            })?;
+            ids.push(match id_col {
+                Some(c) => record.get(c).unwrap_or("").to_string(),
+                None => ids.len().to_string(),
+            });
+            freq.push(f);
+            rec.push(r);
+            t.push(tt);
+            if let (Some(v), Some(c)) = (&mut money, m_col) {
+                let m = number(c)?;
+                if !(m.is_finite() && m >= 0.0) {
+                    return Err(Error::invalid_field(
+                        line,
+                        header[c].as_str(),
+                        m.to_string(),
+                        "monetary value must be finite and >= 0",
+                    ));
+                }
+                v.push(m);
+            }
+            if let (Some(v), Some(c)) = (&mut weights, w_col) {
+                let w = number(c)?;
+                check_weight(line, w).map_err(|e| rename_column(e, &[("weights", &header[c])]))?;
+                v.push(w);
+            }
+        }
+        if ids.is_empty() {
+            return Err(Error::EmptyInput {
+                what: "summary CSV has no rows".into(),
+            });
+        }
+        Ok(RfmSummary::from_checked_parts(
+            ids, freq, rec, t, money, weights,
+        ))
+    }
+}
+
+/// Replaces the canonical column name in a row error with the file's column name.
+fn rename_column(e: Error, names: &[(&str, &String)]) -> Error {
+    match e {
+        Error::InvalidField {
+            line,
+            column,
+            value,
+            rule,
+        } => {
+            let column = names
+                .iter()
+                .find(|(canon, _)| *canon == column)
+                .map_or(column, |(_, actual)| (*actual).clone());
+            Error::InvalidField {
+                line,
+                column,
+                value,
+                rule,
+            }
+        }
+        e => e,
+    }
+}
