@@ -207,6 +207,19 @@ impl TransactionModel for FittedParetoNbd {
         self.params.probability_alive_one(frequency, recency, t_age)
     }
 
+    /// P(alive) once, then the closed-form horizon term for each horizon.
+    fn conditional_expected_purchases_path_one(
+        &self,
+        horizons: &[f64],
+        frequency: f64,
+        recency: f64,
+        t_age: f64,
+        out: &mut [f64],
+    ) -> Result<()> {
+        self.params
+            .conditional_expected_purchases_path_one(horizons, frequency, recency, t_age, out)
+    }
+
     fn expected_purchases(&self, t: f64) -> Result<f64> {
         self.params.expected_purchases(t)
     }

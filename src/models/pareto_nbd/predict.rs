@@ -105,11 +105,43 @@ impl ParetoNbdParams {
         recency: f64,
         t_age: f64,
     ) -> Result<f64> {
-        check_horizon("t", t)?;
+        let mut out = [0.0];
+        self.conditional_expected_purchases_path_one(&[t], frequency, recency, t_age, &mut out)?;
+        Ok(out[0])
+    }
+
+    /// [`ParetoNbdParams::conditional_expected_purchases_one`] at several horizons (periods),
+    /// into `out`: `P(alive)` is computed once.
+    ///
+    /// # Errors
+    /// As [`ParetoNbdParams::conditional_expected_purchases_one`]; [`Error::LengthMismatch`]
+    /// when `out` and `horizons` differ in length.
+    pub fn conditional_expected_purchases_path_one(
+        &self,
+        horizons: &[f64],
+        frequency: f64,
+        recency: f64,
+        t_age: f64,
+        out: &mut [f64],
+    ) -> Result<()> {
+        if out.len() != horizons.len() {
+            return Err(Error::LengthMismatch {
+                left: "horizons".into(),
+                left_len: horizons.len(),
+                right: "out".into(),
+                right_len: out.len(),
+            });
+        }
+        for &t in horizons {
+            check_horizon("t", t)?;
+        }
         let pa = self.probability_alive_one(frequency, recency, t_age)?;
         let b = self.beta + t_age;
-        let rate = (self.r + frequency) / (self.alpha + t_age);
-        Ok(pa * rate * b * one_minus_power_over(self.s - 1.0, (b / (b + t)).ln()))
+        let scale = pa * (self.r + frequency) / (self.alpha + t_age) * b;
+        for (o, &t) in out.iter_mut().zip(horizons) {
+            *o = scale * one_minus_power_over(self.s - 1.0, (b / (b + t)).ln());
+        }
+        Ok(())
     }
 
     /// Expected number of repeat purchases in `(0, t]` of a new customer
