@@ -50,6 +50,7 @@ mod params;
 mod predict;
 pub(crate) mod quadrature;
 mod row;
+mod simulate;
 
 #[cfg(test)]
 mod tests;
@@ -58,6 +59,7 @@ pub use fitted::{FittedParetoNbd, ParetoNbd};
 #[cfg(test)]
 use likelihood::ParetoNbdLikelihood;
 pub use params::{ParetoNbdParams, PARAMETER_NAMES};
+pub use simulate::SimulatedCustomer;
 
 /// Model name in saved files and errors.
 pub const MODEL_NAME: &str = "pareto-nbd";

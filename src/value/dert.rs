@@ -17,6 +17,7 @@
 //! the expected spend per purchase this is the customer's expected residual lifetime value,
 //! the quantity CLVTools reports as `DERT` and `predicted.CLV`.
 
+pub use super::expint::hyperu_equal_parameters;
 use super::expint::scaled_expint;
 use super::units::ContinuousDiscountRate;
 use crate::error::Result;
@@ -147,5 +148,6 @@ mod tests {
         }
     }
 
+    #[allow(clippy::excessive_precision)] // shortest round-trip reprs from Python
     const DERT_REFERENCE: &[[f64; 4]] = &include!("dert_reference.in");
 }

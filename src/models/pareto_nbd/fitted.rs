@@ -67,7 +67,7 @@ impl ParetoNbd {
             .zip(data.weight())
             .map(|(x, w)| x * w)
             .sum();
-        if !(repeats > 0.0) {
+        if !(repeats.is_finite() && repeats > 0.0) {
             return Err(Error::Unidentifiable {
                 model: MODEL_NAME.into(),
                 reason: "no customer made a repeat purchase (all frequencies are 0)".into(),

@@ -65,16 +65,16 @@ impl<'a> ParetoNbdLikelihood<'a> {
                 let row = row_terms(&par, &terms, d.recency()[i], d.t()[i], want_grad)?;
                 let w = d.weight()[i];
                 ll += w * row.ln_l;
-                for k in 0..4 {
-                    g[k] += w * row.grad[k];
+                for (gk, rk) in g.iter_mut().zip(row.grad) {
+                    *gk += w * rk;
                 }
             }
             Ok((ll, g))
         };
         let add = |a: (f64, [f64; 4]), b: (f64, [f64; 4])| {
             let mut g = a.1;
-            for k in 0..4 {
-                g[k] += b.1[k];
+            for (gk, bk) in g.iter_mut().zip(b.1) {
+                *gk += bk;
             }
             (a.0 + b.0, g)
         };

@@ -216,7 +216,7 @@ impl ParetoNbdParams {
         let p = zero + pa * (survive + died);
         if !p.is_finite() {
             return Err(Error::numerical(
-                "pareto_nbd conditional_probability_of_n_purchases",
+                "pareto-nbd conditional_probability_of_n_purchases",
                 format!("non-finite value for n = {n}, t = {t}"),
             ));
         }

@@ -165,9 +165,13 @@ fn finish(
     p_alive: f64,
     grad: [f64; 4],
 ) -> Result<RowTerms> {
-    if !ln_l.is_finite() || !(p_alive >= 0.0) || grad.iter().any(|g| !g.is_finite()) {
+    let finite = ln_l.is_finite()
+        && p_alive.is_finite()
+        && p_alive >= 0.0
+        && grad.iter().all(|g| g.is_finite());
+    if !finite {
         return Err(Error::numerical(
-            "pareto_nbd log-likelihood",
+            "pareto-nbd log-likelihood",
             format!(
                 "non-finite value at r = {}, alpha = {}, s = {}, beta = {} for x = {}, \
                  t_x = {t_x}, T = {t_age}",

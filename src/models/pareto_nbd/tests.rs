@@ -481,3 +481,32 @@ fn fitted_model_round_trips_through_json() {
     use crate::models::TransactionModel;
     assert!(back.covariance().is_ok());
 }
+
+/// Parameter recovery: 100,000 customers simulated (continuous time) at known parameters with
+/// ages spread over 1..=52 weeks; each estimate must lie within 3 standard errors of the
+/// truth. Slow in debug builds: run with `cargo test --release -- --include-ignored`.
+#[test]
+#[ignore]
+fn recovers_simulated_parameters() {
+    let truth = ParetoNbdParams::new(0.55, 10.58, 0.61, 11.67).unwrap();
+    for seed in [1, 2, 3] {
+        let ages: Vec<f64> = (0..100_000).map(|i| (1 + i % 52) as f64).collect();
+        let s = truth.simulate_summary(&ages, seed).unwrap();
+        let fitted = ParetoNbd::new().fit(&s.compress()).unwrap();
+        let se = fitted.fit().unwrap().std_errors().unwrap();
+        for (k, (est, want)) in fitted
+            .params()
+            .to_vec()
+            .iter()
+            .zip(truth.to_vec())
+            .enumerate()
+        {
+            assert!(
+                (est - want).abs() <= 3.0 * se[k],
+                "seed {seed}: {} = {est} (se {}) vs truth {want}",
+                PARAMETER_NAMES[k],
+                se[k]
+            );
+        }
+    }
+}

@@ -54,16 +54,24 @@ fn pareto_nbd_at_lifetimes() -> FittedParetoNbd {
     )
 }
 
-fn columns() -> (Vec<String>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
+/// CDNOW columns with the Gamma-Gamma expected value per purchase.
+struct Columns {
+    ids: Vec<String>,
+    x: Vec<f64>,
+    tx: Vec<f64>,
+    t: Vec<f64>,
+    m: Vec<f64>,
+}
+
+fn columns() -> Columns {
     let rows = cdnow();
-    let gg = |r: &(String, f64, f64, f64, f64)| gamma_gamma_value(r.1, r.4);
-    (
-        rows.iter().map(|r| r.0.clone()).collect(),
-        rows.iter().map(|r| r.1).collect(),
-        rows.iter().map(|r| r.2).collect(),
-        rows.iter().map(|r| r.3).collect(),
-        rows.iter().map(gg).collect(),
-    )
+    Columns {
+        ids: rows.iter().map(|r| r.0.clone()).collect(),
+        x: rows.iter().map(|r| r.1).collect(),
+        tx: rows.iter().map(|r| r.2).collect(),
+        t: rows.iter().map(|r| r.3).collect(),
+        m: rows.iter().map(|r| gamma_gamma_value(r.1, r.4)).collect(),
+    }
 }
 
 fn rel(a: f64, b: f64) -> f64 {
@@ -73,7 +81,7 @@ fn rel(a: f64, b: f64) -> f64 {
 #[test]
 fn pareto_nbd_clv_matches_lifetimes() {
     let model = pareto_nbd_at_lifetimes();
-    let (ids, x, tx, t, m) = columns();
+    let Columns { ids, x, tx, t, m } = columns();
     for case in clv_json()["cases"].as_array().unwrap() {
         let settings = ClvSettings {
             period: Period::Week,
@@ -101,7 +109,7 @@ fn pareto_nbd_clv_matches_lifetimes() {
 #[test]
 fn discounting_and_units_behave() {
     let model = pareto_nbd_at_lifetimes();
-    let (_, x, tx, t, _) = columns();
+    let Columns { x, tx, t, .. } = columns();
     let s = |months: u32, d: f64, period: Period| ClvSettings {
         period,
         horizon: Months::new(months),
