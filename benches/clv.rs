@@ -16,47 +16,23 @@ use ltv::value::{
     customer_lifetime_value, customer_lifetime_value_with_intervals, dert::pareto_nbd_dert_many,
     ClvSettings, ContinuousDiscountRate, MonthlyDiscountRate, Months, Period,
 };
-use rand::SeedableRng;
 
 const SIZES: [usize; 3] = [10_000, 100_000, 1_000_000];
 
-/// A weekly summary of `n` simulated customers (see the file docs) with a spend column.
-fn weekly_summary(n: usize, seed: u64) -> RfmSummary {
+/// A weekly summary of `n` simulated customers (see the file docs) and a spend per purchase.
+fn weekly_summary(n: usize, seed: u64) -> (RfmSummary, Vec<f64>) {
     let p = ParetoNbdParams::new(0.55, 10.58, 0.61, 11.67).unwrap();
-    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let (mut f, mut r, mut t, mut m) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    for i in 0..n {
-        let age = (52 - (i % 52)) as f64; // T = 1..=52 whole weeks
-        let c = p.simulate_customer(age, &mut rng).unwrap();
-        let mut weeks: Vec<u32> = c
-            .purchase_times
-            .iter()
-            .map(|&tau| tau.floor() as u32)
-            .filter(|&w| w >= 1 && (w as f64) <= age)
-            .collect();
-        weeks.dedup();
-        f.push(weeks.len() as f64);
-        r.push(weeks.last().map_or(0.0, |&w| w as f64));
-        t.push(age);
-        // Gamma-Gamma expected value at p 6.25, q 3.74, v 15.45 for a mean spend that varies
-        let x = weeks.len() as f64;
-        let mean_spend = 20.0 + (i % 37) as f64;
-        m.push(6.25 * (15.45 + x * mean_spend) / (6.25 * x + 3.74 - 1.0));
-    }
-    RfmSummary::new(
-        (0..n).map(|i| i.to_string()).collect(),
-        f,
-        r,
-        t,
-        Some(m),
-        None,
-    )
-    .unwrap()
+    let ages: Vec<u32> = (0..n).map(|i| 52 - (i % 52) as u32).collect();
+    let s = p.simulate_period_summary(&ages, seed).unwrap();
+    // Gamma-Gamma expected value at p 6.25, q 3.74, v 15.45 for a mean spend that varies
+    let m = (0..n)
+        .map(|i| {
+            let x = s.frequency()[i];
+            let mean_spend = 20.0 + (i % 37) as f64;
+            6.25 * (15.45 + x * mean_spend) / (6.25 * x + 3.74 - 1.0)
+        })
+        .collect();
+    (s, m)
 }
 
 fn settings() -> ClvSettings {
@@ -71,8 +47,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("clv");
     g.sample_size(10);
     for &n in &SIZES {
-        let data = weekly_summary(n, 42);
-        let m = data.monetary_value().unwrap().to_vec();
+        let (data, m) = weekly_summary(n, 42);
         g.throughput(Throughput::Elements(n as u64));
         // fit = compress the per-customer summary + maximum likelihood with covariance
         g.bench_with_input(BenchmarkId::new("pareto_nbd_fit", n), &data, |b, d| {
