@@ -75,7 +75,7 @@ pub(crate) fn observed_information_covariance(
         return Err("inverse of the observed information is not finite".into());
     }
     for i in 0..cov.nrows() {
-        if !(cov[(i, i)] > 0.0) {
+        if !(cov[(i, i)].is_finite() && cov[(i, i)] > 0.0) {
             return Err(format!("variance of parameter {i} is not positive"));
         }
     }

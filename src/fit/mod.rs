@@ -43,4 +43,5 @@ pub(crate) use likelihood::Likelihood;
 pub(crate) use optimizer::maximize;
 pub use options::FitOptions;
 
-pub(crate) use information::observed_information_covariance;
+#[cfg(test)]
+pub(crate) use information::hessian_natural;

@@ -34,8 +34,11 @@ struct Objective<'a, L: Likelihood> {
     l: &'a L,
     penalty: f64,
     w: f64,
-    cache: Mutex<Option<(Vec<f64>, f64, Vec<f64>)>>,
+    cache: Mutex<Option<Evaluation>>,
 }
+
+/// A cached evaluation: log-parameters, objective value, gradient.
+type Evaluation = (Vec<f64>, f64, Vec<f64>);
 
 impl<'a, L: Likelihood> Objective<'a, L> {
     fn new(l: &'a L, penalty: f64, w: f64) -> Self {
@@ -56,7 +59,10 @@ impl<'a, L: Likelihood> Objective<'a, L> {
                 }
             }
         }
-        if theta.iter().any(|t| !(t.abs() <= MAX_LOG_PARAM)) {
+        if theta
+            .iter()
+            .any(|t| !(t.is_finite() && t.abs() <= MAX_LOG_PARAM))
+        {
             return Err(Error::numerical(
                 L::MODEL,
                 format!("log-parameters {theta:?} left the range ±{MAX_LOG_PARAM}"),
@@ -339,11 +345,20 @@ pub(crate) fn maximize<L: Likelihood>(l: &L, opts: &FitOptions) -> Result<Fit> {
     let gradient_norm = grad_norm(&theta);
     let converged = gradient_norm <= opts.tolerance;
     if !converged && opts.require_convergence {
+        let last: Vec<String> = L::NAMES
+            .iter()
+            .zip(&theta)
+            .map(|(n, t)| format!("{n}={:.6e}", t.exp()))
+            .collect();
         return Err(Error::NotConverged {
             model: L::MODEL.to_string(),
             iterations,
             gradient_norm,
-            reason: termination,
+            reason: format!(
+                "{termination}; last parameters {} (a parameter running to 0 or infinity means \
+                 the data do not identify it; a penalizer may help)",
+                last.join(", ")
+            ),
         });
     }
     let params: Vec<f64> = theta.iter().map(|t| t.exp()).collect();

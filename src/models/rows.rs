@@ -33,10 +33,13 @@ impl DistinctIndex {
     }
 }
 
-/// A compressed summary with its frequency, recency and `T` columns indexed.
+/// Weighted (frequency, recency, T) rows — normally a compressed summary's — with the three
+/// columns indexed.
 #[derive(Debug, Clone)]
 pub(crate) struct IndexedRows<'a> {
-    pub(crate) data: &'a CompressedSummary,
+    pub(crate) frequency: &'a [f64],
+    pub(crate) t_age: &'a [f64],
+    pub(crate) weight: &'a [f64],
     pub(crate) x: DistinctIndex,
     pub(crate) tx: DistinctIndex,
     pub(crate) t: DistinctIndex,
@@ -47,16 +50,28 @@ pub(crate) struct IndexedRows<'a> {
 
 impl<'a> IndexedRows<'a> {
     pub(crate) fn new(data: &'a CompressedSummary) -> Self {
-        let x = DistinctIndex::new(data.frequency());
-        let tx = DistinctIndex::new(data.recency());
-        let t = DistinctIndex::new(data.t());
+        Self::from_columns(data.frequency(), data.recency(), data.t(), data.weight())
+    }
+
+    /// Rows from columns of equal length that the caller has checked (summary rules).
+    pub(crate) fn from_columns(
+        frequency: &'a [f64],
+        recency: &'a [f64],
+        t_age: &'a [f64],
+        weight: &'a [f64],
+    ) -> Self {
+        let x = DistinctIndex::new(frequency);
+        let tx = DistinctIndex::new(recency);
+        let t = DistinctIndex::new(t_age);
         let mut weight_by_x = vec![0.0; x.values.len()];
-        for (&i, &w) in x.index.iter().zip(data.weight()) {
+        for (&i, &w) in x.index.iter().zip(weight) {
             weight_by_x[i as usize] += w;
         }
-        let total_weight = data.total_weight();
+        let total_weight = weight.iter().sum();
         Self {
-            data,
+            frequency,
+            t_age,
+            weight,
             x,
             tx,
             t,
@@ -67,7 +82,7 @@ impl<'a> IndexedRows<'a> {
 
     /// Number of rows.
     pub(crate) fn len(&self) -> usize {
-        self.data.len()
+        self.frequency.len()
     }
 
     /// Weighted total of the frequency column (number of repeat purchases).
@@ -82,10 +97,9 @@ impl<'a> IndexedRows<'a> {
 
     /// Weighted mean of `T`.
     pub(crate) fn mean_t(&self) -> f64 {
-        self.data
-            .t()
+        self.t_age
             .iter()
-            .zip(self.data.weight())
+            .zip(self.weight)
             .map(|(t, w)| t * w)
             .sum::<f64>()
             / self.total_weight

@@ -11,9 +11,9 @@ use crate::error::{Error, Result};
 /// weekly summary): `t`, `recency` and `T` in periods, purchases per customer.
 ///
 /// Implementors write the per-customer methods (`*_one`); the vectorised methods check
-/// their inputs and run in parallel (feature `parallel`). The trait is object safe:
-/// `&dyn TransactionModel` works, except for [`TransactionModel::with_parameters`].
-pub trait TransactionModel: Sync {
+/// their inputs and run in parallel (feature `parallel`); models may override them with
+/// faster versions. The trait is object safe: `&dyn TransactionModel` works.
+pub trait TransactionModel: Send + Sync {
     /// Model name (`"bgnbd"`, `"mbgnbd"`, ...), as in saved files.
     fn name(&self) -> &'static str;
 
@@ -37,9 +37,7 @@ pub trait TransactionModel: Sync {
     /// # Errors
     /// [`Error::InvalidParameter`] when a parameter is out of its domain,
     /// [`Error::LengthMismatch`] for a wrong number of parameters.
-    fn with_parameters(&self, parameters: &[f64]) -> Result<Self>
-    where
-        Self: Sized;
+    fn with_parameters(&self, parameters: &[f64]) -> Result<Box<dyn TransactionModel>>;
 
     /// Expected number of purchases in `(T, T + t]` of one customer with `frequency` repeat
     /// purchases, last purchase at age `recency` and age `t_age` (= `T`), all in periods.

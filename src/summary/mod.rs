@@ -15,7 +15,7 @@ mod group;
 mod holdout;
 mod rfm;
 
-pub use self::csv::SummaryCsvOptions;
+pub use self::csv::{write_calibration_holdout_csv, write_summary_csv, SummaryCsvOptions};
 pub use births::Births;
 pub use builder::{SummaryOptions, SummaryOutput, SummaryStats};
 pub use compressed::CompressedSummary;

@@ -30,6 +30,20 @@ impl<'a> BgNbdLikelihood<'a> {
         }
     }
 
+    /// The likelihood on raw columns (no merging of identical rows); for tests comparing
+    /// compressed and uncompressed fits.
+    #[cfg(test)]
+    pub(crate) fn from_columns(
+        frequency: &'a [f64],
+        recency: &'a [f64],
+        t_age: &'a [f64],
+        weight: &'a [f64],
+    ) -> Self {
+        Self {
+            rows: IndexedRows::from_columns(frequency, recency, t_age, weight),
+        }
+    }
+
     pub(crate) fn rows(&self) -> &IndexedRows<'a> {
         &self.rows
     }
@@ -95,7 +109,6 @@ impl Likelihood for BgNbdLikelihood<'_> {
         let [r, alpha, a, b] = [p[0], p[1], p[2], p[3]];
         let with_grad = grad.is_some();
         let rows = &self.rows;
-        let data = rows.data;
         let terms: Vec<FrequencyTerms> = rows
             .x
             .values
@@ -115,13 +128,13 @@ impl Likelihood for BgNbdLikelihood<'_> {
         let mut g = [0.0; 4];
         for (ft, &w) in terms.iter().zip(&rows.weight_by_x) {
             ll += w * ft.base;
-            for k in 0..4 {
-                g[k] += w * ft.d_base[k];
+            for (gk, dk) in g.iter_mut().zip(ft.d_base) {
+                *gk += w * dk;
             }
         }
-        let freq = data.frequency();
-        let weight = data.weight();
-        for i in 0..data.len() {
+        let freq = rows.frequency;
+        let weight = rows.weight;
+        for i in 0..rows.len() {
             let x = freq[i];
             let w = weight[i];
             let ft = &terms[rows.x.index[i] as usize];

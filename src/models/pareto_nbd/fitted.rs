@@ -188,8 +188,10 @@ impl TransactionModel for FittedParetoNbd {
         }
     }
 
-    fn with_parameters(&self, parameters: &[f64]) -> Result<Self> {
-        Ok(Self::from_params(ParetoNbdParams::from_slice(parameters)?))
+    fn with_parameters(&self, parameters: &[f64]) -> Result<Box<dyn TransactionModel>> {
+        Ok(Box::new(Self::from_params(ParetoNbdParams::from_slice(
+            parameters,
+        )?)))
     }
 
     fn conditional_expected_purchases_one(

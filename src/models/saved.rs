@@ -1,0 +1,153 @@
+//! Fitted models saved as JSON: `ltv fit --output` writes them, `ltv predict` / `ltv clv`
+//! read them.
+//!
+//! A file is one JSON object: `"format_version"`, `"model"` (the tag: `"bgnbd"`, `"mbgnbd"`,
+//! ...) and the fields of [`Fit`](crate::fit::Fit): `"params"` (name → value),
+//! `"log_likelihood"`, `"std_errors"`, `"converged"`, `"iterations"`, `"n_customers"`,
+//! `"covariance"`, ...:
+//!
+//! ```json
+//! {"format_version": 1, "model": "bgnbd",
+//!  "params": {"r": 0.2426, "alpha": 4.4135, "a": 0.7929, "b": 2.4258},
+//!  "log_likelihood": -9582.4256, "std_errors": {"r": 0.0126, ...}, "converged": true, ...}
+//! ```
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::fit::Fit;
+use crate::models::bgnbd::FittedBgNbd;
+use crate::models::mbgnbd::FittedMbgNbd;
+use crate::models::TransactionModel;
+
+/// Version of the saved-model layout written by this crate.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Any fitted model of the crate, as saved to and loaded from JSON (internally tagged by
+/// `"model"`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "model")]
+#[non_exhaustive]
+pub enum SavedModel {
+    /// BG/NBD ([`crate::models::bgnbd`]).
+    #[serde(rename = "bgnbd")]
+    BgNbd(FittedBgNbd),
+    /// MBG/NBD ([`crate::models::mbgnbd`]).
+    #[serde(rename = "mbgnbd")]
+    MbgNbd(FittedMbgNbd),
+}
+
+impl From<FittedBgNbd> for SavedModel {
+    fn from(m: FittedBgNbd) -> Self {
+        SavedModel::BgNbd(m)
+    }
+}
+
+impl From<FittedMbgNbd> for SavedModel {
+    fn from(m: FittedMbgNbd) -> Self {
+        SavedModel::MbgNbd(m)
+    }
+}
+
+impl SavedModel {
+    /// The model tag (`"bgnbd"`, ...).
+    pub fn name(&self) -> &'static str {
+        match self {
+            SavedModel::BgNbd(_) => "bgnbd",
+            SavedModel::MbgNbd(_) => "mbgnbd",
+        }
+    }
+
+    /// The fit record.
+    pub fn fit(&self) -> &Fit {
+        match self {
+            SavedModel::BgNbd(m) => m.fit(),
+            SavedModel::MbgNbd(m) => m.fit(),
+        }
+    }
+
+    /// The model as a transaction model (for predictions and CLV).
+    ///
+    /// # Errors
+    /// [`Error::ModelFormat`] when the saved model is not a transaction model (e.g. a spend
+    /// model).
+    pub fn as_transaction_model(&self) -> Result<&dyn TransactionModel> {
+        match self {
+            SavedModel::BgNbd(m) => Ok(m),
+            SavedModel::MbgNbd(m) => Ok(m),
+        }
+    }
+
+    /// Serialises to pretty JSON with `"format_version"`.
+    ///
+    /// # Errors
+    /// [`Error::ModelFormat`] if serialisation fails (it does not for finite values).
+    pub fn to_json(&self) -> Result<String> {
+        let mut value = serde_json::to_value(self).map_err(format_error)?;
+        if let Some(obj) = value.as_object_mut() {
+            obj.insert("format_version".into(), FORMAT_VERSION.into());
+        }
+        serde_json::to_string_pretty(&value).map_err(format_error)
+    }
+
+    /// Parses a saved model, checking the format version, the model tag, the parameter names
+    /// and domains, and the covariance's shape.
+    ///
+    /// # Errors
+    /// [`Error::ModelFormat`] naming what is wrong.
+    pub fn from_json(text: &str) -> Result<Self> {
+        let mut value: serde_json::Value = serde_json::from_str(text).map_err(format_error)?;
+        let obj = value.as_object_mut().ok_or_else(|| Error::ModelFormat {
+            message: "expected a JSON object".into(),
+        })?;
+        match obj.remove("format_version") {
+            Some(v) if v.as_u64() == Some(u64::from(FORMAT_VERSION)) => {}
+            Some(v) => {
+                return Err(Error::ModelFormat {
+                    message: format!(
+                        "unsupported format_version {v} (this build reads {FORMAT_VERSION})"
+                    ),
+                })
+            }
+            None => {
+                return Err(Error::ModelFormat {
+                    message: "missing \"format_version\"".into(),
+                })
+            }
+        }
+        serde_json::from_value(value).map_err(format_error)
+    }
+
+    /// Writes [`SavedModel::to_json`] to `path`.
+    ///
+    /// # Errors
+    /// [`Error::Io`] on write failure.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        std::fs::write(path, self.to_json()?).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    /// Reads a model written by [`SavedModel::save`].
+    ///
+    /// # Errors
+    /// [`Error::Io`] on read failure, [`Error::ModelFormat`] for invalid content.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_json(&text)
+    }
+}
+
+fn format_error(e: serde_json::Error) -> Error {
+    Error::ModelFormat {
+        message: e.to_string(),
+    }
+}
