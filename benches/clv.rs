@@ -10,7 +10,7 @@
 //! Run: `cargo bench --bench clv -- --warm-up-time 1 --measurement-time 3`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use ltv::models::pareto_nbd::{FittedParetoNbd, ParetoNbd, ParetoNbdParams};
+use ltv::models::pareto_nbd::{FittedParetoNbd, ParetoNbd, ParetoNbd};
 use ltv::summary::RfmSummary;
 use ltv::value::{
     customer_lifetime_value, customer_lifetime_value_with_intervals, dert::pareto_nbd_dert_many,
@@ -21,7 +21,7 @@ const SIZES: [usize; 3] = [10_000, 100_000, 1_000_000];
 
 /// A weekly summary of `n` simulated customers (see the file docs) and a spend per purchase.
 fn weekly_summary(n: usize, seed: u64) -> (RfmSummary, Vec<f64>) {
-    let p = ParetoNbdParams::new(0.55, 10.58, 0.61, 11.67).unwrap();
+    let p = ParetoNbd::new(0.55, 10.58, 0.61, 11.67).unwrap();
     let ages: Vec<u32> = (0..n).map(|i| 52 - (i % 52) as u32).collect();
     let s = p.simulate_period_summary(&ages, seed).unwrap();
     // Gamma-Gamma expected value at p 6.25, q 3.74, v 15.45 for a mean spend that varies
@@ -80,7 +80,7 @@ fn bench(c: &mut Criterion) {
             },
         );
         let delta = ContinuousDiscountRate::from_annual(0.15, 52.0).unwrap();
-        let params: &ParetoNbdParams = FittedParetoNbd::params(&fitted);
+        let params: &ParetoNbd = FittedParetoNbd::params(&fitted);
         g.bench_with_input(BenchmarkId::new("pareto_nbd_dert", n), &data, |b, d| {
             b.iter(|| {
                 pareto_nbd_dert_many(params, delta, d.frequency(), d.recency(), d.t()).unwrap()

@@ -5,14 +5,14 @@
 //! writes `customer_id,frequency,recency,T,expected_value` (Pareto/NBD at the CDNOW estimates,
 //! ages 1..=52 weeks, seed 42; the expected value per purchase as in the bench).
 
-use ltv::models::pareto_nbd::ParetoNbdParams;
+use ltv::models::pareto_nbd::ParetoNbd;
 use std::io::Write;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = std::env::args()
         .nth(1)
         .map_or(Ok(1_000_000), |s| s.parse())?;
-    let p = ParetoNbdParams::new(0.55, 10.58, 0.61, 11.67)?;
+    let p = ParetoNbd::new(0.55, 10.58, 0.61, 11.67)?;
     let ages: Vec<u32> = (0..n).map(|i| 52 - (i % 52) as u32).collect();
     let s = p.simulate_period_summary(&ages, 42)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -55,10 +55,10 @@ mod simulate;
 #[cfg(test)]
 mod tests;
 
-pub use fitted::{FittedParetoNbd, ParetoNbd};
+pub use fitted::FittedParetoNbd;
 #[cfg(test)]
 use likelihood::ParetoNbdLikelihood;
-pub use params::{ParetoNbdParams, PARAMETER_NAMES};
+pub use params::{ParetoNbd, PARAMETER_NAMES};
 pub use simulate::SimulatedCustomer;
 
 /// Model name in saved files and errors.

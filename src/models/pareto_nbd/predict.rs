@@ -7,7 +7,7 @@
 //! independently; every prediction below integrates over these and multiplies by
 //! `P(alive at T)`.
 
-use super::params::ParetoNbdParams;
+use super::params::ParetoNbd;
 use super::quadrature::integrate;
 use super::row::{row_terms, FrequencyTerms, RowTerms};
 use crate::error::{Error, Result};
@@ -24,7 +24,7 @@ fn one_minus_power_over(eps: f64, l: f64) -> f64 {
     }
 }
 
-impl ParetoNbdParams {
+impl ParetoNbd {
     fn terms(&self, x: f64, t_x: f64, t_age: f64, grad: bool) -> Result<RowTerms> {
         check_row(1, x, t_x, t_age)?;
         let ft = FrequencyTerms::new(self, x, grad);
@@ -44,7 +44,7 @@ impl ParetoNbdParams {
     /// Gradient `∂ ln L / ∂(r, α, s, β)` of one customer's log-likelihood.
     ///
     /// # Errors
-    /// As [`ParetoNbdParams::log_likelihood_one`].
+    /// As [`ParetoNbd::log_likelihood_one`].
     pub fn log_likelihood_gradient_one(
         &self,
         frequency: f64,
@@ -62,7 +62,7 @@ impl ParetoNbdParams {
     /// ```
     ///
     /// # Errors
-    /// As [`ParetoNbdParams::log_likelihood_one`].
+    /// As [`ParetoNbd::log_likelihood_one`].
     pub fn probability_alive_one(&self, frequency: f64, recency: f64, t_age: f64) -> Result<f64> {
         Ok(self.terms(frequency, recency, t_age, false)?.p_alive)
     }
@@ -73,7 +73,7 @@ impl ParetoNbdParams {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] for a negative or non-finite `t`, else as
-    /// [`ParetoNbdParams::log_likelihood_one`].
+    /// [`ParetoNbd::log_likelihood_one`].
     pub fn probability_alive_at_one(
         &self,
         t: f64,
@@ -97,7 +97,7 @@ impl ParetoNbdParams {
     /// with the limit `(r+x)(β+T)/(α+T) · ln((β+T+t)/(β+T))` at `s = 1`. Times in periods.
     ///
     /// # Errors
-    /// As [`ParetoNbdParams::probability_alive_at_one`].
+    /// As [`ParetoNbd::probability_alive_at_one`].
     pub fn conditional_expected_purchases_one(
         &self,
         t: f64,
@@ -110,11 +110,11 @@ impl ParetoNbdParams {
         Ok(out[0])
     }
 
-    /// [`ParetoNbdParams::conditional_expected_purchases_one`] at several horizons (periods),
+    /// [`ParetoNbd::conditional_expected_purchases_one`] at several horizons (periods),
     /// into `out`: `P(alive)` is computed once.
     ///
     /// # Errors
-    /// As [`ParetoNbdParams::conditional_expected_purchases_one`]; [`Error::LengthMismatch`]
+    /// As [`ParetoNbd::conditional_expected_purchases_one`]; [`Error::LengthMismatch`]
     /// when `out` and `horizons` differ in length.
     pub fn conditional_expected_purchases_path_one(
         &self,
@@ -172,7 +172,7 @@ impl ParetoNbdParams {
     /// paper alternates in sign and loses accuracy as `n` grows).
     ///
     /// # Errors
-    /// As [`ParetoNbdParams::probability_alive_at_one`].
+    /// As [`ParetoNbd::probability_alive_at_one`].
     pub fn conditional_probability_of_n_purchases_one(
         &self,
         n: u64,

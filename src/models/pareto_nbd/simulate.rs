@@ -4,7 +4,7 @@
 use rand::{Rng, RngExt, SeedableRng};
 use rand_distr::{Distribution, Exp, Gamma, Poisson};
 
-use super::params::ParetoNbdParams;
+use super::params::ParetoNbd;
 use crate::error::{Error, Result};
 use crate::summary::RfmSummary;
 
@@ -21,7 +21,7 @@ pub struct SimulatedCustomer {
     pub purchase_times: Vec<f64>,
 }
 
-impl ParetoNbdParams {
+impl ParetoNbd {
     /// Draws one customer observed for `t_age` periods after the first purchase:
     /// `λ ~ Gamma(r, α)`, `μ ~ Gamma(s, β)` (shape, rate), lifetime `~ Exp(μ)`, repeat
     /// purchases a Poisson process with rate `λ` while alive and before `T`.
@@ -79,8 +79,8 @@ impl ParetoNbdParams {
     /// ages `T`, reproducibly from `seed`. Customer ids are `"0"`, `"1"`, ...
     ///
     /// ```
-    /// use ltv::models::pareto_nbd::ParetoNbdParams;
-    /// let p = ParetoNbdParams::new(0.55, 10.6, 0.61, 11.7)?;
+    /// use ltv::models::pareto_nbd::ParetoNbd;
+    /// let p = ParetoNbd::new(0.55, 10.6, 0.61, 11.7)?;
     /// let s = p.simulate_summary(&vec![39.0; 1000], 7)?;
     /// assert_eq!(s.len(), 1000);
     /// assert_eq!(s, p.simulate_summary(&vec![39.0; 1000], 7)?);
@@ -88,7 +88,7 @@ impl ParetoNbdParams {
     /// ```
     ///
     /// # Errors
-    /// As [`ParetoNbdParams::simulate_customer`].
+    /// As [`ParetoNbd::simulate_customer`].
     pub fn simulate_summary(&self, t_age: &[f64], seed: u64) -> Result<RfmSummary> {
         let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
         let n = t_age.len();
@@ -117,8 +117,8 @@ impl ParetoNbdParams {
     /// what a weekly pipeline produces.) Ids are `"0"`, `"1"`, ...; `monetary_value` is `None`.
     ///
     /// ```
-    /// use ltv::models::pareto_nbd::ParetoNbdParams;
-    /// let p = ParetoNbdParams::new(0.55, 10.6, 0.61, 11.7)?;
+    /// use ltv::models::pareto_nbd::ParetoNbd;
+    /// let p = ParetoNbd::new(0.55, 10.6, 0.61, 11.7)?;
     /// let ages: Vec<u32> = (0..1000).map(|i| 1 + i % 52).collect();
     /// let s = p.simulate_period_summary(&ages, 7)?;
     /// assert!(s.recency().iter().all(|r| r.fract() == 0.0));
@@ -126,7 +126,7 @@ impl ParetoNbdParams {
     /// ```
     ///
     /// # Errors
-    /// As [`ParetoNbdParams::simulate_customer`].
+    /// As [`ParetoNbd::simulate_customer`].
     pub fn simulate_period_summary(&self, ages: &[u32], seed: u64) -> Result<RfmSummary> {
         let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
         let n = ages.len();

@@ -1,5 +1,5 @@
 use super::*;
-use crate::models::pareto_nbd::{FittedParetoNbd, ParetoNbdParams};
+use crate::models::pareto_nbd::ParetoNbd;
 use serde_json::Value;
 
 fn lifetimes_json() -> Value {
@@ -41,17 +41,15 @@ fn gamma_gamma_value(x: f64, m: f64) -> f64 {
     p * (v + x * m) / (p * x + q - 1.0)
 }
 
-fn pareto_nbd_at_lifetimes() -> FittedParetoNbd {
+fn pareto_nbd_at_lifetimes() -> ParetoNbd {
     let p = &lifetimes_json()["models"]["pareto_nbd"]["params"];
-    FittedParetoNbd::from_params(
-        ParetoNbdParams::new(
-            p["r"].as_f64().unwrap(),
-            p["alpha"].as_f64().unwrap(),
-            p["s"].as_f64().unwrap(),
-            p["beta"].as_f64().unwrap(),
-        )
-        .unwrap(),
+    ParetoNbd::new(
+        p["r"].as_f64().unwrap(),
+        p["alpha"].as_f64().unwrap(),
+        p["s"].as_f64().unwrap(),
+        p["beta"].as_f64().unwrap(),
     )
+    .unwrap()
 }
 
 /// CDNOW columns with the Gamma-Gamma expected value per purchase.
