@@ -93,16 +93,16 @@ impl SavedModel {
         }
     }
 
-    /// Serialises to pretty JSON with `"format_version"`.
+    /// Serialises to pretty JSON with `"format_version"` first, then `"model"`.
     ///
     /// # Errors
     /// [`Error::ModelFormat`] if serialisation fails (it does not for finite values).
     pub fn to_json(&self) -> Result<String> {
-        let mut value = serde_json::to_value(self).map_err(format_error)?;
-        if let Some(obj) = value.as_object_mut() {
-            obj.insert("format_version".into(), FORMAT_VERSION.into());
-        }
-        serde_json::to_string_pretty(&value).map_err(format_error)
+        serde_json::to_string_pretty(&Envelope {
+            format_version: FORMAT_VERSION,
+            model: self,
+        })
+        .map_err(format_error)
     }
 
     /// Parses a saved model, checking the format version, the model tag, the parameter names
@@ -111,12 +111,9 @@ impl SavedModel {
     /// # Errors
     /// [`Error::ModelFormat`] naming what is wrong.
     pub fn from_json(text: &str) -> Result<Self> {
-        let mut value: serde_json::Value = serde_json::from_str(text).map_err(format_error)?;
-        let obj = value.as_object_mut().ok_or_else(|| Error::ModelFormat {
-            message: "expected a JSON object".into(),
-        })?;
-        match obj.remove("format_version") {
-            Some(v) if v.as_u64() == Some(u64::from(FORMAT_VERSION)) => {}
+        let version: VersionOnly = serde_json::from_str(text).map_err(format_error)?;
+        match version.format_version {
+            Some(v) if v == u64::from(FORMAT_VERSION) => {}
             Some(v) => {
                 return Err(Error::ModelFormat {
                     message: format!(
@@ -130,7 +127,8 @@ impl SavedModel {
                 })
             }
         }
-        serde_json::from_value(value).map_err(format_error)
+        let envelope: EnvelopeOwned = serde_json::from_str(text).map_err(format_error)?;
+        Ok(envelope.model)
     }
 
     /// Writes [`SavedModel::to_json`] to `path`.
@@ -159,8 +157,32 @@ impl SavedModel {
     }
 }
 
+/// The file layout: the version, then the tagged model's fields.
+#[derive(Serialize)]
+struct Envelope<'a> {
+    format_version: u32,
+    #[serde(flatten)]
+    model: &'a SavedModel,
+}
+
+#[derive(Deserialize)]
+struct EnvelopeOwned {
+    #[allow(dead_code)]
+    format_version: u64,
+    #[serde(flatten)]
+    model: SavedModel,
+}
+
+#[derive(Deserialize)]
+struct VersionOnly {
+    format_version: Option<u64>,
+}
+
 fn format_error(e: serde_json::Error) -> Error {
+    let message = e.to_string();
     Error::ModelFormat {
-        message: e.to_string(),
+        message: message
+            .strip_prefix("model file: ")
+            .map_or(message.clone(), str::to_string),
     }
 }
