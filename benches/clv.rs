@@ -10,7 +10,7 @@
 //! Run: `cargo bench --bench clv -- --warm-up-time 1 --measurement-time 3`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use ltv::models::pareto_nbd::{FittedParetoNbd, ParetoNbd, ParetoNbd};
+use ltv::models::pareto_nbd::{FittedParetoNbd, ParetoNbd};
 use ltv::summary::RfmSummary;
 use ltv::value::{
     customer_lifetime_value, customer_lifetime_value_with_intervals, dert::pareto_nbd_dert_many,

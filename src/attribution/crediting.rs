@@ -139,8 +139,7 @@ impl Crediting {
             }
             scratch.sort_by_key(|e| e.0);
             for &(other, w) in &scratch {
-                if partners.len() > *offsets.last().unwrap_or(&0)
-                    && partners.last() == Some(&other)
+                if partners.len() > *offsets.last().unwrap_or(&0) && partners.last() == Some(&other)
                 {
                     *weights.last_mut().expect("pushed with partner") += w;
                 } else {
@@ -265,7 +264,8 @@ mod tests {
         assert!((w[0] - 2f64.powi(-10)).abs() < 1e-15);
         assert!((w[1] - (2.0 * 0.5 + 1.0)).abs() < 1e-15);
         let split = e.split_revenue(&logs);
-        let total: f64 = split.pairs.iter().map(|p| p.2).sum::<f64>() + split.kept.iter().sum::<f64>();
+        let total: f64 =
+            split.pairs.iter().map(|p| p.2).sum::<f64>() + split.kept.iter().sum::<f64>();
         assert!((total - 300.0).abs() < 1e-9);
     }
 

@@ -21,7 +21,12 @@ pub(crate) struct PullCsr {
 
 impl PullCsr {
     /// Builds the layout from an in-CSR. With `unit`, `weights` is ignored.
-    pub(crate) fn new(offsets: Vec<usize>, sources: Vec<u32>, weights: Vec<f64>, unit: bool) -> Self {
+    pub(crate) fn new(
+        offsets: Vec<usize>,
+        sources: Vec<u32>,
+        weights: Vec<f64>,
+        unit: bool,
+    ) -> Self {
         Self {
             offsets,
             sources,

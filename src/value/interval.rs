@@ -222,7 +222,8 @@ mod tests {
             let p: Vec<f64> = (0..4).map(|j| theta[j] + shift[j]).collect();
             let m = fitted.with_parameters(&p).unwrap();
             let d =
-                crate::value::discounted_expected_purchases(m.as_ref(), &settings(), &x, &tx, &t).unwrap();
+                crate::value::discounted_expected_purchases(m.as_ref(), &settings(), &x, &tx, &t)
+                    .unwrap();
             for i in 0..4 {
                 sum[i] += d[i];
                 sum2[i] += d[i] * d[i];

@@ -63,7 +63,9 @@ fn rel(a: f64, b: f64) -> f64 {
 fn cdnow_log_likelihood_matches_lifetimes() {
     let data = cdnow();
     let l = ParetoNbdLikelihood::new(&data);
-    let ll = l.evaluate(&lifetimes_params().to_parameters(), None).unwrap();
+    let ll = l
+        .evaluate(&lifetimes_params().to_parameters(), None)
+        .unwrap();
     // lifetimes' total at its own parameters; 1e-10: both are double-precision sums of the
     // same closed form.
     let want = lifetimes_json()["models"]["pareto_nbd"]["log_likelihood_total"]
@@ -497,7 +499,15 @@ fn fitted_model_round_trips_through_a_saved_model() {
         .unwrap()
         .probability_alive(&[2.0], &[30.43], &[38.86])
         .unwrap();
-    assert!(rel(p[0], fitted.model().probability_alive_one(2.0, 30.43, 38.86).unwrap()) < 1e-12);
+    assert!(
+        rel(
+            p[0],
+            fitted
+                .model()
+                .probability_alive_one(2.0, 30.43, 38.86)
+                .unwrap()
+        ) < 1e-12
+    );
 }
 
 /// Parameter recovery: 100,000 customers simulated (continuous time) at known parameters with
