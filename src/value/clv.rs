@@ -24,11 +24,11 @@
 //! silently gives a different number. Here each has its own type:
 //!
 //! ```
-//! use ltv::models::pareto_nbd::{FittedParetoNbd, ParetoNbd};
+//! use ltv::models::pareto_nbd::ParetoNbd;
 //! use ltv::value::{ClvSettings, Months, MonthlyDiscountRate, Period};
 //!
 //! // Pareto/NBD estimates on the CDNOW sample (weeks)
-//! let model = FittedParetoNbd::from_params(ParetoNbd::new(0.5533, 10.578, 0.6062, 11.667)?);
+//! let model = ParetoNbd::new(0.5533, 10.578, 0.6062, 11.667)?;
 //! let settings = ClvSettings {
 //!     period: Period::Week,                          // the model's time unit
 //!     horizon: Months::new(12),                      // months, not weeks
