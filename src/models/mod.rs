@@ -1,11 +1,27 @@
 //! "Buy till you die" models and the spend model.
 //!
-//! Each model is a configuration type that fits (by maximum likelihood on a
-//! [`CompressedSummary`](crate::summary::CompressedSummary)) into a separate fitted type that
-//! alone can predict. All times are in the periods of the summary the model was fitted on.
+//! Each model is a parameter type that predicts (e.g. [`bgnbd::BgNbd`]) and is estimated by
+//! maximum likelihood on a [`CompressedSummary`](crate::summary::CompressedSummary) into a
+//! [`Fitted`] model (the model plus its [`Fit`](crate::fit::Fit) record: log-likelihood,
+//! convergence, covariance). All times are in the periods of the summary the model was
+//! fitted on. Transaction models implement [`TransactionModel`]; any fitted model is saved
+//! and loaded as a [`SavedModel`].
 
+pub(crate) mod beta_geometric;
+mod fitted;
+mod hyp2f1_shim;
+pub(crate) mod rows;
+mod saved;
+mod simulation;
+mod tracking;
 mod traits;
-pub use traits::*;
+
+pub use fitted::{Fitted, ModelParameters};
+pub use saved::{SavedModel, FORMAT_VERSION};
+pub use simulation::SimulatedCustomers;
+pub use tracking::{expected_cumulative_transactions, probability_alive_matrix};
+pub use traits::TransactionModel;
+pub(crate) use traits::{check_columns, check_horizon, check_row, map_rows};
 
 pub mod bgbb;
 pub mod bgnbd;

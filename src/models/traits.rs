@@ -1,1 +1,205 @@
-//! (to be written)
+//! The interface every fitted "buy till you die" transaction model offers.
+
+use nalgebra::DMatrix;
+
+use crate::error::{Error, Result};
+
+/// A transaction model with known parameters (fitted, or given) that predicts purchases.
+///
+/// Customer lifetime value ([`crate::value`]) and the campaign report are generic over this
+/// trait. Everything is in the **periods of the summary the model was fitted on** (weeks for a
+/// weekly summary): `t`, `recency` and `T` in periods, purchases per customer.
+///
+/// Implementors write the per-customer methods (`*_one`); the vectorised methods check
+/// their inputs and run in parallel (feature `parallel`); models may override them with
+/// faster versions. The trait is object safe: `&dyn TransactionModel` works.
+pub trait TransactionModel: Send + Sync {
+    /// Model name (`"bgnbd"`, `"mbgnbd"`, ...), as in saved files.
+    fn name(&self) -> &'static str;
+
+    /// Parameter names, in the order of [`TransactionModel::parameters`].
+    fn parameter_names(&self) -> &'static [&'static str];
+
+    /// Parameter vector (natural scale).
+    fn parameters(&self) -> Vec<f64>;
+
+    /// Covariance of the parameter estimates (inverse observed information), in the order of
+    /// [`TransactionModel::parameters`].
+    ///
+    /// # Errors
+    /// [`Error::SingularInformation`] when the parameters were given rather than estimated,
+    /// or when the information matrix was singular.
+    fn covariance(&self) -> Result<DMatrix<f64>>;
+
+    /// The same model at other parameters (same order as [`TransactionModel::parameters`]),
+    /// without covariance; for delta-method and bootstrap intervals.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when a parameter is out of its domain,
+    /// [`Error::LengthMismatch`] for a wrong number of parameters.
+    fn with_parameters(&self, parameters: &[f64]) -> Result<Box<dyn TransactionModel>>;
+
+    /// Expected number of purchases in `(T, T + t]` of one customer with `frequency` repeat
+    /// purchases, last purchase at age `recency` and age `t_age` (= `T`), all in periods.
+    ///
+    /// Inputs are not re-checked here; use the vectorised method for untrusted data.
+    fn conditional_expected_purchases_one(
+        &self,
+        t: f64,
+        frequency: f64,
+        recency: f64,
+        t_age: f64,
+    ) -> Result<f64>;
+
+    /// Probability that one customer (frequency, recency, `T` in periods) is still alive at
+    /// the end of observation `T`.
+    fn probability_alive_one(&self, frequency: f64, recency: f64, t_age: f64) -> Result<f64>;
+
+    /// Expected number of repeat purchases in `(0, t]` of a new customer (`t` in periods).
+    fn expected_purchases(&self, t: f64) -> Result<f64>;
+
+    /// Vectorised [`TransactionModel::conditional_expected_purchases_one`] over customers.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] for columns of different lengths, [`Error::InvalidField`]
+    /// (row numbered from 1) for an invalid row, [`Error::InvalidParameter`] for a negative or
+    /// non-finite `t`, and any numerical error of a customer.
+    fn conditional_expected_purchases(
+        &self,
+        t: f64,
+        frequency: &[f64],
+        recency: &[f64],
+        t_age: &[f64],
+    ) -> Result<Vec<f64>> {
+        check_horizon("t", t)?;
+        check_columns(frequency, recency, t_age)?;
+        map_rows(frequency, recency, t_age, |x, tx, tt| {
+            self.conditional_expected_purchases_one(t, x, tx, tt)
+        })
+    }
+
+    /// Vectorised [`TransactionModel::probability_alive_one`] over customers.
+    ///
+    /// # Errors
+    /// As [`TransactionModel::conditional_expected_purchases`].
+    fn probability_alive(
+        &self,
+        frequency: &[f64],
+        recency: &[f64],
+        t_age: &[f64],
+    ) -> Result<Vec<f64>> {
+        check_columns(frequency, recency, t_age)?;
+        map_rows(frequency, recency, t_age, |x, tx, tt| {
+            self.probability_alive_one(x, tx, tt)
+        })
+    }
+
+    /// [`TransactionModel::conditional_expected_purchases_one`] of one customer at several
+    /// horizons `t` (periods), written into `out` (same length as `horizons`).
+    ///
+    /// Customer lifetime value asks for a whole path of horizons per customer; a model whose
+    /// expectation factors as (customer term) × (horizon term) overrides this to compute the
+    /// customer term once. The default calls the one-horizon method for each horizon.
+    fn conditional_expected_purchases_path_one(
+        &self,
+        horizons: &[f64],
+        frequency: f64,
+        recency: f64,
+        t_age: f64,
+        out: &mut [f64],
+    ) -> Result<()> {
+        for (o, &t) in out.iter_mut().zip(horizons) {
+            *o = self.conditional_expected_purchases_one(t, frequency, recency, t_age)?;
+        }
+        Ok(())
+    }
+}
+
+/// Checks a horizon: finite and ≥ 0.
+pub(crate) fn check_horizon(name: &str, t: f64) -> Result<()> {
+    if !(t.is_finite() && t >= 0.0) {
+        return Err(Error::invalid_parameter(name, t, "must be finite and >= 0"));
+    }
+    Ok(())
+}
+
+/// Checks that the three columns have the same length and every row is a valid summary row.
+pub(crate) fn check_columns(frequency: &[f64], recency: &[f64], t_age: &[f64]) -> Result<()> {
+    for (name, len) in [("recency", recency.len()), ("T", t_age.len())] {
+        if len != frequency.len() {
+            return Err(Error::LengthMismatch {
+                left: "frequency".into(),
+                left_len: frequency.len(),
+                right: name.into(),
+                right_len: len,
+            });
+        }
+    }
+    for i in 0..frequency.len() {
+        check_row(i as u64 + 1, frequency[i], recency[i], t_age[i])?;
+    }
+    Ok(())
+}
+
+/// The rules of [`crate::summary::RfmSummary::new`] for one row (frequency a non-negative
+/// integer, 0 ≤ recency ≤ T, recency 0 when frequency is 0, all finite).
+pub(crate) fn check_row(row: u64, frequency: f64, recency: f64, t_age: f64) -> Result<()> {
+    let bad = |column: &str, value: f64, rule: String| {
+        Err(Error::invalid_field(row, column, value.to_string(), rule))
+    };
+    if !(frequency.is_finite() && frequency >= 0.0 && frequency.fract() == 0.0) {
+        return bad(
+            "frequency",
+            frequency,
+            "must be a finite non-negative integer".into(),
+        );
+    }
+    if !(recency.is_finite() && recency >= 0.0) {
+        return bad("recency", recency, "must be finite and >= 0".into());
+    }
+    if !(t_age.is_finite() && t_age >= 0.0) {
+        return bad("T", t_age, "must be finite and >= 0".into());
+    }
+    if recency > t_age {
+        return bad(
+            "recency",
+            recency,
+            format!("recency must not exceed T ({t_age})"),
+        );
+    }
+    if frequency == 0.0 && recency > 0.0 {
+        return bad(
+            "recency",
+            recency,
+            "must be 0 when frequency is 0 (no repeat purchase)".into(),
+        );
+    }
+    Ok(())
+}
+
+/// Applies `f` to every (frequency, recency, T) row, in parallel with feature `parallel`.
+pub(crate) fn map_rows<F>(
+    frequency: &[f64],
+    recency: &[f64],
+    t_age: &[f64],
+    f: F,
+) -> Result<Vec<f64>>
+where
+    F: Fn(f64, f64, f64) -> Result<f64> + Sync,
+{
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        (0..frequency.len())
+            .into_par_iter()
+            .with_min_len(4096)
+            .map(|i| f(frequency[i], recency[i], t_age[i]))
+            .collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        (0..frequency.len())
+            .map(|i| f(frequency[i], recency[i], t_age[i]))
+            .collect()
+    }
+}

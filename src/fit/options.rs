@@ -1,0 +1,92 @@
+//! Options of a maximum-likelihood fit.
+
+use crate::error::{Error, Result};
+
+/// Options shared by every model's fit.
+///
+/// ```
+/// use ltv::fit::FitOptions;
+/// let opts = FitOptions { penalizer: 0.001, ..FitOptions::default() };
+/// assert_eq!(opts.max_iterations, 1000);
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct FitOptions {
+    /// L2 penalty coefficient `c` with lifetimes' `penalizer_coef` meaning (see the
+    /// [module docs](crate::fit)); 0 (the default) is plain maximum likelihood. Must be finite
+    /// and ≥ 0.
+    pub penalizer: f64,
+    /// Iteration cap of each optimizer stage (L-BFGS; Nelder–Mead gets 4× this). Default 1000.
+    pub max_iterations: u64,
+    /// Convergence tolerance: the Euclidean norm of the gradient of the per-customer objective
+    /// `-(LL - penalty)/W` with respect to the log-parameters must end below it. Default 1e-8.
+    pub tolerance: f64,
+    /// When true (the default) a fit that did not reach `tolerance` is
+    /// [`Error::NotConverged`]. When false it is returned with
+    /// [`Convergence::converged`](crate::fit::Convergence) = false, which every printout
+    /// shows; use only to inspect a failing fit.
+    pub require_convergence: bool,
+    /// Optional starting values in natural parameters (all > 0), replacing the model's
+    /// deterministic defaults.
+    pub start: Option<Vec<f64>>,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        Self {
+            penalizer: 0.0,
+            max_iterations: 1000,
+            tolerance: 1e-8,
+            require_convergence: true,
+            start: None,
+        }
+    }
+}
+
+impl FitOptions {
+    /// Checks the options (penalizer finite and ≥ 0, tolerance > 0, at least one iteration,
+    /// starting values finite and > 0 with `n_params` entries).
+    pub(crate) fn validate(&self, n_params: usize) -> Result<()> {
+        if !(self.penalizer.is_finite() && self.penalizer >= 0.0) {
+            return Err(Error::invalid_parameter(
+                "penalizer",
+                self.penalizer,
+                "must be finite and >= 0",
+            ));
+        }
+        if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
+            return Err(Error::invalid_parameter(
+                "tolerance",
+                self.tolerance,
+                "must be finite and > 0",
+            ));
+        }
+        if self.max_iterations == 0 {
+            return Err(Error::invalid_parameter(
+                "max_iterations",
+                0.0,
+                "must be at least 1",
+            ));
+        }
+        if let Some(start) = &self.start {
+            if start.len() != n_params {
+                return Err(Error::LengthMismatch {
+                    left: "start".into(),
+                    left_len: start.len(),
+                    right: "model parameters".into(),
+                    right_len: n_params,
+                });
+            }
+            for &v in start {
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(Error::invalid_parameter(
+                        "start",
+                        v,
+                        "starting values must be finite and > 0",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}

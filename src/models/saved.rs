@@ -1,0 +1,188 @@
+//! Fitted models saved as JSON: `ltv fit --output` writes them, `ltv predict` / `ltv clv`
+//! read them.
+//!
+//! A file is one JSON object: `"format_version"`, `"model"` (the tag: `"bgnbd"`, `"mbgnbd"`,
+//! ...) and the fields of [`Fit`](crate::fit::Fit): `"params"` (name → value),
+//! `"log_likelihood"`, `"std_errors"`, `"converged"`, `"iterations"`, `"n_customers"`,
+//! `"covariance"`, ...:
+//!
+//! ```json
+//! {"format_version": 1, "model": "bgnbd",
+//!  "params": {"r": 0.2426, "alpha": 4.4135, "a": 0.7929, "b": 2.4258},
+//!  "log_likelihood": -9582.4256, "std_errors": {"r": 0.0126, ...}, "converged": true, ...}
+//! ```
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::fit::Fit;
+use crate::models::bgnbd::FittedBgNbd;
+use crate::models::mbgnbd::FittedMbgNbd;
+use crate::models::pareto_nbd::FittedParetoNbd;
+use crate::models::TransactionModel;
+
+/// Version of the saved-model layout written by this crate.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Any fitted model of the crate, as saved to and loaded from JSON (internally tagged by
+/// `"model"`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "model")]
+#[non_exhaustive]
+pub enum SavedModel {
+    /// BG/NBD ([`crate::models::bgnbd`]).
+    #[serde(rename = "bgnbd")]
+    BgNbd(FittedBgNbd),
+    /// MBG/NBD ([`crate::models::mbgnbd`]).
+    #[serde(rename = "mbgnbd")]
+    MbgNbd(FittedMbgNbd),
+    /// Pareto/NBD ([`crate::models::pareto_nbd`]).
+    #[serde(rename = "pareto-nbd")]
+    ParetoNbd(FittedParetoNbd),
+}
+
+impl From<FittedBgNbd> for SavedModel {
+    fn from(m: FittedBgNbd) -> Self {
+        SavedModel::BgNbd(m)
+    }
+}
+
+impl From<FittedMbgNbd> for SavedModel {
+    fn from(m: FittedMbgNbd) -> Self {
+        SavedModel::MbgNbd(m)
+    }
+}
+
+impl From<FittedParetoNbd> for SavedModel {
+    fn from(m: FittedParetoNbd) -> Self {
+        SavedModel::ParetoNbd(m)
+    }
+}
+
+impl SavedModel {
+    /// The model tag (`"bgnbd"`, ...).
+    pub fn name(&self) -> &'static str {
+        match self {
+            SavedModel::BgNbd(_) => "bgnbd",
+            SavedModel::MbgNbd(_) => "mbgnbd",
+            SavedModel::ParetoNbd(_) => "pareto-nbd",
+        }
+    }
+
+    /// The fit record.
+    pub fn fit(&self) -> &Fit {
+        match self {
+            SavedModel::BgNbd(m) => m.fit(),
+            SavedModel::MbgNbd(m) => m.fit(),
+            SavedModel::ParetoNbd(m) => m.fit(),
+        }
+    }
+
+    /// The model as a transaction model (for predictions and CLV).
+    ///
+    /// # Errors
+    /// [`Error::ModelFormat`] when the saved model is not a transaction model (e.g. a spend
+    /// model).
+    pub fn as_transaction_model(&self) -> Result<&dyn TransactionModel> {
+        match self {
+            SavedModel::BgNbd(m) => Ok(m),
+            SavedModel::MbgNbd(m) => Ok(m),
+            SavedModel::ParetoNbd(m) => Ok(m),
+        }
+    }
+
+    /// Serialises to pretty JSON with `"format_version"` first, then `"model"`.
+    ///
+    /// # Errors
+    /// [`Error::ModelFormat`] if serialisation fails (it does not for finite values).
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string_pretty(&Envelope {
+            format_version: FORMAT_VERSION,
+            model: self,
+        })
+        .map_err(format_error)
+    }
+
+    /// Parses a saved model, checking the format version, the model tag, the parameter names
+    /// and domains, and the covariance's shape.
+    ///
+    /// # Errors
+    /// [`Error::ModelFormat`] naming what is wrong.
+    pub fn from_json(text: &str) -> Result<Self> {
+        let version: VersionOnly = serde_json::from_str(text).map_err(format_error)?;
+        match version.format_version {
+            Some(v) if v == u64::from(FORMAT_VERSION) => {}
+            Some(v) => {
+                return Err(Error::ModelFormat {
+                    message: format!(
+                        "unsupported format_version {v} (this build reads {FORMAT_VERSION})"
+                    ),
+                })
+            }
+            None => {
+                return Err(Error::ModelFormat {
+                    message: "missing \"format_version\"".into(),
+                })
+            }
+        }
+        let envelope: EnvelopeOwned = serde_json::from_str(text).map_err(format_error)?;
+        Ok(envelope.model)
+    }
+
+    /// Writes [`SavedModel::to_json`] to `path`.
+    ///
+    /// # Errors
+    /// [`Error::Io`] on write failure.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        std::fs::write(path, self.to_json()?).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    /// Reads a model written by [`SavedModel::save`].
+    ///
+    /// # Errors
+    /// [`Error::Io`] on read failure, [`Error::ModelFormat`] for invalid content.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_json(&text)
+    }
+}
+
+/// The file layout: the version, then the tagged model's fields.
+#[derive(Serialize)]
+struct Envelope<'a> {
+    format_version: u32,
+    #[serde(flatten)]
+    model: &'a SavedModel,
+}
+
+#[derive(Deserialize)]
+struct EnvelopeOwned {
+    #[allow(dead_code)]
+    format_version: u64,
+    #[serde(flatten)]
+    model: SavedModel,
+}
+
+#[derive(Deserialize)]
+struct VersionOnly {
+    format_version: Option<u64>,
+}
+
+fn format_error(e: serde_json::Error) -> Error {
+    let message = e.to_string();
+    Error::ModelFormat {
+        message: message
+            .strip_prefix("model file: ")
+            .map_or(message.clone(), str::to_string),
+    }
+}
