@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::fit::Fit;
 use crate::models::bgnbd::FittedBgNbd;
 use crate::models::mbgnbd::FittedMbgNbd;
+use crate::models::pareto_nbd::FittedParetoNbd;
 use crate::models::TransactionModel;
 
 /// Version of the saved-model layout written by this crate.
@@ -37,6 +38,9 @@ pub enum SavedModel {
     /// MBG/NBD ([`crate::models::mbgnbd`]).
     #[serde(rename = "mbgnbd")]
     MbgNbd(FittedMbgNbd),
+    /// Pareto/NBD ([`crate::models::pareto_nbd`]).
+    #[serde(rename = "pareto-nbd")]
+    ParetoNbd(FittedParetoNbd),
 }
 
 impl From<FittedBgNbd> for SavedModel {
@@ -51,12 +55,19 @@ impl From<FittedMbgNbd> for SavedModel {
     }
 }
 
+impl From<FittedParetoNbd> for SavedModel {
+    fn from(m: FittedParetoNbd) -> Self {
+        SavedModel::ParetoNbd(m)
+    }
+}
+
 impl SavedModel {
     /// The model tag (`"bgnbd"`, ...).
     pub fn name(&self) -> &'static str {
         match self {
             SavedModel::BgNbd(_) => "bgnbd",
             SavedModel::MbgNbd(_) => "mbgnbd",
+            SavedModel::ParetoNbd(_) => "pareto-nbd",
         }
     }
 
@@ -65,6 +76,7 @@ impl SavedModel {
         match self {
             SavedModel::BgNbd(m) => m.fit(),
             SavedModel::MbgNbd(m) => m.fit(),
+            SavedModel::ParetoNbd(m) => m.fit(),
         }
     }
 
@@ -77,6 +89,7 @@ impl SavedModel {
         match self {
             SavedModel::BgNbd(m) => Ok(m),
             SavedModel::MbgNbd(m) => Ok(m),
+            SavedModel::ParetoNbd(m) => Ok(m),
         }
     }
 
