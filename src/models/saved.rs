@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::fit::Fit;
+use crate::models::bgbb::FittedBgBb;
 use crate::models::bgnbd::FittedBgNbd;
 use crate::models::mbgnbd::FittedMbgNbd;
 use crate::models::TransactionModel;
@@ -37,6 +38,9 @@ pub enum SavedModel {
     /// MBG/NBD ([`crate::models::mbgnbd`]).
     #[serde(rename = "mbgnbd")]
     MbgNbd(FittedMbgNbd),
+    /// BG/BB ([`crate::models::bgbb`]).
+    #[serde(rename = "bgbb")]
+    BgBb(FittedBgBb),
 }
 
 impl From<FittedBgNbd> for SavedModel {
@@ -51,12 +55,19 @@ impl From<FittedMbgNbd> for SavedModel {
     }
 }
 
+impl From<FittedBgBb> for SavedModel {
+    fn from(m: FittedBgBb) -> Self {
+        SavedModel::BgBb(m)
+    }
+}
+
 impl SavedModel {
     /// The model tag (`"bgnbd"`, ...).
     pub fn name(&self) -> &'static str {
         match self {
             SavedModel::BgNbd(_) => "bgnbd",
             SavedModel::MbgNbd(_) => "mbgnbd",
+            SavedModel::BgBb(_) => "bgbb",
         }
     }
 
@@ -65,6 +76,7 @@ impl SavedModel {
         match self {
             SavedModel::BgNbd(m) => m.fit(),
             SavedModel::MbgNbd(m) => m.fit(),
+            SavedModel::BgBb(m) => m.fit(),
         }
     }
 
@@ -77,6 +89,7 @@ impl SavedModel {
         match self {
             SavedModel::BgNbd(m) => Ok(m),
             SavedModel::MbgNbd(m) => Ok(m),
+            SavedModel::BgBb(m) => Ok(m),
         }
     }
 
