@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::fit::Fit;
 use crate::models::bgbb::FittedBgBb;
 use crate::models::bgnbd::FittedBgNbd;
+use crate::models::gamma_gamma::FittedGammaGamma;
 use crate::models::mbgnbd::FittedMbgNbd;
 use crate::models::TransactionModel;
 
@@ -41,6 +42,9 @@ pub enum SavedModel {
     /// BG/BB ([`crate::models::bgbb`]).
     #[serde(rename = "bgbb")]
     BgBb(FittedBgBb),
+    /// Gamma-Gamma spend model ([`crate::models::gamma_gamma`]); not a transaction model.
+    #[serde(rename = "gamma-gamma")]
+    GammaGamma(FittedGammaGamma),
 }
 
 impl From<FittedBgNbd> for SavedModel {
@@ -61,6 +65,12 @@ impl From<FittedBgBb> for SavedModel {
     }
 }
 
+impl From<FittedGammaGamma> for SavedModel {
+    fn from(m: FittedGammaGamma) -> Self {
+        SavedModel::GammaGamma(m)
+    }
+}
+
 impl SavedModel {
     /// The model tag (`"bgnbd"`, ...).
     pub fn name(&self) -> &'static str {
@@ -68,6 +78,7 @@ impl SavedModel {
             SavedModel::BgNbd(_) => "bgnbd",
             SavedModel::MbgNbd(_) => "mbgnbd",
             SavedModel::BgBb(_) => "bgbb",
+            SavedModel::GammaGamma(_) => "gamma-gamma",
         }
     }
 
@@ -77,6 +88,20 @@ impl SavedModel {
             SavedModel::BgNbd(m) => m.fit(),
             SavedModel::MbgNbd(m) => m.fit(),
             SavedModel::BgBb(m) => m.fit(),
+            SavedModel::GammaGamma(m) => m.fit(),
+        }
+    }
+
+    /// The model as a spend model (for CLV).
+    ///
+    /// # Errors
+    /// [`Error::ModelFormat`] when the saved model is not a spend model.
+    pub fn as_spend_model(&self) -> Result<&FittedGammaGamma> {
+        match self {
+            SavedModel::GammaGamma(m) => Ok(m),
+            other => Err(Error::ModelFormat {
+                message: format!("{} is a transaction model, not a spend model", other.name()),
+            }),
         }
     }
 
@@ -90,6 +115,9 @@ impl SavedModel {
             SavedModel::BgNbd(m) => Ok(m),
             SavedModel::MbgNbd(m) => Ok(m),
             SavedModel::BgBb(m) => Ok(m),
+            SavedModel::GammaGamma(_) => Err(Error::ModelFormat {
+                message: "gamma-gamma is a spend model, not a transaction model".into(),
+            }),
         }
     }
 
