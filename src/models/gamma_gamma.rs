@@ -249,11 +249,11 @@ impl SpendData {
         let mean = |v: &[f64]| v.iter().zip(w).map(|(a, b)| a * b).sum::<f64>() / tw;
         let (mx, mm) = (mean(&self.frequency), mean(&self.monetary_value));
         let (mut sxx, mut smm, mut sxm) = (0.0, 0.0, 0.0);
-        for i in 0..self.len() {
-            let (dx, dm) = (self.frequency[i] - mx, self.monetary_value[i] - mm);
-            sxx += w[i] * dx * dx;
-            smm += w[i] * dm * dm;
-            sxm += w[i] * dx * dm;
+        for ((x, m), wi) in self.frequency.iter().zip(&self.monetary_value).zip(w) {
+            let (dx, dm) = (x - mx, m - mm);
+            sxx += wi * dx * dx;
+            smm += wi * dm * dm;
+            sxm += wi * dx * dm;
         }
         let r = sxm / (sxx * smm).sqrt();
         r.is_finite().then_some(r)
@@ -335,7 +335,7 @@ impl GammaGamma {
     /// # Errors
     /// [`Error::Numerical`] when `q ≤ 1` (the mean is infinite).
     pub fn population_mean_spend(&self) -> Result<f64> {
-        if !(self.q > 1.0) {
+        if !(self.q.is_finite() && self.q > 1.0) {
             return Err(Error::numerical(
                 "Gamma-Gamma population mean spend",
                 format!("infinite for q = {} <= 1", self.q),
@@ -374,7 +374,7 @@ impl GammaGamma {
         let (x, m) = (frequency, monetary_value);
         check_customer(x, m)?;
         let denom = self.p * x + self.q - 1.0;
-        if !(denom > 0.0) {
+        if !(denom.is_finite() && denom > 0.0) {
             return Err(Error::numerical(
                 "Gamma-Gamma conditional expected average value",
                 format!("infinite for p x + q = {} <= 1 (x = {x})", denom + 1.0),
@@ -430,7 +430,7 @@ fn check_customer(x: f64, m: f64) -> Result<()> {
             "must be finite and >= 0",
         ));
     }
-    if x > 0.0 && !(m > 0.0) {
+    if x > 0.0 && m <= 0.0 {
         return Err(Error::invalid_parameter(
             "monetary_value",
             m,
