@@ -2,8 +2,8 @@
 //! minor-unit totals, and the log-built games against exact enumeration and Monte Carlo.
 
 use ltv::attribution::{
-    attribute, exact_shapley, AvailabilityGame, Crediting, Game, Logs, Method,
-    PermutationSampling, RevenueLedger, SharedMatchGame,
+    attribute, exact_shapley, AvailabilityGame, Crediting, Game, Logs, Method, PermutationSampling,
+    RevenueLedger, SharedMatchGame,
 };
 
 const DAY: i64 = 86_400;
@@ -69,11 +69,19 @@ fn later_matches_get_no_credit() {
     let idx = |u: &str| l.users().get(u).unwrap() as usize;
     // bob's 4.50: eligible matches ann (01-01) and dan (01-06), equal weight → 2.25 per match,
     // each split in half: dan gets 1.125 → rounds to 112 or 113 cents.
-    assert!((112..=113).contains(&c[idx("dan")]), "dan {}", c[idx("dan")]);
+    assert!(
+        (112..=113).contains(&c[idx("dan")]),
+        "dan {}",
+        c[idx("dan")]
+    );
     // ann's 0.01 on 02-20: only matches within 30 days count — none (last is 01-05) — so ann
     // keeps it; cat gets only from the 01-10 payment (and not the 01-03 one, before 01-05).
     // 19.99 on 01-10 over bob (w 1) and cat (w 2): cat's match carries 13.3267, half = 6.6633.
-    assert!((666..=667).contains(&c[idx("cat")]), "cat {}", c[idx("cat")]);
+    assert!(
+        (666..=667).contains(&c[idx("cat")]),
+        "cat {}",
+        c[idx("cat")]
+    );
 }
 
 #[test]
@@ -109,7 +117,10 @@ fn decay_favours_recent_partners() {
 #[test]
 fn log_games_match_exact_enumeration() {
     let l = logs();
-    for crediting in [Crediting::new(), Crediting::new().lookback_days(7.0).unwrap()] {
+    for crediting in [
+        Crediting::new(),
+        Crediting::new().lookback_days(7.0).unwrap(),
+    ] {
         let shared = SharedMatchGame::from_logs(&l, &crediting).unwrap();
         let avail = AvailabilityGame::from_logs(&l, &crediting).unwrap();
         for (closed, exact) in [
@@ -150,26 +161,41 @@ fn monte_carlo_on_a_large_match_game() {
     for _ in 0..30_000 {
         let (a, b) = (next(n), next(n));
         if a != b {
-            l.add_match(&format!("u{a}"), &format!("u{b}"), next(100) as i64 * DAY, 1.0)
-                .unwrap();
+            l.add_match(
+                &format!("u{a}"),
+                &format!("u{b}"),
+                next(100) as i64 * DAY,
+                1.0,
+            )
+            .unwrap();
         }
     }
     for _ in 0..5_000 {
         let u = next(n);
-        l.add_payment(&format!("u{u}"), next(120) as i64 * DAY, 100 + next(5_000) as i64)
-            .unwrap();
+        l.add_payment(
+            &format!("u{u}"),
+            next(120) as i64 * DAY,
+            100 + next(5_000) as i64,
+        )
+        .unwrap();
     }
     let crediting = Crediting::new().lookback_days(30.0).unwrap();
     let shared = SharedMatchGame::from_logs(&l, &crediting).unwrap();
     assert_eq!(shared.player_count(), 10_000);
-    let est = PermutationSampling::new(99).max_draws(64).estimate(&shared).unwrap();
+    let est = PermutationSampling::new(99)
+        .max_draws(64)
+        .estimate(&shared)
+        .unwrap();
     for (e, x) in est.values.iter().zip(shared.shapley()) {
         assert!((e - x).abs() < 1e-9 * x.abs().max(1.0));
     }
 
     let avail = AvailabilityGame::from_logs(&l, &crediting).unwrap();
     let exact = avail.shapley();
-    let est = PermutationSampling::new(99).max_draws(400).estimate(&avail).unwrap();
+    let est = PermutationSampling::new(99)
+        .max_draws(400)
+        .estimate(&avail)
+        .unwrap();
     let total: f64 = exact.iter().sum();
     assert!((est.values.iter().sum::<f64>() - total).abs() < 1e-9 * total);
     let seen: Vec<f64> = (0..exact.len())
@@ -177,7 +203,12 @@ fn monte_carlo_on_a_large_match_game() {
         .map(|i| (est.values[i] - exact[i]).abs() / est.std_errors[i])
         .collect();
     let within = seen.iter().filter(|&&z| z <= 3.0).count() as f64 / seen.len() as f64;
-    let l1: f64 = est.values.iter().zip(&exact).map(|(a, b)| (a - b).abs()).sum();
+    let l1: f64 = est
+        .values
+        .iter()
+        .zip(&exact)
+        .map(|(a, b)| (a - b).abs())
+        .sum();
     eprintln!(
         "availability MC: {} users with SE > 0, {:.4} within 3 SE, relative L1 error {:.4}",
         seen.len(),

@@ -5,9 +5,7 @@
 //! for α ≤ 0.95, i.e. below 2e-13. (Much tighter tolerances can sit under the rounding floor,
 //! about ε/(1 − α) on bipartite graphs, and then end in `NotConverged`.)
 
-use ltv::attribution::{
-    DanglingRule, Graph, GraphBuilder, PageRank, RevenueLedger, StoppingRule,
-};
+use ltv::attribution::{DanglingRule, Graph, GraphBuilder, PageRank, RevenueLedger, StoppingRule};
 use ltv::Error;
 use proptest::prelude::*;
 
@@ -33,8 +31,14 @@ fn directed_edge_closed_form() {
     let g = b.build().unwrap();
     for alpha in [0.0, 0.15, 0.5, 0.85, 0.95] {
         let x = tight().damping(alpha).run(&g).unwrap().scores;
-        assert!((x[0] - 1.0 / (2.0 + alpha)).abs() < CLOSED_FORM, "α={alpha}");
-        assert!((x[1] - (1.0 + alpha) / (2.0 + alpha)).abs() < CLOSED_FORM, "α={alpha}");
+        assert!(
+            (x[0] - 1.0 / (2.0 + alpha)).abs() < CLOSED_FORM,
+            "α={alpha}"
+        );
+        assert!(
+            (x[1] - (1.0 + alpha) / (2.0 + alpha)).abs() < CLOSED_FORM,
+            "α={alpha}"
+        );
     }
 }
 
@@ -48,7 +52,11 @@ fn undirected_star_closed_form() {
             let x = tight().damping(alpha).run(&g).unwrap().scores;
             let kf = f64::from(k);
             let hub = (1.0 + alpha * kf) / ((kf + 1.0) * (1.0 + alpha));
-            assert!((x[0] - hub).abs() < CLOSED_FORM, "k={k} α={alpha}: {} vs {hub}", x[0]);
+            assert!(
+                (x[0] - hub).abs() < CLOSED_FORM,
+                "k={k} α={alpha}: {} vs {hub}",
+                x[0]
+            );
             for &leaf in &x[1..] {
                 assert!((leaf - (1.0 - hub) / kf).abs() < CLOSED_FORM);
             }
@@ -81,7 +89,10 @@ fn degree_personalization_is_stationary() {
             .unwrap()
             .scores;
         for i in 0..5 {
-            assert!((x[i] - s[i] / total).abs() < CLOSED_FORM, "α={alpha} node {i}");
+            assert!(
+                (x[i] - s[i] / total).abs() < CLOSED_FORM,
+                "α={alpha} node {i}"
+            );
         }
     }
 }
@@ -129,8 +140,18 @@ fn warm_start_converges_to_the_same_point_faster() {
         .start(Some(cold.scores.clone()))
         .run(&g)
         .unwrap();
-    assert!(warm.iterations < cold.iterations / 4, "{} vs {}", warm.iterations, cold.iterations);
-    let l1: f64 = cold.scores.iter().zip(&warm.scores).map(|(a, b)| (a - b).abs()).sum();
+    assert!(
+        warm.iterations < cold.iterations / 4,
+        "{} vs {}",
+        warm.iterations,
+        cold.iterations
+    );
+    let l1: f64 = cold
+        .scores
+        .iter()
+        .zip(&warm.scores)
+        .map(|(a, b)| (a - b).abs())
+        .sum();
     assert!(l1 < 1e-11);
 }
 
@@ -172,7 +193,10 @@ fn stay_rule_is_linear_in_personalization() {
     };
     let (y1, y2, y12) = (nx(&p1), nx(&p2), nx(&p12));
     let gap: f64 = (0..300).map(|i| (y1[i] + y2[i] - y12[i]).abs()).sum();
-    assert!(gap > 1e-6, "expected the default rule to be non-linear, gap {gap:e}");
+    assert!(
+        gap > 1e-6,
+        "expected the default rule to be non-linear, gap {gap:e}"
+    );
 }
 
 #[test]
@@ -192,8 +216,14 @@ fn revenue_ledger_is_linear_and_exact() {
     let a = ledger.credit_minor(&g, &cents).unwrap();
     let b = ledger.credit_minor(&g, &cents).unwrap();
     assert_eq!(a, b, "reproducible");
-    assert_eq!(a.iter().sum::<i64>(), cents.iter().sum::<i64>(), "adds up exactly");
-    let real = ledger.credit(&g, &cents.iter().map(|&c| c as f64).collect::<Vec<_>>()).unwrap();
+    assert_eq!(
+        a.iter().sum::<i64>(),
+        cents.iter().sum::<i64>(),
+        "adds up exactly"
+    );
+    let real = ledger
+        .credit(&g, &cents.iter().map(|&c| c as f64).collect::<Vec<_>>())
+        .unwrap();
     for (x, r) in a.iter().zip(&real) {
         assert!((*x as f64 - r).abs() < 1.0, "rounded within one minor unit");
     }
@@ -211,15 +241,21 @@ fn typed_errors() {
         Err(Error::InvalidParameter { .. })
     ));
     assert!(matches!(
-        PageRank::new().personalization(Some(vec![1.0, -1.0, 1.0])).run(&g),
+        PageRank::new()
+            .personalization(Some(vec![1.0, -1.0, 1.0]))
+            .run(&g),
         Err(Error::InvalidParameter { .. })
     ));
     assert!(matches!(
-        PageRank::new().dangling(DanglingRule::Distribution(vec![0.0; 3])).run(&g),
+        PageRank::new()
+            .dangling(DanglingRule::Distribution(vec![0.0; 3]))
+            .run(&g),
         Err(Error::InvalidParameter { .. })
     ));
     assert!(matches!(
-        PageRank::new().start(Some(vec![f64::NAN, 1.0, 1.0])).run(&g),
+        PageRank::new()
+            .start(Some(vec![f64::NAN, 1.0, 1.0]))
+            .run(&g),
         Err(Error::InvalidParameter { .. })
     ));
     let mut b = GraphBuilder::new(true);
@@ -230,20 +266,29 @@ fn typed_errors() {
     ));
 }
 
-/// networkx's `N·tol` rule on a 200,000-node graph with its default tol = 1e-6 accepts an L1
-/// change of 0.2: it stops after a couple of iterations, far from the fixed point. The
+/// networkx's `N·tol` rule on a 100,000-node graph with its default tol = 1e-6 accepts an L1
+/// change of 0.1: it stops after a couple of iterations, far from the fixed point. The
 /// unscaled rule does not.
 #[test]
 fn unscaled_tolerance_on_a_large_graph() {
-    let g = random_graph(200_000, 1_000_000, 3);
+    let g = random_graph(100_000, 500_000, 3);
     let nx = PageRank::new()
         .tolerance(1e-6)
         .stopping(StoppingRule::NetworkxScaled)
         .run(&g)
         .unwrap();
     let ours = PageRank::new().tolerance(1e-10).run(&g).unwrap();
-    let l1: f64 = nx.scores.iter().zip(&ours.scores).map(|(a, b)| (a - b).abs()).sum();
-    assert!(nx.iterations <= 3, "networkx rule stopped after {}", nx.iterations);
+    let l1: f64 = nx
+        .scores
+        .iter()
+        .zip(&ours.scores)
+        .map(|(a, b)| (a - b).abs())
+        .sum();
+    assert!(
+        nx.iterations <= 3,
+        "networkx rule stopped after {}",
+        nx.iterations
+    );
     assert!(l1 > 1e-3, "networkx rule error {l1:e}");
     assert!(ours.l1_change < 1e-10);
 }
@@ -252,7 +297,7 @@ fn unscaled_tolerance_on_a_large_graph() {
 #[cfg(feature = "parallel")]
 #[test]
 fn deterministic_across_thread_counts() {
-    let g = random_graph(100_000, 400_000, 8);
+    let g = random_graph(50_000, 200_000, 8);
     let run = |threads| {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)

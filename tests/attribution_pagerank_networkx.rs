@@ -81,7 +81,10 @@ fn pagerank_matches_networkx() {
             .zip(&expected)
             .map(|(a, b)| (a - b).abs())
             .sum();
-        assert!(l1 < tol, "{name}: L1 distance to networkx {l1:e} >= {tol:e}");
+        assert!(
+            l1 < tol,
+            "{name}: L1 distance to networkx {l1:e} >= {tol:e}"
+        );
     }
 }
 
@@ -109,5 +112,8 @@ fn networkx_default_rule_stops_early() {
         .zip(tight["scores"].as_array().unwrap())
         .map(|(a, b)| (a.as_f64().unwrap() - b.as_f64().unwrap()).abs())
         .sum();
-    assert!(l1 > 1e-8, "networkx's N·tol rule should stop early, L1 gap {l1:e}");
+    assert!(
+        l1 > 1e-8,
+        "networkx's N·tol rule should stop early, L1 gap {l1:e}"
+    );
 }

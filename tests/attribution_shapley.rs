@@ -28,16 +28,21 @@ fn assert_fracs(got: &[f64], want: &[(i64, i64)], what: &str) {
 
 /// Checks the sampling estimators against the exact values: within 3 standard errors.
 fn assert_sampling_agrees<G: Game>(game: &G, exact: &[f64], what: &str) {
-    let mc = PermutationSampling::new(2024).max_draws(4000).estimate(game).unwrap();
-    let st = StratifiedSampling::new(2024).max_samples(20_000).estimate(game).unwrap();
+    let mc = PermutationSampling::new(2024)
+        .max_draws(4000)
+        .estimate(game)
+        .unwrap();
+    let st = StratifiedSampling::new(2024)
+        .max_samples(20_000)
+        .estimate(game)
+        .unwrap();
     for est in [&mc, &st] {
-        for i in 0..exact.len() {
+        for (i, &x) in exact.iter().enumerate() {
             let se = est.std_errors[i];
             assert!(
-                (est.values[i] - exact[i]).abs() <= 3.0 * se + 1e-9,
-                "{what}: player {i}: {} vs {} (se {se})",
+                (est.values[i] - x).abs() <= 3.0 * se + 1e-9,
+                "{what}: player {i}: {} vs {x} (se {se})",
                 est.values[i],
-                exact[i]
             );
         }
     }
@@ -71,7 +76,11 @@ fn glove_games() {
     assert_sampling_agrees(&g, &phi, "glove 1/2");
     // The availability game with one payment is the same glove game.
     let avail = AvailabilityGame::new(3, &[(0, 1.0, vec![1, 2])]).unwrap();
-    assert_fracs(&avail.shapley(), &[(2, 3), (1, 6), (1, 6)], "availability 1/2");
+    assert_fracs(
+        &avail.shapley(),
+        &[(2, 3), (1, 6), (1, 6)],
+        "availability 1/2",
+    );
     // two left, three right: 13/20 each left, 7/30 each right
     let g = Gloves { left: 2, right: 3 };
     let phi = exact_shapley(&g).unwrap();
@@ -108,10 +117,18 @@ fn airport_game() {
 fn induced_subgraph_game() {
     // edges 01:10, 12:4, 02:6, 23:2 → (8, 7, 6, 1), each edge split in half (Deng &
     // Papadimitriou 1994)
-    let g = SharedMatchGame::new(4, &[(0, 1, 10.0), (1, 2, 4.0), (0, 2, 6.0), (2, 3, 2.0)], None)
-        .unwrap();
+    let g = SharedMatchGame::new(
+        4,
+        &[(0, 1, 10.0), (1, 2, 4.0), (0, 2, 6.0), (2, 3, 2.0)],
+        None,
+    )
+    .unwrap();
     let want = [(8, 1), (7, 1), (6, 1), (1, 1)];
-    assert_fracs(&exact_shapley(&g).unwrap(), &want, "induced subgraph (exact)");
+    assert_fracs(
+        &exact_shapley(&g).unwrap(),
+        &want,
+        "induced subgraph (exact)",
+    );
     assert_fracs(&g.shapley(), &want, "induced subgraph (closed form)");
     assert_sampling_agrees(&g, &g.shapley(), "induced subgraph");
 }
@@ -170,7 +187,11 @@ fn maximum_matching_games() {
         edges: vec![(0, 1), (1, 2), (2, 3)],
     };
     let phi = exact_shapley(&g).unwrap();
-    assert_fracs(&phi, &[(5, 12), (7, 12), (7, 12), (5, 12)], "matching A-B-C-D");
+    assert_fracs(
+        &phi,
+        &[(5, 12), (7, 12), (7, 12), (5, 12)],
+        "matching A-B-C-D",
+    );
     assert_sampling_agrees(&g, &phi, "matching A-B-C-D");
 }
 
@@ -213,7 +234,11 @@ fn availability_closed_form_cases() {
     // payer 4 alone keeps 5; payer 1 with partner 0 and r = 2: 1 each.
     let g = AvailabilityGame::new(
         5,
-        &[(0, 12.0, vec![1, 2, 3]), (4, 5.0, vec![]), (1, 2.0, vec![0])],
+        &[
+            (0, 12.0, vec![1, 2, 3]),
+            (4, 5.0, vec![]),
+            (1, 2.0, vec![0]),
+        ],
     )
     .unwrap();
     let want = [(10, 1), (2, 1), (1, 1), (1, 1), (5, 1)];

@@ -184,8 +184,13 @@ fn permutation_sampling_coverage() {
                 .estimate(g)
                 .unwrap()
         });
-        eprintln!("permutation (antithetic {antithetic}): 95% coverage {c95:.3}, within 3 SE {c3:.4}");
-        assert!((0.92..=0.975).contains(&c95), "antithetic {antithetic}: 95% coverage {c95}");
+        eprintln!(
+            "permutation (antithetic {antithetic}): 95% coverage {c95:.3}, within 3 SE {c3:.4}"
+        );
+        assert!(
+            (0.92..=0.975).contains(&c95),
+            "antithetic {antithetic}: 95% coverage {c95}"
+        );
         assert!(c3 >= 0.99, "antithetic {antithetic}: within 3 SE {c3}");
     }
 }
@@ -208,10 +213,44 @@ fn stratified_sampling_coverage() {
 fn antithetic_reduces_variance() {
     let g = &random_games(1, 8, 7)[0];
     let se = |anti: bool| {
-        let e = PermutationSampling::new(1).max_draws(2000).antithetic(anti).estimate(g).unwrap();
+        let e = PermutationSampling::new(1)
+            .max_draws(2000)
+            .antithetic(anti)
+            .estimate(g)
+            .unwrap();
         e.std_errors.iter().sum::<f64>()
     };
     // an antithetic draw costs two orders: compare at equal cost (√2 factor)
-    eprintln!("sum of SEs: antithetic {} (x√2 for equal cost), plain {}", se(true), se(false));
-    assert!(se(true) * 2f64.sqrt() < se(false) * 1.0, "{} vs {}", se(true), se(false));
+    eprintln!(
+        "sum of SEs: antithetic {} (x√2 for equal cost), plain {}",
+        se(true),
+        se(false)
+    );
+    assert!(
+        se(true) * 2f64.sqrt() < se(false) * 1.0,
+        "{} vs {}",
+        se(true),
+        se(false)
+    );
+}
+
+/// A seed gives the same estimates, to the bit, with one thread or several.
+#[cfg(feature = "parallel")]
+#[test]
+fn sampling_is_deterministic_across_thread_counts() {
+    let g = &random_games(1, 9, 3)[0];
+    let run = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| {
+                (
+                    PermutationSampling::new(5).max_draws(3000).estimate(g).unwrap(),
+                    StratifiedSampling::new(5).max_samples(20_000).estimate(g).unwrap(),
+                    exact_shapley(g).unwrap(),
+                )
+            })
+    };
+    assert_eq!(run(1), run(3));
 }

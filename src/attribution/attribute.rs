@@ -42,11 +42,13 @@ pub fn attribute(logs: &Logs, crediting: &Crediting, method: &Method) -> Result<
     let total = logs.total_revenue();
     match method {
         Method::PageRank(ledger) => ledger.from_logs(logs, crediting),
-        Method::ShapleyShared => {
-            largest_remainder(&SharedMatchGame::from_logs(logs, crediting)?.shapley(), total)
-        }
-        Method::ShapleyAvailability => {
-            largest_remainder(&AvailabilityGame::from_logs(logs, crediting)?.shapley(), total)
-        }
+        Method::ShapleyShared => largest_remainder(
+            &SharedMatchGame::from_logs(logs, crediting)?.shapley(),
+            total,
+        ),
+        Method::ShapleyAvailability => largest_remainder(
+            &AvailabilityGame::from_logs(logs, crediting)?.shapley(),
+            total,
+        ),
     }
 }

@@ -128,19 +128,18 @@ impl Crediting {
             let list = &inc[counts[p.user as usize]..counts[p.user as usize + 1]];
             let end = list.partition_point(|e| e.0 <= p.time);
             let start = match self.lookback_seconds {
-                Some(l) => list[..end].partition_point(|e| ((p.time - e.0) as f64) > l),
+                Some(l) => list[..end].partition_point(|e| (p.time.saturating_sub(e.0) as f64) > l),
                 None => 0,
             };
             scratch.clear();
             for &(t, other, w) in &list[start..end] {
-                if let Some(f) = self.factor(p.time - t) {
+                if let Some(f) = self.factor(p.time.saturating_sub(t)) {
                     scratch.push((other, w * f));
                 }
             }
             scratch.sort_by_key(|e| e.0);
             for &(other, w) in &scratch {
-                if partners.len() > *offsets.last().unwrap_or(&0)
-                    && partners.last() == Some(&other)
+                if partners.len() > *offsets.last().unwrap_or(&0) && partners.last() == Some(&other)
                 {
                     *weights.last_mut().expect("pushed with partner") += w;
                 } else {
@@ -195,19 +194,29 @@ impl Eligibility {
         for (p, pay) in logs.payments().iter().enumerate() {
             let amount = pay.amount as f64;
             let (who, w) = self.partners(p);
-            let total: f64 = w.iter().sum();
-            if !(total > 0.0) {
+            // Shares relative to the largest weight, so huge weights cannot overflow the sum
+            // (summed weights that overflowed to infinity share equally).
+            let w_max = w.iter().copied().fold(0.0, f64::max);
+            if w_max == 0.0 {
                 kept[pay.user as usize] += amount;
                 continue;
             }
+            let rel = |x: f64| {
+                if w_max.is_infinite() {
+                    f64::from(u8::from(x == w_max))
+                } else {
+                    x / w_max
+                }
+            };
+            let total: f64 = w.iter().map(|&x| rel(x)).sum();
             for (&v, &wv) in who.iter().zip(w) {
                 if wv > 0.0 {
                     let (a, b) = (pay.user.min(v), pay.user.max(v));
-                    pairs.push((a, b, amount * wv / total));
+                    pairs.push((a, b, amount * rel(wv) / total));
                 }
             }
         }
-        pairs.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+        pairs.sort_by_key(|x| (x.0, x.1));
         let mut merged: Vec<(u32, u32, f64)> = Vec::with_capacity(pairs.len());
         for (a, b, r) in pairs {
             match merged.last_mut() {
@@ -265,7 +274,8 @@ mod tests {
         assert!((w[0] - 2f64.powi(-10)).abs() < 1e-15);
         assert!((w[1] - (2.0 * 0.5 + 1.0)).abs() < 1e-15);
         let split = e.split_revenue(&logs);
-        let total: f64 = split.pairs.iter().map(|p| p.2).sum::<f64>() + split.kept.iter().sum::<f64>();
+        let total: f64 =
+            split.pairs.iter().map(|p| p.2).sum::<f64>() + split.kept.iter().sum::<f64>();
         assert!((total - 300.0).abs() < 1e-9);
     }
 
@@ -277,6 +287,17 @@ mod tests {
         let split = Crediting::new().eligibility(&logs).split_revenue(&logs);
         assert!(split.pairs.is_empty());
         assert_eq!(split.kept, vec![7.0, 0.0]);
+    }
+
+    #[test]
+    fn extreme_times_do_not_overflow() {
+        let mut logs = Logs::new(0);
+        logs.add_match("a", "b", i64::MIN, 1.0).unwrap();
+        logs.add_payment("a", i64::MAX, 5).unwrap();
+        let e = Crediting::new().lookback_days(1.0).unwrap().eligibility(&logs);
+        assert!(e.partners(0).0.is_empty());
+        let e = Crediting::new().half_life_days(1.0).unwrap().eligibility(&logs);
+        assert_eq!(e.partners(0).1, &[0.0]);
     }
 
     #[test]

@@ -141,9 +141,7 @@ impl GraphBuilder {
     pub fn add_edge(&mut self, u: u32, v: u32, weight: f64) -> Result<()> {
         if !(weight.is_finite() && weight >= 0.0) {
             return Err(Error::Graph {
-                message: format!(
-                    "edge {u}->{v}: weight {weight} must be finite and non-negative"
-                ),
+                message: format!("edge {u}->{v}: weight {weight} must be finite and non-negative"),
             });
         }
         self.src.push(u);
@@ -176,8 +174,7 @@ impl GraphBuilder {
                     std::iter::once((u, v, w)).chain(back)
                 })
         };
-        let (out_offsets, out_targets, out_weights) =
-            csr_from_arcs(n, arc_iter().map(|(u, v, w)| (u, v, w)), true)?;
+        let (out_offsets, out_targets, out_weights) = csr_from_arcs(n, arc_iter(), true)?;
         let mut out_strength = vec![0.0; n];
         for (u, s) in out_strength.iter_mut().enumerate() {
             *s = out_weights[out_offsets[u]..out_offsets[u + 1]].iter().sum();
@@ -191,7 +188,7 @@ impl GraphBuilder {
         let unit_weights = self.weight.iter().all(|&w| w == 1.0);
         let (in_offsets, in_sources, in_weights) =
             csr_from_arcs(n, arc_iter().map(|(u, v, w)| (v, u, w)), !unit_weights)?;
-        let pull = PullCsr::new(in_offsets, in_sources, in_weights, unit_weights);
+        let pull = PullCsr::new(&in_offsets, in_sources, in_weights, unit_weights)?;
         Ok(Graph {
             n,
             directed,
@@ -236,7 +233,12 @@ fn csr_from_arcs(
     for r in 0..n {
         let (lo, hi) = (counts[r], counts[r + 1]);
         pairs.clear();
-        pairs.extend(cols[lo..hi].iter().copied().zip(vals[lo..hi].iter().copied()));
+        pairs.extend(
+            cols[lo..hi]
+                .iter()
+                .copied()
+                .zip(vals[lo..hi].iter().copied()),
+        );
         pairs.sort_unstable_by_key(|p| p.0);
         let row_start = write;
         for &(c, w) in &pairs {
@@ -296,7 +298,10 @@ mod tests {
     fn bad_weights_are_errors() {
         let mut b = GraphBuilder::new(true);
         assert!(matches!(b.add_edge(0, 1, -1.0), Err(Error::Graph { .. })));
-        assert!(matches!(b.add_edge(0, 1, f64::NAN), Err(Error::Graph { .. })));
+        assert!(matches!(
+            b.add_edge(0, 1, f64::NAN),
+            Err(Error::Graph { .. })
+        ));
         assert!(matches!(
             b.add_edge(0, 1, f64::INFINITY),
             Err(Error::Graph { .. })

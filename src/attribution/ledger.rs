@@ -221,8 +221,13 @@ mod tests {
             .credit_minor(&g, &[101, 0, 7, 3, 0])
             .unwrap();
         assert_eq!(c.iter().sum::<i64>(), 111);
-        assert_eq!(RevenueLedger::new().credit_minor(&g, &[0; 5]).unwrap(), vec![0; 5]);
-        assert!(RevenueLedger::new().credit_minor(&g, &[-1, 0, 0, 0, 0]).is_err());
+        assert_eq!(
+            RevenueLedger::new().credit_minor(&g, &[0; 5]).unwrap(),
+            vec![0; 5]
+        );
+        assert!(RevenueLedger::new()
+            .credit_minor(&g, &[-1, 0, 0, 0, 0])
+            .is_err());
         assert!(RevenueLedger::new().credit(&g, &[1.0]).is_err());
     }
 }

@@ -278,7 +278,12 @@ pub fn parse_time(text: &str) -> Option<i64> {
     if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         return Some(d.and_hms_opt(0, 0, 0)?.and_utc().timestamp());
     }
-    for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"] {
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+    ] {
         if let Ok(d) = NaiveDateTime::parse_from_str(t, fmt) {
             return Some(d.and_utc().timestamp());
         }
@@ -288,7 +293,12 @@ pub fn parse_time(text: &str) -> Option<i64> {
 
 fn check_id(row: u64, column: &str, id: &str) -> Result<()> {
     if id.trim().is_empty() {
-        return Err(Error::invalid_field(row, column, id, "user id must not be empty"));
+        return Err(Error::invalid_field(
+            row,
+            column,
+            id,
+            "user id must not be empty",
+        ));
     }
     Ok(())
 }
@@ -380,17 +390,23 @@ mod tests {
     #[test]
     fn reads_csv_and_reports_lines() {
         let mut logs = Logs::new(2);
-        logs.read_matches_csv("user_a,user_b,time,weight\na,b,2024-01-01,2\nb,c,2024-01-02,\n".as_bytes())
-            .unwrap();
+        logs.read_matches_csv(
+            "user_a,user_b,time,weight\na,b,2024-01-01,2\nb,c,2024-01-02,\n".as_bytes(),
+        )
+        .unwrap();
         assert_eq!(logs.matches().len(), 2);
         assert_eq!(logs.matches()[1].weight, 1.0);
         logs.read_payments_csv("user_id,time,amount\na,2024-01-03 10:00:00,9.99\n".as_bytes())
             .unwrap();
         assert_eq!(logs.payments()[0].amount, 999);
         let err = logs
-            .read_payments_csv("user_id,time,amount\na,2024-01-03,1\nb,2024-01-03,1.001\n".as_bytes())
+            .read_payments_csv(
+                "user_id,time,amount\na,2024-01-03,1\nb,2024-01-03,1.001\n".as_bytes(),
+            )
             .unwrap_err();
-        assert!(matches!(err, Error::InvalidField { line: 3, ref column, .. } if column == "amount"));
+        assert!(
+            matches!(err, Error::InvalidField { line: 3, ref column, .. } if column == "amount")
+        );
         // rolled back: the good line 2 of the failing input is not kept
         assert_eq!(logs.payments().len(), 1);
         assert_eq!(logs.total_revenue(), 999);

@@ -41,6 +41,7 @@
 
 mod attribute;
 mod crediting;
+mod edge_list;
 mod graph;
 mod ids;
 mod ledger;
@@ -53,6 +54,7 @@ mod shapley;
 
 pub use attribute::{attribute, Method};
 pub use crediting::{Crediting, Eligibility, RevenueSplit};
+pub use edge_list::LabeledGraph;
 pub use graph::{Graph, GraphBuilder};
 pub use ids::Interner;
 pub use ledger::{revenue_graph, RevenueLedger};

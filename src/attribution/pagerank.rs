@@ -31,6 +31,7 @@
 
 use super::graph::Graph;
 use super::par::zip_chunks_map;
+use super::pull::CHECKPOINT;
 use crate::error::{Error, Result};
 
 /// Where the mass of dangling nodes (out-strength 0) goes at each step.
@@ -287,8 +288,9 @@ impl PageRank {
     }
 }
 
-/// Rows per parallel task (fixed, so sums do not depend on the thread count).
-const BLOCK: usize = 1 << 14;
+/// Rows per parallel task (fixed, so sums do not depend on the thread count; a multiple of
+/// the pull layout's checkpoint spacing).
+const BLOCK: usize = 16 * CHECKPOINT;
 
 /// A probability distribution over nodes: uniform (one value) or explicit.
 #[derive(Debug, Clone)]

@@ -15,6 +15,7 @@ mod saved;
 mod simulation;
 mod tracking;
 mod traits;
+mod vectorised;
 
 pub use fitted::{Fitted, ModelParameters};
 pub use saved::{SavedModel, FORMAT_VERSION};

@@ -22,6 +22,7 @@ use crate::models::bgbb::FittedBgBb;
 use crate::models::bgnbd::FittedBgNbd;
 use crate::models::gamma_gamma::FittedGammaGamma;
 use crate::models::mbgnbd::FittedMbgNbd;
+use crate::models::pareto_nbd::FittedParetoNbd;
 use crate::models::TransactionModel;
 
 /// Version of the saved-model layout written by this crate.
@@ -39,6 +40,9 @@ pub enum SavedModel {
     /// MBG/NBD ([`crate::models::mbgnbd`]).
     #[serde(rename = "mbgnbd")]
     MbgNbd(FittedMbgNbd),
+    /// Pareto/NBD ([`crate::models::pareto_nbd`]).
+    #[serde(rename = "pareto-nbd")]
+    ParetoNbd(FittedParetoNbd),
     /// BG/BB ([`crate::models::bgbb`]).
     #[serde(rename = "bgbb")]
     BgBb(FittedBgBb),
@@ -56,6 +60,12 @@ impl From<FittedBgNbd> for SavedModel {
 impl From<FittedMbgNbd> for SavedModel {
     fn from(m: FittedMbgNbd) -> Self {
         SavedModel::MbgNbd(m)
+    }
+}
+
+impl From<FittedParetoNbd> for SavedModel {
+    fn from(m: FittedParetoNbd) -> Self {
+        SavedModel::ParetoNbd(m)
     }
 }
 
@@ -77,6 +87,7 @@ impl SavedModel {
         match self {
             SavedModel::BgNbd(_) => "bgnbd",
             SavedModel::MbgNbd(_) => "mbgnbd",
+            SavedModel::ParetoNbd(_) => "pareto-nbd",
             SavedModel::BgBb(_) => "bgbb",
             SavedModel::GammaGamma(_) => "gamma-gamma",
         }
@@ -87,6 +98,7 @@ impl SavedModel {
         match self {
             SavedModel::BgNbd(m) => m.fit(),
             SavedModel::MbgNbd(m) => m.fit(),
+            SavedModel::ParetoNbd(m) => m.fit(),
             SavedModel::BgBb(m) => m.fit(),
             SavedModel::GammaGamma(m) => m.fit(),
         }
@@ -114,6 +126,7 @@ impl SavedModel {
         match self {
             SavedModel::BgNbd(m) => Ok(m),
             SavedModel::MbgNbd(m) => Ok(m),
+            SavedModel::ParetoNbd(m) => Ok(m),
             SavedModel::BgBb(m) => Ok(m),
             SavedModel::GammaGamma(_) => Err(Error::ModelFormat {
                 message: "gamma-gamma is a spend model, not a transaction model".into(),

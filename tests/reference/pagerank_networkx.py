@@ -77,44 +77,53 @@ def random_graph(seed, n, m, directed, weighted, dangling_frac=0.0):
 def main():
     cases = []
     # Small directed multigraph: parallel edges, a self-loop, dangling d and e, isolated f.
-    small_nodes = ["a", "b", "c", "d", "e", "f"]
-    small_edges = [("a", "b", 1.0), ("a", "b", 2.0), ("b", "c", 1.5), ("c", "a", 0.5),
-                   ("c", "d", 1.0), ("b", "e", 0.25), ("a", "a", 1.0)]
-    cases.append(case("small_directed", "tight", "small_directed", True, small_nodes, small_edges))
-    cases.append(case("small_directed_alpha_0.5", "tight", "small_directed", True, small_nodes, small_edges,
-                      alpha=0.5))
+    g = "small_directed"
+    nodes = ["a", "b", "c", "d", "e", "f"]
+    edges = [("a", "b", 1.0), ("a", "b", 2.0), ("b", "c", 1.5), ("c", "a", 0.5),
+             ("c", "d", 1.0), ("b", "e", 0.25), ("a", "a", 1.0)]
     pers = {"a": 1.0, "d": 3.0, "f": 0.5}
-    cases.append(case("small_directed_personalized", "tight", "small_directed", True, small_nodes, small_edges,
-                      personalization=pers))
-    cases.append(case("small_directed_personalized_dangling", "tight", "small_directed", True, small_nodes,
-                      small_edges, personalization=pers, dangling={"b": 1.0, "e": 2.0}))
-    cases.append(case("small_directed_nstart", "tight", "small_directed", True, small_nodes, small_edges,
-                      nstart={"a": 5.0, "b": 1.0, "c": 1.0, "d": 1.0, "e": 1.0, "f": 1.0}))
+    cases += [
+        case(g, "tight", g, True, nodes, edges),
+        case(g + "_alpha_0.5", "tight", g, True, nodes, edges, alpha=0.5),
+        case(g + "_personalized", "tight", g, True, nodes, edges, personalization=pers),
+        case(g + "_personalized_dangling", "tight", g, True, nodes, edges,
+             personalization=pers, dangling={"b": 1.0, "e": 2.0}),
+        case(g + "_nstart", "tight", g, True, nodes, edges,
+             nstart={"a": 5.0, "b": 1.0, "c": 1.0, "d": 1.0, "e": 1.0, "f": 1.0}),
+    ]
     # Undirected multigraph with a self-loop and an isolated node.
-    und_edges = [("a", "b", 1.0), ("b", "a", 1.0), ("b", "c", 3.0), ("c", "d", 0.5),
-                 ("d", "d", 2.0), ("a", "c", 1.0)]
-    cases.append(case("small_undirected", "tight", "small_undirected", False, ["a", "b", "c", "d", "e"],
-                      und_edges))
-    cases.append(case("small_undirected_personalized", "tight", "small_undirected", False,
-                      ["a", "b", "c", "d", "e"], und_edges,
-                      personalization={"a": 1.0, "e": 1.0}))
+    g = "small_undirected"
+    nodes = ["a", "b", "c", "d", "e"]
+    edges = [("a", "b", 1.0), ("b", "a", 1.0), ("b", "c", 3.0), ("c", "d", 0.5),
+             ("d", "d", 2.0), ("a", "c", 1.0)]
+    cases += [
+        case(g, "tight", g, False, nodes, edges),
+        case(g + "_personalized", "tight", g, False, nodes, edges,
+             personalization={"a": 1.0, "e": 1.0}),
+    ]
     # Random graphs.
+    g = "random_directed_200"
     nodes, edges = random_graph(1, 200, 800, True, True, dangling_frac=0.1)
     rng = random.Random(11)
     pers = {n: rng.random() for n in nodes if rng.random() < 0.3}
-    cases.append(case("random_directed_200", "tight", "random_directed_200", True, nodes, edges))
-    cases.append(case("random_directed_200_personalized", "tight", "random_directed_200", True, nodes, edges,
-                      alpha=0.9, personalization=pers))
-    cases.append(case("random_directed_200_nx_default", "nx_default", "random_directed_200", True, nodes, edges,
-                      tol=1e-6))
+    cases += [
+        case(g, "tight", g, True, nodes, edges),
+        case(g + "_personalized", "tight", g, True, nodes, edges, alpha=0.9,
+             personalization=pers),
+        case(g + "_nx_default", "nx_default", g, True, nodes, edges, tol=1e-6),
+    ]
+    g = "random_undirected_300"
     nodes, edges = random_graph(2, 300, 900, False, True)
-    cases.append(case("random_undirected_300", "tight", "random_undirected_300", False, nodes, edges))
-    cases.append(case("random_undirected_300_nx_default", "nx_default", "random_undirected_300", False, nodes, edges,
-                      tol=1e-6))
-    nodes, edges = random_graph(3, 1000, 5000, True, False, dangling_frac=0.05)
+    cases += [
+        case(g, "tight", g, False, nodes, edges),
+        case(g + "_nx_default", "nx_default", g, False, nodes, edges, tol=1e-6),
+    ]
     g = "random_directed_1000_unweighted"
-    cases.append(case(g, "tight", g, True, nodes, edges))
-    cases.append(case(g + "_nx_default", "nx_default", g, True, nodes, edges, tol=1e-6))
+    nodes, edges = random_graph(3, 1000, 5000, True, False, dangling_frac=0.05)
+    cases += [
+        case(g, "tight", g, True, nodes, edges),
+        case(g + "_nx_default", "nx_default", g, True, nodes, edges, tol=1e-6),
+    ]
     json.dump({"generator": "tests/reference/pagerank_networkx.py",
                "networkx": nx.__version__, "graphs": GRAPHS, "cases": cases}, sys.stdout, indent=None)
     sys.stdout.write("\n")

@@ -54,7 +54,12 @@ impl ChannelAttribution {
     pub fn add_path<S: AsRef<str>>(&mut self, channels: &[S], value: f64) -> Result<()> {
         let row = self.sets.len() as u64 + 1;
         if channels.is_empty() {
-            return Err(Error::invalid_field(row, "channels", "", "a path needs a channel"));
+            return Err(Error::invalid_field(
+                row,
+                "channels",
+                "",
+                "a path needs a channel",
+            ));
         }
         if let Some(c) = channels.iter().find(|c| c.as_ref().trim().is_empty()) {
             return Err(Error::invalid_field(
@@ -98,11 +103,7 @@ impl ChannelAttribution {
                 phi[c as usize] += share;
             }
         }
-        self.channels
-            .names()
-            .map(str::to_string)
-            .zip(phi)
-            .collect()
+        self.channels.names().map(str::to_string).zip(phi).collect()
     }
 
     /// The game `v(S) = Σ_{C_p ⊆ S} R_p` over channel indices, for checking with the generic

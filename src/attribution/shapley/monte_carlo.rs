@@ -227,12 +227,21 @@ mod tests {
     #[test]
     fn reproducible_and_efficient() {
         let g = TableGame::new(3, vec![0.0, 10.0, 8.0, 20.0, 0.0, 25.0, 20.0, 40.0]).unwrap();
-        let a = PermutationSampling::new(1).max_draws(3000).estimate(&g).unwrap();
-        let b = PermutationSampling::new(1).max_draws(3000).estimate(&g).unwrap();
+        let a = PermutationSampling::new(1)
+            .max_draws(3000)
+            .estimate(&g)
+            .unwrap();
+        let b = PermutationSampling::new(1)
+            .max_draws(3000)
+            .estimate(&g)
+            .unwrap();
         assert_eq!(a, b);
         assert!((a.values.iter().sum::<f64>() - 40.0).abs() < 1e-9);
         assert_eq!(a.draws, 3000);
-        let c = PermutationSampling::new(2).max_draws(3000).estimate(&g).unwrap();
+        let c = PermutationSampling::new(2)
+            .max_draws(3000)
+            .estimate(&g)
+            .unwrap();
         assert_ne!(a.values, c.values);
     }
 
@@ -258,7 +267,10 @@ mod tests {
     #[test]
     fn parameter_errors() {
         let g = TableGame::new(1, vec![0.0, 1.0]).unwrap();
-        assert!(PermutationSampling::new(0).max_draws(1).estimate(&g).is_err());
+        assert!(PermutationSampling::new(0)
+            .max_draws(1)
+            .estimate(&g)
+            .is_err());
         assert!(PermutationSampling::new(0)
             .target_std_error(Some(0.0))
             .estimate(&g)

@@ -124,7 +124,11 @@ impl StratifiedSampling {
             ));
         }
         if self.rounds == 0 {
-            return Err(Error::invalid_parameter("rounds", 0.0, "must be at least 1"));
+            return Err(Error::invalid_parameter(
+                "rounds",
+                0.0,
+                "must be at least 1",
+            ));
         }
         if !(self.variance_floor.is_finite() && self.variance_floor >= 0.0) {
             return Err(Error::invalid_parameter(
@@ -202,7 +206,13 @@ impl StratifiedSampling {
             spent += self.sample_round(game, round, &alloc, &mut stats)?;
         }
         let mut values: Vec<f64> = (0..n)
-            .map(|i| stats[i * n..(i + 1) * n].iter().map(|m| m.mean).sum::<f64>() / n as f64)
+            .map(|i| {
+                stats[i * n..(i + 1) * n]
+                    .iter()
+                    .map(|m| m.mean)
+                    .sum::<f64>()
+                    / n as f64
+            })
             .collect();
         let mut variances = player_variances(&stats, n);
         project_efficient(&mut values, &mut variances, full - empty, true);
@@ -218,7 +228,9 @@ impl StratifiedSampling {
     /// Neyman allocation of `budget` samples over the non-exact strata, topping up towards
     /// targets proportional to floored standard deviations.
     fn neyman(&self, stats: &[Moments], n: usize, budget: u64) -> Result<Vec<u64>> {
-        let free: Vec<bool> = (0..n * n).map(|s| !(s % n == 0 || s % n == n - 1)).collect();
+        let free: Vec<bool> = (0..n * n)
+            .map(|s| !(s % n == 0 || s % n == n - 1))
+            .collect();
         let sds: Vec<f64> = stats.iter().map(|m| m.variance().sqrt()).collect();
         let free_count = free.iter().filter(|&&f| f).count();
         if free_count == 0 || budget == 0 {
@@ -246,7 +258,7 @@ impl StratifiedSampling {
             })
             .collect();
         let weight_sum: f64 = weights.iter().sum();
-        if !(weight_sum > 0.0) {
+        if weight_sum.is_nan() || weight_sum <= 0.0 {
             return Ok(vec![0; n * n]);
         }
         let have: f64 = stats
@@ -347,8 +359,14 @@ mod tests {
     #[test]
     fn reproducible_and_efficient() {
         let g = TableGame::new(3, vec![0.0, 10.0, 8.0, 20.0, 0.0, 25.0, 20.0, 40.0]).unwrap();
-        let a = StratifiedSampling::new(1).max_samples(5000).estimate(&g).unwrap();
-        let b = StratifiedSampling::new(1).max_samples(5000).estimate(&g).unwrap();
+        let a = StratifiedSampling::new(1)
+            .max_samples(5000)
+            .estimate(&g)
+            .unwrap();
+        let b = StratifiedSampling::new(1)
+            .max_samples(5000)
+            .estimate(&g)
+            .unwrap();
         assert_eq!(a, b);
         assert!((a.values.iter().sum::<f64>() - 40.0).abs() < 1e-9);
         assert!(a.draws <= 5000);
@@ -358,7 +376,10 @@ mod tests {
     fn parameter_errors() {
         let g = TableGame::new(3, vec![0.0; 8]).unwrap();
         assert!(StratifiedSampling::new(0).pilot(1).estimate(&g).is_err());
-        assert!(StratifiedSampling::new(0).max_samples(10).estimate(&g).is_err());
+        assert!(StratifiedSampling::new(0)
+            .max_samples(10)
+            .estimate(&g)
+            .is_err());
         assert!(StratifiedSampling::new(0)
             .variance_floor(f64::NAN)
             .estimate(&g)
@@ -371,11 +392,19 @@ mod tests {
         let g = TableGame::new(
             3,
             (0..8u64)
-                .map(|m| (0..3).filter(|i| m >> i & 1 == 1).map(|i| i as f64 + 1.0).sum())
+                .map(|m| {
+                    (0..3)
+                        .filter(|i| m >> i & 1 == 1)
+                        .map(|i| i as f64 + 1.0)
+                        .sum()
+                })
                 .collect(),
         )
         .unwrap();
-        let est = StratifiedSampling::new(0).max_samples(1000).estimate(&g).unwrap();
+        let est = StratifiedSampling::new(0)
+            .max_samples(1000)
+            .estimate(&g)
+            .unwrap();
         for (i, v) in est.values.iter().enumerate() {
             assert!((v - (i as f64 + 1.0)).abs() < 1e-12);
             assert_eq!(est.std_errors[i], 0.0);

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use ltv::fit::{Fit, FitOptions};
 use ltv::models::bgnbd::BgNbd;
 use ltv::models::mbgnbd::MbgNbd;
+use ltv::models::pareto_nbd::ParetoNbd;
 use ltv::models::SavedModel;
 use ltv::summary::{RfmSummary, SummaryCsvOptions};
 use ltv::Result;
@@ -23,6 +24,8 @@ pub enum ModelKind {
     Bgnbd,
     /// MBG/NBD (Batislam et al. 2007; lifetimes' ModifiedBetaGeoFitter).
     Mbgnbd,
+    /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987; lifetimes' ParetoNBDFitter).
+    ParetoNbd,
 }
 
 /// Column names of the input summary (lifetimes' names by default).
@@ -99,6 +102,7 @@ pub fn fit_model(
     Ok(match kind {
         ModelKind::Bgnbd => BgNbd::fit(&data, options)?.into(),
         ModelKind::Mbgnbd => MbgNbd::fit(&data, options)?.into(),
+        ModelKind::ParetoNbd => ParetoNbd::fit(&data, options)?.into(),
     })
 }
 
