@@ -272,3 +272,110 @@ fn rename_column(e: Error, names: &[(&str, &String)]) -> Error {
         e => e,
     }
 }
+
+fn csv_write_err(e: csv::Error) -> Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(source) => Error::Io {
+            path: Default::default(),
+            source,
+        },
+        kind => Error::Csv {
+            line: 0,
+            message: format!("{kind:?}"),
+        },
+    }
+}
+
+/// Writes a summary as CSV with lifetimes' header
+/// `customer_id,frequency,recency,T[,monetary_value][,weights]` (monetary value and weights only
+/// when the summary has them). Numbers use the shortest text that reads back to the same `f64`;
+/// ids are quoted when needed. [`SummaryCsvOptions::new`] reads the file back.
+///
+/// ```
+/// use ltv::summary::{write_summary_csv, SummaryCsvOptions};
+/// let s = ltv::data::datasets::cdnow_summary_with_transactions()?;
+/// let mut out = Vec::new();
+/// write_summary_csv(&s, &mut out)?;
+/// assert!(out.starts_with(b"customer_id,frequency,recency,T,monetary_value\n1,2,30.43,38.86,22.35\n"));
+/// assert_eq!(SummaryCsvOptions::new().read(&out[..])?, s);
+/// # Ok::<(), ltv::Error>(())
+/// ```
+pub fn write_summary_csv<W: std::io::Write>(summary: &RfmSummary, writer: W) -> Result<()> {
+    let mut w = csv::Writer::from_writer(writer);
+    let mut header = vec!["customer_id", "frequency", "recency", "T"];
+    if summary.monetary_value().is_some() {
+        header.push("monetary_value");
+    }
+    if summary.weights().is_some() {
+        header.push("weights");
+    }
+    w.write_record(&header).map_err(csv_write_err)?;
+    let mut rec: Vec<String> = Vec::with_capacity(header.len());
+    for i in 0..summary.len() {
+        rec.clear();
+        rec.push(summary.customer_ids()[i].clone());
+        rec.push(num(summary.frequency()[i]));
+        rec.push(num(summary.recency()[i]));
+        rec.push(num(summary.t()[i]));
+        if let Some(m) = summary.monetary_value() {
+            rec.push(num(m[i]));
+        }
+        if let Some(wt) = summary.weights() {
+            rec.push(num(wt[i]));
+        }
+        w.write_record(&rec).map_err(csv_write_err)?;
+    }
+    w.flush().map_err(|source| Error::Io {
+        path: Default::default(),
+        source,
+    })
+}
+
+/// Writes a calibration/holdout split as CSV with lifetimes' header
+/// `customer_id,frequency_cal,recency_cal,T_cal[,monetary_value_cal],frequency_holdout[,monetary_value_holdout],duration_holdout`
+/// (monetary columns only when the log had amounts).
+pub fn write_calibration_holdout_csv<W: std::io::Write>(
+    split: &crate::summary::CalibrationHoldout,
+    writer: W,
+) -> Result<()> {
+    let mut w = csv::Writer::from_writer(writer);
+    let cal = split.calibration();
+    let money = cal.monetary_value().zip(split.monetary_value_holdout());
+    let mut header = vec!["customer_id", "frequency_cal", "recency_cal", "T_cal"];
+    if money.is_some() {
+        header.push("monetary_value_cal");
+    }
+    header.push("frequency_holdout");
+    if money.is_some() {
+        header.push("monetary_value_holdout");
+    }
+    header.push("duration_holdout");
+    w.write_record(&header).map_err(csv_write_err)?;
+    let mut rec: Vec<String> = Vec::with_capacity(header.len());
+    for i in 0..cal.len() {
+        rec.clear();
+        rec.push(cal.customer_ids()[i].clone());
+        rec.push(num(cal.frequency()[i]));
+        rec.push(num(cal.recency()[i]));
+        rec.push(num(cal.t()[i]));
+        if let Some((m, _)) = money {
+            rec.push(num(m[i]));
+        }
+        rec.push(num(split.frequency_holdout()[i]));
+        if let Some((_, mh)) = money {
+            rec.push(num(mh[i]));
+        }
+        rec.push(num(split.duration_holdout()[i]));
+        w.write_record(&rec).map_err(csv_write_err)?;
+    }
+    w.flush().map_err(|source| Error::Io {
+        path: Default::default(),
+        source,
+    })
+}
+
+/// `f64`'s `Display`: the shortest decimal that reads back to the same value (whole numbers
+/// without a fraction).
+fn num(x: f64) -> String {
+    x.to_string()
+}

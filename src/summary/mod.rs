@@ -14,8 +14,9 @@ mod csv;
 mod group;
 mod holdout;
 mod rfm;
+mod stream;
 
-pub use self::csv::SummaryCsvOptions;
+pub use self::csv::{write_calibration_holdout_csv, write_summary_csv, SummaryCsvOptions};
 pub use births::Births;
 pub use builder::{SummaryOptions, SummaryOutput, SummaryStats};
 pub use compressed::CompressedSummary;

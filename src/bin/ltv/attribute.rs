@@ -1,13 +1,117 @@
-//! `ltv attribute` (not implemented yet: see its issue).
+//! `ltv attribute`: revenue credit per user from a match log and a payment log.
+//!
+//! Writes `user_id,paid,credit` (amounts in currency units with `--minor-digits` decimals);
+//! the credits add up exactly to the revenue in the payment log.
 
+use crate::io::{output, write_err};
+use ltv::attribution::{attribute, format_minor_units, Crediting, Logs, Method, RevenueLedger};
 use ltv::{Error, Result};
+use std::path::PathBuf;
+
+/// How revenue is shared out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum MethodArg {
+    /// Personalized PageRank seeded by revenue over the revenue-carrying matches.
+    Pagerank,
+    /// Shapley value of the shared-match game: each match's revenue split equally.
+    ShapleyShared,
+    /// Shapley value of the availability (glove) game: payer r·k/(k+1), partners r/(k(k+1)).
+    ShapleyAvailability,
+}
 
 /// Arguments of `ltv attribute`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Match log CSV with columns user_a,user_b,time[,weight].
+    #[arg(long, value_name = "M.csv")]
+    pub matches: PathBuf,
+    /// Payment log CSV with columns user_id,time,amount (decimal, e.g. 9.99).
+    #[arg(long, value_name = "P.csv")]
+    pub payments: PathBuf,
+    /// Attribution method.
+    #[arg(long, value_enum)]
+    pub method: MethodArg,
+    /// Only matches at most N days before a payment share in it (default: no limit).
+    #[arg(long, value_name = "N")]
+    pub lookback_days: Option<f64>,
+    /// Halve a match's weight for every H days of age at payment time (default: no decay).
+    #[arg(long, value_name = "H")]
+    pub half_life_days: Option<f64>,
+    /// PageRank damping α in [0, 1) (method pagerank only; default 0.85).
+    #[arg(long, value_name = "A")]
+    pub damping: Option<f64>,
+    /// Decimals of the currency's minor unit (2 for cents, 0 for yen).
+    #[arg(long, default_value_t = 2, value_name = "D")]
+    pub minor_digits: u32,
+    /// Output CSV (default: stdout).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
 
-pub fn run(_args: Args) -> Result<()> {
-    Err(Error::EmptyInput {
-        what: "`ltv attribute` is not implemented yet".into(),
-    })
+pub fn run(args: Args) -> Result<()> {
+    if args.minor_digits > 9 {
+        return Err(Error::invalid_parameter(
+            "minor-digits",
+            f64::from(args.minor_digits),
+            "must be at most 9",
+        ));
+    }
+    let mut crediting = Crediting::new();
+    if let Some(d) = args.lookback_days {
+        crediting = crediting.lookback_days(d)?;
+    }
+    if let Some(h) = args.half_life_days {
+        crediting = crediting.half_life_days(h)?;
+    }
+    let method = match (args.method, args.damping) {
+        (MethodArg::Pagerank, d) => {
+            Method::PageRank(RevenueLedger::new().damping(d.unwrap_or(0.85)))
+        }
+        (_, Some(d)) => {
+            return Err(Error::invalid_parameter(
+                "damping",
+                d,
+                "applies to --method pagerank only",
+            ))
+        }
+        (MethodArg::ShapleyShared, None) => Method::ShapleyShared,
+        (MethodArg::ShapleyAvailability, None) => Method::ShapleyAvailability,
+    };
+    let mut logs = Logs::new(args.minor_digits);
+    logs.read_matches_path(&args.matches)?;
+    logs.read_payments_path(&args.payments)?;
+    if logs.user_count() == 0 {
+        return Err(Error::EmptyInput {
+            what: "no users in the match and payment logs".into(),
+        });
+    }
+    let credit = attribute(&logs, &crediting, &method)?;
+    let paid = logs.paid_by_user();
+    eprintln!(
+        "ltv attribute: {} users, {} matches, {} payments, revenue {}",
+        logs.user_count(),
+        logs.matches().len(),
+        logs.payments().len(),
+        format_minor_units(logs.total_revenue(), args.minor_digits)
+    );
+    let out = output(args.output.as_deref())?;
+    let mut w = csv::Writer::from_writer(out);
+    let io_err = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(io) => write_err(args.output.as_deref())(io),
+        other => Error::Csv {
+            line: 0,
+            message: format!("{other:?}"),
+        },
+    };
+    w.write_record(["user_id", "paid", "credit"])
+        .map_err(io_err)?;
+    for (i, id) in logs.users().names().enumerate() {
+        w.write_record([
+            id,
+            &format_minor_units(paid[i], args.minor_digits),
+            &format_minor_units(credit[i], args.minor_digits),
+        ])
+        .map_err(io_err)?;
+    }
+    w.flush().map_err(write_err(args.output.as_deref()))
 }

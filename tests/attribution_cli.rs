@@ -1,0 +1,233 @@
+//! `ltv attribute` and `ltv pagerank` end to end.
+#![cfg(feature = "cli")]
+
+use std::path::Path;
+use std::process::Command;
+
+fn ltv() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ltv"))
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+fn cents(s: &str) -> i64 {
+    let (a, b) = s.split_once('.').unwrap();
+    a.parse::<i64>().unwrap() * 100 + b.parse::<i64>().unwrap()
+}
+
+const MATCHES: &str = "user_a,user_b,time,weight\n\
+    ann,bob,2024-01-01,1\n\
+    ann,cat,2024-01-05,2\n\
+    bob,dan,2024-01-06,1\n\
+    eve,ann,2024-02-01,1\n";
+
+const PAYMENTS: &str = "user_id,time,amount\n\
+    ann,2024-01-03,9.99\n\
+    ann,2024-01-10,19.99\n\
+    bob,2024-01-07,4.50\n\
+    fay,2024-01-07,3.00\n";
+
+#[test]
+fn attribute_writes_credits_that_add_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(dir.path(), "m.csv", MATCHES);
+    let p = write(dir.path(), "p.csv", PAYMENTS);
+    for method in ["pagerank", "shapley-shared", "shapley-availability"] {
+        let out = dir.path().join(format!("{method}.csv"));
+        let run = ltv()
+            .args([
+                "attribute",
+                "--matches",
+                &m,
+                "--payments",
+                &p,
+                "--method",
+                method,
+            ])
+            .args(["--lookback-days", "30", "--output"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{method}");
+        let text = std::fs::read_to_string(&out).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some("user_id,paid,credit"));
+        let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+        let users: Vec<&str> = rows.iter().map(|r| r[0]).collect();
+        assert_eq!(users, ["ann", "bob", "cat", "dan", "eve", "fay"]);
+        let paid: i64 = rows.iter().map(|r| cents(r[1])).sum();
+        let credit: i64 = rows.iter().map(|r| cents(r[2])).sum();
+        assert_eq!(paid, 999 + 1999 + 450 + 300);
+        assert_eq!(credit, paid, "{method}: credits add up to revenue");
+        // eve matched ann after all of ann's payments: no credit
+        assert_eq!(rows[4][2], "0.00", "{method}");
+        // fay paid with no match: keeps it all
+        assert_eq!(rows[5][2], "3.00", "{method}");
+    }
+}
+
+#[test]
+fn attribute_shared_values() {
+    // One payment of 10.00 by ann with two equal-weight earlier matches: each match carries
+    // 5.00, split in half → ann 5.00, bob 2.50, cat 2.50.
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(
+        dir.path(),
+        "m.csv",
+        "user_a,user_b,time\nann,bob,2024-01-01\nann,cat,2024-01-02\n",
+    );
+    let p = write(
+        dir.path(),
+        "p.csv",
+        "user_id,time,amount\nann,2024-01-03,10\n",
+    );
+    let out = ltv()
+        .args([
+            "attribute",
+            "--matches",
+            &m,
+            "--payments",
+            &p,
+            "--method",
+            "shapley-shared",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "user_id,paid,credit\nann,10.00,5.00\nbob,0.00,2.50\ncat,0.00,2.50\n"
+    );
+}
+
+#[test]
+fn attribute_bad_input_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(dir.path(), "m.csv", MATCHES);
+    let p = write(
+        dir.path(),
+        "p.csv",
+        "user_id,time,amount\nann,2024-01-03,-1\n",
+    );
+    let out = ltv()
+        .args([
+            "attribute",
+            "--matches",
+            &m,
+            "--payments",
+            &p,
+            "--method",
+            "pagerank",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("line 2") && err.contains("amount"), "{err}");
+    let out = ltv()
+        .args([
+            "attribute",
+            "--matches",
+            &m,
+            "--payments",
+            &p,
+            "--method",
+            "magic",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+}
+
+#[test]
+fn pagerank_writes_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    // undirected star, hub h with 3 leaves: hub (1 + 3α)/(4(1 + α))
+    let e = write(dir.path(), "e.csv", "source,target\nh,a\nh,b\nc,h\n");
+    let out = ltv()
+        .args([
+            "pagerank",
+            "--edges",
+            &e,
+            "--undirected",
+            "--damping",
+            "0.5",
+            "--tol",
+            "1e-14",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("node,score"));
+    let rows: Vec<(String, f64)> = lines
+        .map(|l| {
+            let (n, s) = l.split_once(',').unwrap();
+            (n.to_string(), s.parse().unwrap())
+        })
+        .collect();
+    assert_eq!(rows[0].0, "h");
+    assert!((rows[0].1 - 2.5 / 6.0).abs() < 1e-12);
+    assert!((rows.iter().map(|r| r.1).sum::<f64>() - 1.0).abs() < 1e-12);
+
+    // personalization on a: with α = 0 the scores are the personalization
+    let p = write(dir.path(), "p.csv", "node,value\na,2\nb,2\n");
+    let out = ltv()
+        .args([
+            "pagerank",
+            "--edges",
+            &e,
+            "--personalization",
+            &p,
+            "--damping",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "node,score\nh,0\na,0.5\nb,0.5\nc,0\n"
+    );
+}
+
+#[test]
+fn pagerank_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = write(
+        dir.path(),
+        "e.csv",
+        "source,target,weight\na,b,1\nb,c,NaN\n",
+    );
+    let out = ltv().args(["pagerank", "--edges", &e]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("line 3"));
+    let e = write(dir.path(), "e2.csv", "source,target\na,b\n");
+    let p = write(dir.path(), "p.csv", "node,value\nzed,1\n");
+    let out = ltv()
+        .args(["pagerank", "--edges", &e, "--personalization", &p])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = ltv()
+        .args([
+            "pagerank",
+            "--edges",
+            &e,
+            "--max-iter",
+            "2",
+            "--tol",
+            "1e-15",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("did not converge"));
+}
