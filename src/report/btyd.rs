@@ -17,7 +17,7 @@ use crate::models::mbgnbd::MbgNbd;
 use crate::models::pareto_nbd::ParetoNbd;
 use crate::models::TransactionModel;
 use crate::report::horizon_value::{horizon_values, SpendParams};
-use crate::report::spend_fit::fit_gamma_gamma;
+use crate::models::gamma_gamma::{GammaGamma, SpendData};
 use crate::report::summary::report_summary;
 use crate::report::users::ReportUsers;
 use crate::report::valuation::{FutureValues, Horizon, ValueModel};
@@ -136,10 +136,8 @@ impl BuyTillYouDieValue {
                 (Box::new(f), fit)
             }
             TransactionModelKind::ParetoNbd => {
-                let f = ParetoNbd::with_options(options.clone()).fit(data)?;
-                let fit = f.fit().cloned().ok_or_else(|| Error::Report {
-                    message: "Pareto/NBD fit record missing".into(),
-                })?;
+                let f = ParetoNbd::fit(data, options)?;
+                let fit = f.fit().clone();
                 (Box::new(f), fit)
             }
         })
@@ -193,14 +191,32 @@ impl ValueModel for BuyTillYouDieValue {
                 m.push(*z);
             }
         }
-        let gg = match fit_gamma_gamma(&x, &m, true) {
-            Err(Error::NotConverged { gradient_norm, .. }) if gradient_norm < LOOSE_TOLERANCE => {
-                let fit = fit_gamma_gamma(&x, &m, false)?;
-                warnings.push(not_converged_note(&fit));
-                fit
+        if x.is_empty() {
+            return Err(Error::Unidentifiable {
+                model: "gamma-gamma".into(),
+                reason: "no user has a purchase with a positive amount up to the as-of date".into(),
+            });
+        }
+        let spend_data = SpendData::new(&x, &m, None)?;
+        let spend_options = FitOptions {
+            penalizer: 0.0,
+            ..self.fit_options.clone()
+        };
+        let gg = match GammaGamma::fit(&spend_data, &spend_options) {
+            Err(Error::NotConverged { gradient_norm, .. })
+                if gradient_norm < LOOSE_TOLERANCE && spend_options.require_convergence =>
+            {
+                let loose = FitOptions {
+                    require_convergence: false,
+                    ..spend_options
+                };
+                let fitted = GammaGamma::fit(&spend_data, &loose)?;
+                warnings.push(not_converged_note(fitted.fit()));
+                fitted
             }
             other => other?,
         };
+        let gg = gg.fit().clone();
         let (p, q, v) = (gg.params()[0], gg.params()[1], gg.params()[2]);
         if !(q > 1.0) {
             return Err(Error::Unidentifiable {
@@ -216,12 +232,8 @@ impl ValueModel for BuyTillYouDieValue {
         };
         let values = horizon_values(&*model, &spend, &summary, horizon)?;
         warnings.extend(values.warnings);
-        let corr = pearson(&x, &m);
-        if corr.abs() > 0.3 {
-            warnings.push(format!(
-                "frequency and spend are correlated (Pearson {corr:.2}); Gamma-Gamma assumes they are independent"
-            ));
-        }
+        let corr = spend_data.frequency_spend_correlation();
+        warnings.extend(spend_data.independence_warning());
         let n = summary.len();
         let payers = summary.frequency().iter().filter(|f| **f > 0.0).count();
         Ok(FutureValues {
@@ -238,24 +250,5 @@ impl ValueModel for BuyTillYouDieValue {
             }),
             warnings,
         })
-    }
-}
-
-fn pearson(x: &[f64], y: &[f64]) -> f64 {
-    let n = x.len() as f64;
-    if n < 2.0 {
-        return 0.0;
-    }
-    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (a, b) in x.iter().zip(y) {
-        sxy += (a - mx) * (b - my);
-        sxx += (a - mx) * (a - mx);
-        syy += (b - my) * (b - my);
-    }
-    if sxx > 0.0 && syy > 0.0 {
-        sxy / (sxx * syy).sqrt()
-    } else {
-        0.0
     }
 }

@@ -26,16 +26,9 @@ use crate::error::{Error, Result};
 use crate::models::TransactionModel;
 use crate::report::valuation::{Horizon, ModelPeriod, Uncertainty};
 use crate::summary::RfmSummary;
+use crate::value::{discounted_expected_purchases, ClvSettings, MonthlyDiscountRate, Months, Period};
 use nalgebra::DMatrix;
 use rustc_hash::FxHashMap;
-
-/// Periods per month, lifetimes' constants.
-pub(crate) fn periods_per_month(period: ModelPeriod) -> f64 {
-    match period {
-        ModelPeriod::Day => 30.0,
-        ModelPeriod::Week => 4.345,
-    }
-}
 
 /// Gamma-Gamma parameters (and their covariance, if estimated) as the report uses them.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,25 +88,22 @@ fn distinct_rows(s: &RfmSummary) -> DistinctRows {
     d
 }
 
-/// Discounted expected purchases S over the horizon for each distinct row.
+/// Discounted expected purchases S over the horizon for each distinct row: the crate's
+/// lifetimes-compatible CLV sum ([`crate::value::discounted_expected_purchases`]).
 fn discounted_purchases<M: TransactionModel + ?Sized>(
     model: &M,
     rows: &DistinctRows,
     horizon: &Horizon,
 ) -> Result<Vec<f64>> {
-    let ppm = periods_per_month(horizon.period);
-    let steps = u64::from(horizon.months);
-    let mut s = vec![0.0; rows.frequency.len()];
-    let mut previous = vec![0.0; rows.frequency.len()];
-    for m in 1..=steps {
-        let t = m as f64 * ppm;
-        let e = model.conditional_expected_purchases(t, &rows.frequency, &rows.recency, &rows.t)?;
-        let discount = (1.0 + horizon.discount_rate).powf(m as f64);
-        for ((acc, prev), now) in s.iter_mut().zip(previous.iter_mut()).zip(&e) {
-            *acc += (now - *prev) / discount;
-            *prev = *now;
-        }
-    }
+    let settings = ClvSettings {
+        period: match horizon.period {
+            ModelPeriod::Day => Period::Day,
+            ModelPeriod::Week => Period::Week,
+        },
+        horizon: Months::new(horizon.months),
+        discount: MonthlyDiscountRate::new(horizon.discount_rate)?,
+    };
+    let s = discounted_expected_purchases(model, &settings, &rows.frequency, &rows.recency, &rows.t)?;
     if let Some(i) = s.iter().position(|x| !(x.is_finite() && *x >= -1e-12)) {
         return Err(Error::numerical(
             "report horizon value",

@@ -62,7 +62,6 @@ pub mod inputs;
 pub mod output;
 mod ranking;
 mod spend;
-mod spend_fit;
 mod summary;
 mod timezone;
 mod users;
