@@ -78,6 +78,8 @@ struct Cell {
     lower: f64,
     upper: f64,
     gradient: Vec<f64>,
+    /// a user of a parameter block without covariance is in the cell: no bounds
+    unbounded: bool,
     credit: f64,
     spend: Spend,
 }
@@ -103,9 +105,10 @@ pub(crate) fn aggregate(
     cohort: CohortBy,
 ) -> Vec<ReportRow> {
     let tz = users.as_of().time_zone();
-    let k = match &values.uncertainty {
-        Uncertainty::Linearized { k, .. } => *k,
-        _ => 0,
+    // gradient sums per cell: one k-vector per parameter block
+    let (k, n_blocks) = match &values.uncertainty {
+        Uncertainty::Linearized { k, covariances, .. } => (*k, covariances.len()),
+        _ => (0, 0),
     };
     // users of one placement share a group: number the distinct groups once per placement
     let mut group_ids: BTreeMap<Vec<String>, u32> = BTreeMap::new();
@@ -128,7 +131,7 @@ pub(crate) fn aggregate(
         .fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
     let days = (lo <= hi && cohort != CohortBy::All).then(|| DayTable::new(tz, lo, hi));
     let new_cell = || Cell {
-        gradient: vec![0.0; k],
+        gradient: vec![0.0; k * n_blocks],
         ..Cell::default()
     };
     let mut user_cells: FxHashMap<(Option<NaiveDate>, u32), Cell> = FxHashMap::default();
@@ -150,8 +153,18 @@ pub(crate) fn aggregate(
                 c.lower += lower[u];
                 c.upper += upper[u];
             }
-            Uncertainty::Linearized { gradients, .. } => {
-                for (g, x) in c.gradient.iter_mut().zip(&gradients[u * k..(u + 1) * k]) {
+            Uncertainty::Linearized {
+                gradients,
+                block_of_user,
+                covariances,
+                ..
+            } => {
+                let b = block_of_user[u] as usize;
+                c.unbounded |= covariances[b].is_empty();
+                for (g, x) in c.gradient[b * k..(b + 1) * k]
+                    .iter_mut()
+                    .zip(&gradients[u * k..(u + 1) * k])
+                {
                     *g += x;
                 }
             }
@@ -174,11 +187,19 @@ pub(crate) fn aggregate(
             let (lower, upper) = match &values.uncertainty {
                 Uncertainty::None => (None, None),
                 Uncertainty::Bounds { .. } => (Some(c.lower), Some(c.upper)),
-                Uncertainty::Linearized { covariance, .. } => {
+                Uncertainty::Linearized { .. } if c.unbounded => (None, None),
+                Uncertainty::Linearized { covariances, .. } => {
                     let mut var = 0.0;
-                    for i in 0..k {
-                        for j in 0..k {
-                            var += c.gradient[i] * covariance[i * k + j] * c.gradient[j];
+                    for (b, cov) in covariances
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| !c.is_empty())
+                    {
+                        let g = &c.gradient[b * k..(b + 1) * k];
+                        for i in 0..k {
+                            for j in 0..k {
+                                var += g[i] * cov[i * k + j] * g[j];
+                            }
                         }
                     }
                     let sd = var.max(0.0).sqrt();

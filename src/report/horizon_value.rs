@@ -26,7 +26,9 @@ use crate::error::{Error, Result};
 use crate::models::TransactionModel;
 use crate::report::valuation::{Horizon, ModelPeriod, Uncertainty};
 use crate::summary::RfmSummary;
-use crate::value::{discounted_expected_purchases, ClvSettings, MonthlyDiscountRate, Months, Period};
+use crate::value::{
+    discounted_expected_purchases, ClvSettings, MonthlyDiscountRate, Months, Period,
+};
 use nalgebra::DMatrix;
 use rustc_hash::FxHashMap;
 
@@ -103,7 +105,8 @@ fn discounted_purchases<M: TransactionModel + ?Sized>(
         horizon: Months::new(horizon.months),
         discount: MonthlyDiscountRate::new(horizon.discount_rate)?,
     };
-    let s = discounted_expected_purchases(model, &settings, &rows.frequency, &rows.recency, &rows.t)?;
+    let s =
+        discounted_expected_purchases(model, &settings, &rows.frequency, &rows.recency, &rows.t)?;
     if let Some(i) = s.iter().position(|x| !(x.is_finite() && *x >= -1e-12)) {
         return Err(Error::numerical(
             "report horizon value",
@@ -169,9 +172,8 @@ pub(crate) fn horizon_values<M: TransactionModel + ?Sized>(
                 );
             }
             let mut gradients = Vec::with_capacity(n * k);
-            for u in 0..n {
-                let r = rows.of_user[u] as usize;
-                let (e, g) = spend_grad[u];
+            for (&r, &(e, g)) in rows.of_user.iter().zip(&spend_grad) {
+                let r = r as usize;
                 gradients.extend(ds.iter().map(|d| e * d[r]));
                 gradients.extend(g.iter().map(|gi| s[r] * gi));
             }
@@ -189,7 +191,8 @@ pub(crate) fn horizon_values<M: TransactionModel + ?Sized>(
             Uncertainty::Linearized {
                 k,
                 gradients,
-                covariance,
+                block_of_user: vec![0; n],
+                covariances: vec![covariance],
             }
         }
         (Err(e), _) => {
@@ -300,7 +303,7 @@ mod tests {
         };
         for (x, z) in [(0.0, 0.0), (1.0, 20.0), (7.0, 55.5)] {
             let (_, g) = base.expected_spend(x, z);
-            for j in 0..3 {
+            for (j, &gj) in g.iter().enumerate() {
                 let h = 1e-6;
                 let mut up = base.clone();
                 let mut dn = base.clone();
@@ -312,7 +315,7 @@ mod tests {
                 *u += h;
                 *d -= h;
                 let fd = (up.expected_spend(x, z).0 - dn.expected_spend(x, z).0) / (2.0 * h);
-                approx::assert_relative_eq!(g[j], fd, max_relative = 1e-7);
+                approx::assert_relative_eq!(gj, fd, max_relative = 1e-7);
             }
         }
         // frequency 0: the population mean p v / (q - 1)

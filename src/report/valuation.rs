@@ -98,17 +98,23 @@ pub enum Uncertainty {
         /// Upper bound per user.
         upper: Vec<f64>,
     },
-    /// The delta method over the model parameters θ (k of them): each user's gradient
-    /// ∂value/∂θ (row-major, `n × k`) and the covariance of θ (`k × k`). A group's value G is
-    /// a sum, so ∇G = Σ∇value_i and Var G ≈ ∇Gᵀ Σ ∇G; its bounds are G ∓ z·sd with z the
-    /// normal quantile of the level (the lower bound floored at 0).
+    /// The delta method over the model parameters. The parameters form independent blocks
+    /// (one per fitted pair of models; one block for a single pooled fit), each of at most
+    /// `k` parameters; user i's value depends on block `block_of_user[i]` only, with gradient
+    /// ∂value_i/∂θ in `gradients[i·k..(i+1)·k]` (padded with zeros). A group's value G is a
+    /// sum, so per block B, ∇_B G = Σ_{i∈G, block i = B} ∇value_i, and
+    /// Var G ≈ Σ_B ∇_B Gᵀ Σ_B ∇_B G; the bounds are G ∓ z·sd with z the normal quantile of the
+    /// level (the lower bound floored at 0).
     Linearized {
-        /// Number of parameters.
+        /// Parameters per block (the stride of `gradients`).
         k: usize,
         /// Per-user gradients, row-major `n × k`.
         gradients: Vec<f64>,
-        /// Parameter covariance, row-major `k × k`.
-        covariance: Vec<f64>,
+        /// The parameter block of each user.
+        block_of_user: Vec<u32>,
+        /// Covariance of each block's parameters, row-major `k × k` (padded with zeros);
+        /// empty when the block's fit has none (groups with users in it get no bounds).
+        covariances: Vec<Vec<f64>>,
     },
 }
 
@@ -164,18 +170,31 @@ impl FutureValues {
             Uncertainty::Linearized {
                 k,
                 gradients,
-                covariance,
+                block_of_user,
+                covariances,
             } => {
-                if gradients.len() != n * k || covariance.len() != k * k {
+                len("block_of_user", block_of_user.len())?;
+                if gradients.len() != n * k
+                    || covariances
+                        .iter()
+                        .any(|c| !c.is_empty() && c.len() != k * k)
+                    || block_of_user
+                        .iter()
+                        .any(|&b| b as usize >= covariances.len())
+                {
                     return Err(Error::Report {
                         message: format!(
-                            "linearized uncertainty: {} gradient values for {n} users × {k} parameters, covariance of {} values",
+                            "linearized uncertainty: {} gradient values for {n} users × {k} parameters, {} covariance blocks",
                             gradients.len(),
-                            covariance.len()
+                            covariances.len()
                         ),
                     });
                 }
-                if gradients.iter().chain(covariance).any(|x| !x.is_finite()) {
+                if gradients
+                    .iter()
+                    .chain(covariances.iter().flatten())
+                    .any(|x| !x.is_finite())
+                {
                     return Err(Error::numerical(
                         "report valuation",
                         "non-finite gradient or covariance",

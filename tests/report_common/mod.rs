@@ -122,15 +122,12 @@ pub fn simulated_users(
             .format("%Y-%m-%d %H:%M:%S")
             .to_string()
     };
-    for i in 0..n {
+    for (i, &t0) in install.iter().enumerate() {
         let id = format!("{campaign}-{i}");
-        installs.push_str(&format!(
-            "{id},{},{network},{campaign},\n",
-            stamp(install[i])
-        ));
+        installs.push_str(&format!("{id},{},{network},{campaign},\n", stamp(t0)));
         let spend = Gamma::new(6.0, 1.0 / Distribution::<f64>::sample(&nu, &mut rng)).unwrap();
         for t in sim.purchase_times(i) {
-            let when = install[i] + (t * 86_400.0) as i64;
+            let when = t0 + (t * 86_400.0) as i64;
             let amount: f64 =
                 (Distribution::<f64>::sample(&spend, &mut rng) * 100.0).round() / 100.0;
             tx.push_str(&format!("{id},{},{amount},EUR\n", stamp(when)));

@@ -8,7 +8,7 @@
 use ltv::report::{
     output, parse_date_arg, parse_time_zone, read_costs, read_credit, read_fx, read_installs,
     read_transactions, BuyTillYouDieValue, CampaignReport, CohortBy, CostColumns, CreditColumns,
-    FxColumns, InstallColumns, ModelPeriod, OptionalColumn, ReportConfig, ReportInputs,
+    FxColumns, InstallColumns, Level, ModelPeriod, OptionalColumn, ReportConfig, ReportInputs,
     TimestampFormat, TransactionColumns, TransactionModelKind,
 };
 use ltv::{Error, Result};
@@ -72,6 +72,13 @@ pub struct Args {
     /// Transaction model: bgnbd, mbgnbd or pareto-nbd.
     #[arg(long, default_value = "bgnbd")]
     model: String,
+    /// Fit separate models per value of this level (network, account, campaign or ad);
+    /// segments with fewer than --min-segment-users users take the pooled fit.
+    #[arg(long)]
+    fit_by: Option<String>,
+    /// Smallest segment that gets its own fit (with --fit-by).
+    #[arg(long, default_value_t = 1000)]
+    min_segment_users: usize,
     /// L2 penalizer of the transaction model's fit (lifetimes' `penalizer_coef`; 0 = plain
     /// maximum likelihood).
     #[arg(long, default_value_t = 0.0)]
@@ -381,6 +388,8 @@ pub fn run(args: Args) -> Result<()> {
     }
     let mut model = BuyTillYouDieValue::new(TransactionModelKind::parse(&args.model)?);
     model.fit_options.penalizer = args.penalizer;
+    model.fit_by = args.fit_by.as_deref().map(Level::parse).transpose()?;
+    model.min_segment_users = args.min_segment_users;
 
     let cost_cols = CostColumns {
         date: args.cost_date_col.clone(),
