@@ -73,7 +73,10 @@ fn day(s: &str) -> NaiveDate {
 }
 
 fn midnight(d: NaiveDate) -> i64 {
-    d.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp()
+    d.and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc()
+        .timestamp()
 }
 
 /// Simulates installs, payments and costs of all campaigns (seeded: the same data every run).
@@ -137,7 +140,10 @@ fn simulate() -> ltv::Result<ReportInputs> {
 }
 
 /// Campaign names ordered by a metric, best first (campaigns without it last).
-fn ranking(report: &CampaignReport, metric: impl Fn(&ltv::report::ReportRow) -> Option<f64>) -> Vec<String> {
+fn ranking(
+    report: &CampaignReport,
+    metric: impl Fn(&ltv::report::ReportRow) -> Option<f64>,
+) -> Vec<String> {
     let mut rows: Vec<(f64, String)> = report
         .rows
         .iter()
@@ -170,8 +176,15 @@ fn main() -> ltv::Result<()> {
     let truth = ranking(&truth_report, |r| r.roas_to_date);
     println!("True ranking by first-year ROAS (realised at {END}):");
     for name in &truth {
-        let r = truth_report.rows.iter().find(|r| &r.group[0] == name).expect("row");
-        println!("  {name:<7} ROAS {:>5.0}%", 100.0 * r.roas_to_date.unwrap_or(0.0));
+        let r = truth_report
+            .rows
+            .iter()
+            .find(|r| &r.group[0] == name)
+            .expect("row");
+        println!(
+            "  {name:<7} ROAS {:>5.0}%",
+            100.0 * r.roas_to_date.unwrap_or(0.0)
+        );
     }
 
     println!("\n days  as of        realised ROAS to date ranking      ok   estimated ROAS ranking           ok");
@@ -202,7 +215,18 @@ fn main() -> ltv::Result<()> {
             estimated.join(" > "),
             if ok_e { "✓" } else { "✗" },
         );
-        eprintln!("   {:?}", report.rows.iter().map(|r| (r.group[0].clone(), (100.0*r.roas_to_date.unwrap_or(0.0)).round(), (100.0*r.estimated_roas.unwrap_or(0.0)).round())).collect::<Vec<_>>());
+        eprintln!(
+            "   {:?}",
+            report
+                .rows
+                .iter()
+                .map(|r| (
+                    r.group[0].clone(),
+                    (100.0 * r.roas_to_date.unwrap_or(0.0)).round(),
+                    (100.0 * r.estimated_roas.unwrap_or(0.0)).round()
+                ))
+                .collect::<Vec<_>>()
+        );
         if d == 14 {
             early_table = Some(output::table(&report, 10));
         }

@@ -13,11 +13,11 @@
 use crate::error::{Error, Result};
 use crate::fit::{Fit, FitOptions};
 use crate::models::bgnbd::BgNbd;
+use crate::models::gamma_gamma::{GammaGamma, SpendData};
 use crate::models::mbgnbd::MbgNbd;
 use crate::models::pareto_nbd::ParetoNbd;
 use crate::models::TransactionModel;
 use crate::report::horizon_value::{horizon_values, SpendParams};
-use crate::models::gamma_gamma::{GammaGamma, SpendData};
 use crate::report::summary::report_summary;
 use crate::report::users::ReportUsers;
 use crate::report::valuation::{FutureValues, Horizon, ValueModel};

@@ -26,7 +26,9 @@ use crate::error::{Error, Result};
 use crate::models::TransactionModel;
 use crate::report::valuation::{Horizon, ModelPeriod, Uncertainty};
 use crate::summary::RfmSummary;
-use crate::value::{discounted_expected_purchases, ClvSettings, MonthlyDiscountRate, Months, Period};
+use crate::value::{
+    discounted_expected_purchases, ClvSettings, MonthlyDiscountRate, Months, Period,
+};
 use nalgebra::DMatrix;
 use rustc_hash::FxHashMap;
 
@@ -103,7 +105,8 @@ fn discounted_purchases<M: TransactionModel + ?Sized>(
         horizon: Months::new(horizon.months),
         discount: MonthlyDiscountRate::new(horizon.discount_rate)?,
     };
-    let s = discounted_expected_purchases(model, &settings, &rows.frequency, &rows.recency, &rows.t)?;
+    let s =
+        discounted_expected_purchases(model, &settings, &rows.frequency, &rows.recency, &rows.t)?;
     if let Some(i) = s.iter().position(|x| !(x.is_finite() && *x >= -1e-12)) {
         return Err(Error::numerical(
             "report horizon value",

@@ -188,7 +188,10 @@ pub(crate) fn integrate_panels<const N: usize, F: FnMut(f64) -> [f64; N]>(
         if parts.len() >= MAX_INTERVALS {
             return Err(Error::numerical(
                 "Gauss-Kronrod quadrature",
-                format!("no convergence: estimate {:?}, error {:?}", total[0], err[0]),
+                format!(
+                    "no convergence: estimate {:?}, error {:?}",
+                    total[0], err[0]
+                ),
             ));
         }
         let badness = |p: &(f64, f64, [f64; N], [f64; N])| {
