@@ -190,7 +190,7 @@ impl BgNbd {
     /// repeat purchases (the numerator of eq. 10).
     fn alive_expected(&self, t: f64, x: f64, t_age: f64) -> Result<f64> {
         let c = self.a + self.b + x - 1.0;
-        alive_purchases(c, self.r + x, self.a, c, t / (self.alpha + t_age))
+        alive_purchases(c, 1.0, self.r + x, self.a, c, t / (self.alpha + t_age))
     }
 
     /// Probability of exactly `n` repeat purchases in `(0, t]` for a new customer (paper

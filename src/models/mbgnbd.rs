@@ -161,7 +161,7 @@ impl MbgNbd {
     /// `x` repeat purchases.
     fn alive_expected(&self, t: f64, x: f64, t_age: f64) -> Result<f64> {
         let c = self.a + self.b + x;
-        alive_purchases(c, self.r + x, self.a, c, t / (self.alpha + t_age))
+        alive_purchases(c, 1.0, self.r + x, self.a, c, t / (self.alpha + t_age))
     }
 
     /// Probability of exactly `n` repeat purchases in `(0, t]` for a new customer
@@ -249,7 +249,8 @@ impl TransactionModel for MbgNbd {
 
     fn expected_purchases(&self, t: f64) -> Result<f64> {
         check_horizon("t", t)?;
-        alive_purchases(self.b, self.r, self.a, self.a + self.b, t / self.alpha)
+        let c = self.a + self.b;
+        alive_purchases(self.b, self.b / c, self.r, self.a, c, t / self.alpha)
     }
 
     /// Vectorised over customers, caching the (frequency, T) part per parallel chunk.

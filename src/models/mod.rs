@@ -9,7 +9,6 @@
 
 pub(crate) mod beta_geometric;
 mod fitted;
-mod hyp2f1_shim;
 pub(crate) mod rows;
 mod saved;
 mod simulation;
