@@ -246,8 +246,14 @@ fn sampling_is_deterministic_across_thread_counts() {
             .unwrap()
             .install(|| {
                 (
-                    PermutationSampling::new(5).max_draws(3000).estimate(g).unwrap(),
-                    StratifiedSampling::new(5).max_samples(20_000).estimate(g).unwrap(),
+                    PermutationSampling::new(5)
+                        .max_draws(3000)
+                        .estimate(g)
+                        .unwrap(),
+                    StratifiedSampling::new(5)
+                        .max_samples(20_000)
+                        .estimate(g)
+                        .unwrap(),
                     exact_shapley(g).unwrap(),
                 )
             })

@@ -294,9 +294,15 @@ mod tests {
         let mut logs = Logs::new(0);
         logs.add_match("a", "b", i64::MIN, 1.0).unwrap();
         logs.add_payment("a", i64::MAX, 5).unwrap();
-        let e = Crediting::new().lookback_days(1.0).unwrap().eligibility(&logs);
+        let e = Crediting::new()
+            .lookback_days(1.0)
+            .unwrap()
+            .eligibility(&logs);
         assert!(e.partners(0).0.is_empty());
-        let e = Crediting::new().half_life_days(1.0).unwrap().eligibility(&logs);
+        let e = Crediting::new()
+            .half_life_days(1.0)
+            .unwrap()
+            .eligibility(&logs);
         assert_eq!(e.partners(0).1, &[0.0]);
     }
 
