@@ -1,7 +1,48 @@
-//! Criterion benchmarks: group `predict` (placeholder until its issue lands).
-use criterion::{criterion_group, criterion_main, Criterion};
+//! Criterion benchmarks, group `predict`: per-customer predictions of a BG/NBD and an MBG/NBD
+//! model for synthetic weekly summaries of 10k, 100k and 1M customers.
+//!
+//! * `*_all`: conditional expected purchases over 52 weeks **and** P(alive) for every
+//!   customer (what `ltv predict` computes);
+//! * `bgnbd_expected` / `bgnbd_alive`: each on its own.
 
-fn bench(_c: &mut Criterion) {}
+mod support;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use ltv::models::bgnbd::BgNbd;
+use ltv::models::mbgnbd::MbgNbd;
+use ltv::models::TransactionModel;
+
+fn bench(c: &mut Criterion) {
+    let bg = BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap();
+    let mbg = MbgNbd::new(0.525, 6.183, 0.891, 1.614).unwrap();
+    let mut group = c.benchmark_group("predict");
+    group.sample_size(10);
+    for n in [10_000usize, 100_000, 1_000_000] {
+        let s = support::synthetic_weekly(n, 7);
+        let (f, r, t) = (s.frequency(), s.recency(), s.t());
+        group.bench_function(BenchmarkId::new("bgnbd_all", n), |b| {
+            b.iter(|| {
+                let e = bg.conditional_expected_purchases(52.0, f, r, t).unwrap();
+                let a = bg.probability_alive(f, r, t).unwrap();
+                (e, a)
+            })
+        });
+        group.bench_function(BenchmarkId::new("mbgnbd_all", n), |b| {
+            b.iter(|| {
+                let e = mbg.conditional_expected_purchases(52.0, f, r, t).unwrap();
+                let a = mbg.probability_alive(f, r, t).unwrap();
+                (e, a)
+            })
+        });
+        group.bench_function(BenchmarkId::new("bgnbd_expected", n), |b| {
+            b.iter(|| bg.conditional_expected_purchases(52.0, f, r, t).unwrap())
+        });
+        group.bench_function(BenchmarkId::new("bgnbd_alive", n), |b| {
+            b.iter(|| bg.probability_alive(f, r, t).unwrap())
+        });
+    }
+    group.finish();
+}
 
 criterion_group!(benches, bench);
 criterion_main!(benches);

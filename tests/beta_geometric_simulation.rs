@@ -154,17 +154,30 @@ fn interval_coverage_over_repeated_simulations() {
             let seed = 1_000 + rep as u64;
             let (fit, truth) = if model == "bgnbd" {
                 let t = bgnbd_truth();
-                let data: CompressedSummary =
-                    t.simulate(&ages(10_000), seed).unwrap().compressed().unwrap();
+                let data: CompressedSummary = t
+                    .simulate(&ages(10_000), seed)
+                    .unwrap()
+                    .compressed()
+                    .unwrap();
                 (
-                    BgNbd::fit(&data, &FitOptions::default()).unwrap().fit().clone(),
+                    BgNbd::fit(&data, &FitOptions::default())
+                        .unwrap()
+                        .fit()
+                        .clone(),
                     t.parameters(),
                 )
             } else {
                 let t = mbgnbd_truth();
-                let data = t.simulate(&ages(10_000), seed).unwrap().compressed().unwrap();
+                let data = t
+                    .simulate(&ages(10_000), seed)
+                    .unwrap()
+                    .compressed()
+                    .unwrap();
                 (
-                    MbgNbd::fit(&data, &FitOptions::default()).unwrap().fit().clone(),
+                    MbgNbd::fit(&data, &FitOptions::default())
+                        .unwrap()
+                        .fit()
+                        .clone(),
                     t.parameters(),
                 )
             };
@@ -177,7 +190,10 @@ fn interval_coverage_over_repeated_simulations() {
         for (k, c) in covered.iter().enumerate() {
             let rate = *c as f64 / reps as f64;
             eprintln!("{model} parameter {k}: coverage {rate}");
-            assert!((0.917..=0.983).contains(&rate), "{model} parameter {k}: coverage {rate}");
+            assert!(
+                (0.917..=0.983).contains(&rate),
+                "{model} parameter {k}: coverage {rate}"
+            );
         }
     }
 }

@@ -330,26 +330,65 @@ proptest! {
     ) {
         let end = Timestamp::from_seconds(Timestamp::parse("2020-01-01").unwrap().seconds() + end_day * 86_400 + 43_200).unwrap();
         let want = oracle(&txns, p, end, include_first);
-        let got = SummaryOptions::new(p)
-            .observation_end(end)
-            .include_first_transaction(include_first)
-            .summarise(&build(&txns));
-        if want.is_empty() {
-            let is_date_error = matches!(got, Err(Error::InvalidDate { .. }));
-            prop_assert!(is_date_error);
-            return Ok(());
+        // as given (random order: the grouping path) and sorted by time (the one-pass path)
+        let mut sorted = txns.clone();
+        sorted.sort_by_key(|x| x.1);
+        for txns in [&txns, &sorted] {
+            let got = SummaryOptions::new(p)
+                .observation_end(end)
+                .include_first_transaction(include_first)
+                .summarise(&build(txns));
+            if want.is_empty() {
+                let is_date_error = matches!(got, Err(Error::InvalidDate { .. }));
+                prop_assert!(is_date_error);
+                continue;
+            }
+            let got = got.unwrap();
+            let s = &got.summary;
+            prop_assert_eq!(s.len(), want.len());
+            // rows satisfy every summary rule
+            RfmSummary::new(s.customer_ids().to_vec(), s.frequency().to_vec(), s.recency().to_vec(), s.t().to_vec(), s.monetary_value().map(<[f64]>::to_vec), None).unwrap();
+            for (i, id) in s.customer_ids().iter().enumerate() {
+                let w = want[id];
+                prop_assert_eq!((s.frequency()[i], s.recency()[i], s.t()[i]), (w.0, w.1, w.2), "{}", id);
+                prop_assert!((s.monetary_value().unwrap()[i] - w.3).abs() <= 1e-9 * w.3.max(1.0));
+            }
+            prop_assert_eq!(got.stats.transactions_used + got.stats.excluded_after_end, txns.len());
         }
-        let got = got.unwrap();
-        let s = &got.summary;
-        prop_assert_eq!(s.len(), want.len());
-        // rows satisfy every summary rule
-        RfmSummary::new(s.customer_ids().to_vec(), s.frequency().to_vec(), s.recency().to_vec(), s.t().to_vec(), s.monetary_value().map(<[f64]>::to_vec), None).unwrap();
-        for (i, id) in s.customer_ids().iter().enumerate() {
-            let w = want[id];
-            prop_assert_eq!((s.frequency()[i], s.recency()[i], s.t()[i]), (w.0, w.1, w.2), "{}", id);
-            prop_assert!((s.monetary_value().unwrap()[i] - w.3).abs() <= 1e-9 * w.3.max(1.0));
+    }
+
+    /// Births: the one-pass and grouping paths agree (sorted vs shuffled logs), and every
+    /// birth-table customer born by the end has a row.
+    #[test]
+    fn births_paths_agree(txns in arb_log(), p in arb_period(), birth_days in proptest::collection::vec(0i64..300, 16), include_first in any::<bool>()) {
+        let base = Timestamp::parse("2020-01-01").unwrap().seconds();
+        let ids: Vec<String> = (0..16).map(|c| format!("c{c}")).collect();
+        let times: Vec<Timestamp> = birth_days.iter().map(|d| Timestamp::from_seconds(base + d * 86_400 + 3600).unwrap()).collect();
+        let births = Births::from_columns(&ids[..10], &times[..10]).unwrap();
+        let end = Timestamp::from_seconds(base + 200 * 86_400).unwrap();
+        let opts = SummaryOptions::new(p).observation_end(end).include_first_transaction(include_first);
+        let mut sorted = txns.clone();
+        sorted.sort_by_key(|x| x.1);
+        let mut reversed = sorted.clone();
+        reversed.reverse();
+        let a = opts.summarise_with_births(&build(&sorted), &births);
+        let b = opts.summarise_with_births(&build(&reversed), &births);
+        match (a, b) {
+            (Ok(a), Ok(b)) => {
+                let by_id = |s: &RfmSummary| -> BTreeMap<String, (f64, f64, f64, u64)> {
+                    s.customer_ids().iter().enumerate().map(|(i, c)| (c.clone(), (s.frequency()[i], s.recency()[i], s.t()[i], (s.monetary_value().unwrap()[i] * 100.0).round() as u64))).collect()
+                };
+                prop_assert_eq!(by_id(&a.summary), by_id(&b.summary));
+                prop_assert_eq!(a.stats, b.stats);
+                for (j, id) in ids[..10].iter().enumerate() {
+                    if times[j] <= end {
+                        prop_assert!(a.summary.customer_ids().contains(id));
+                    }
+                }
+            }
+            (Err(_), Err(_)) => {}
+            (a, b) => prop_assert!(false, "paths disagree: {:?} vs {:?}", a.is_ok(), b.is_ok()),
         }
-        prop_assert_eq!(got.stats.transactions_used + got.stats.excluded_after_end, txns.len());
     }
 
     /// Shuffling the log changes nothing but the row order.

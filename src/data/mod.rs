@@ -8,6 +8,7 @@
 //! * [`datasets`] — CDNOW and donations data compiled into the crate.
 
 pub mod datasets;
+mod interner;
 mod period;
 mod reader;
 mod timestamp;

@@ -16,11 +16,11 @@
 //! Blank lines are skipped. Line numbers in errors are 1-based and count every line of the input
 //! including the header and blank lines.
 
+use crate::data::interner::{hash_id, Interner};
 use crate::data::timestamp::CompiledDateFormat;
-use crate::data::transactions::{check_amount, Interner};
+use crate::data::transactions::check_amount;
 use crate::data::{DateFormat, Timestamp, TransactionLog};
 use crate::error::{Error, Result};
-use rustc_hash::FxHashMap;
 use std::io::{Cursor, Read};
 use std::path::Path;
 
@@ -237,22 +237,36 @@ impl Accumulator {
         self.interner = Interner::with_capacity(rows / 8);
     }
 
-    /// Appends a parsed piece; `base_line` = number of input lines before the piece.
-    fn merge(&mut self, piece: Piece<'_>, base_line: u64) -> Result<()> {
-        let mut remap = Vec::with_capacity(piece.names.len());
-        for &(name, line) in &piece.names {
-            remap.push(self.interner.intern(name, base_line + line)?);
+    /// Appends parsed pieces in order; `line_cursor` = input lines before the first piece,
+    /// advanced past each merged piece.
+    fn merge(&mut self, pieces: Vec<Piece>, line_cursor: &mut u64) -> Result<()> {
+        for piece in pieces {
+            let base = *line_cursor;
+            self.customer.reserve(piece.hashes.len());
+            // touch the table slots of a batch first so that their cache misses overlap
+            const BATCH: usize = 16;
+            let mut touched = 0u64;
+            let mut start = 0usize;
+            for (ends, hashes) in piece.ends.chunks(BATCH).zip(piece.hashes.chunks(BATCH)) {
+                touched ^= self.interner.touch(hashes.iter().copied());
+                for (&end, &hash) in ends.iter().zip(hashes) {
+                    let id = &piece.ids[start..end as usize];
+                    start = end as usize;
+                    let k = self.interner.intern_hashed(id, hash, base + 1)?;
+                    self.customer.push(k);
+                }
+            }
+            std::hint::black_box(touched);
+            self.timestamp.extend_from_slice(&piece.timestamps);
+            if let Some(a) = &mut self.amount {
+                a.extend_from_slice(&piece.amounts);
+            }
+            if let Some(e) = piece.error {
+                return Err(shift_line(e, base));
+            }
+            *line_cursor += piece.lines;
         }
-        self.customer
-            .extend(piece.ids.iter().map(|&k| remap[k as usize]));
-        self.timestamp.extend_from_slice(&piece.timestamps);
-        if let Some(a) = &mut self.amount {
-            a.extend_from_slice(&piece.amounts);
-        }
-        match piece.error {
-            Some(e) => Err(shift_line(e, base_line)),
-            None => Ok(()),
-        }
+        Ok(())
     }
 
     fn finish(self) -> Result<TransactionLog> {
@@ -295,14 +309,20 @@ fn shift_line(e: Error, base: u64) -> Error {
     }
 }
 
-/// The parsed rows of one piece; customer ids numbered locally.
-struct Piece<'a> {
-    /// Distinct ids in order of first appearance, with the local line of that appearance.
-    names: Vec<(&'a str, u64)>,
-    ids: Vec<u32>,
+/// The parsed rows of one piece of input, owning its data (so parsing the next block can
+/// overlap with merging this one).
+#[derive(Default)]
+struct Piece {
+    /// The rows' customer ids (valid UTF-8) back to back; row i ends at `ends[i]`.
+    ids: Vec<u8>,
+    ends: Vec<u32>,
+    /// [`hash_id`] of each row's id.
+    hashes: Vec<u64>,
     timestamps: Vec<Timestamp>,
     amounts: Vec<f64>,
-    /// The first error (local line numbers); rows before it are kept.
+    /// Input lines in the piece (its `\n` count, + 1 for a last line without one).
+    lines: u64,
+    /// The first error (line local to the piece, 1-based); rows before it are kept.
     error: Option<Error>,
 }
 
@@ -378,8 +398,9 @@ impl RowParser<'_, '_> {
         }
     }
 
+    /// Checks an id: not empty, valid UTF-8.
     #[inline]
-    fn id<'a>(&self, raw: &'a [u8], line: u64) -> Result<&'a str> {
+    fn id<'a>(&self, raw: &'a [u8], line: u64) -> Result<&'a [u8]> {
         if raw.is_empty() {
             return Err(Error::invalid_field(
                 line,
@@ -388,14 +409,18 @@ impl RowParser<'_, '_> {
                 "customer id must not be empty",
             ));
         }
-        std::str::from_utf8(raw).map_err(|_| {
-            Error::invalid_field(
+        if raw.is_ascii() {
+            return Ok(raw);
+        }
+        match std::str::from_utf8(raw) {
+            Ok(_) => Ok(raw),
+            Err(_) => Err(Error::invalid_field(
                 line,
                 self.layout.id_name,
                 lossy(raw),
                 "customer id is not valid UTF-8",
-            )
-        })
+            )),
+        }
     }
 }
 
@@ -464,17 +489,18 @@ fn is_blank_line(line: &[u8], delim: Delimiter) -> bool {
 }
 
 /// Parses a piece of whole lines (no quotes). Local line 1 is the piece's first line.
-fn parse_piece<'a>(bytes: &'a [u8], delim: Delimiter, rp: &RowParser<'_, '_>) -> Piece<'a> {
+fn parse_piece(bytes: &[u8], delim: Delimiter, rp: &RowParser<'_, '_>) -> Piece {
     let layout = rp.layout;
     let est = bytes.len() / 24 + 1;
     let mut piece = Piece {
-        names: Vec::new(),
-        ids: Vec::with_capacity(est),
+        ids: Vec::with_capacity(bytes.len() / 2),
+        ends: Vec::with_capacity(est),
+        hashes: Vec::with_capacity(est),
         timestamps: Vec::with_capacity(est),
         amounts: Vec::with_capacity(if layout.amount.is_some() { est } else { 0 }),
+        lines: 0,
         error: None,
     };
-    let mut local: FxHashMap<&'a [u8], u32> = FxHashMap::default();
     let want = [layout.id, layout.date, layout.amount.unwrap_or(usize::MAX)];
     let mut line_no = 0u64;
     let mut rest = bytes;
@@ -493,7 +519,7 @@ fn parse_piece<'a>(bytes: &'a [u8], delim: Delimiter, rp: &RowParser<'_, '_>) ->
                 line = head;
             }
         }
-        let mut fields: [&'a [u8]; 3] = [&[], &[], &[]];
+        let mut fields: [&[u8]; 3] = [&[], &[], &[]];
         let n = split_line(line, delim, want, &mut fields);
         let row = (|| -> Result<()> {
             if n != layout.n_fields {
@@ -508,18 +534,13 @@ fn parse_piece<'a>(bytes: &'a [u8], delim: Delimiter, rp: &RowParser<'_, '_>) ->
                 Some(_) => Some(rp.amount(fields[2], line_no)?),
                 None => None,
             };
-            let raw_id = fields[0];
-            let k = match local.get(raw_id) {
-                Some(&k) => k,
-                None => {
-                    let id = rp.id(raw_id, line_no)?;
-                    let k = piece.names.len() as u32;
-                    piece.names.push((id, line_no));
-                    local.insert(raw_id, k);
-                    k
-                }
-            };
-            piece.ids.push(k);
+            let id = rp.id(fields[0], line_no)?;
+            piece.ids.extend_from_slice(id);
+            let end = u32::try_from(piece.ids.len()).map_err(|_| {
+                Error::invalid_field(line_no, layout.id_name, lossy(id), "ids longer than 4 GB")
+            })?;
+            piece.ends.push(end);
+            piece.hashes.push(hash_id(id));
             piece.timestamps.push(ts);
             if let Some(a) = amount {
                 piece.amounts.push(a);
@@ -531,15 +552,14 @@ fn parse_piece<'a>(bytes: &'a [u8], delim: Delimiter, rp: &RowParser<'_, '_>) ->
             break;
         }
     }
+    piece.lines = line_no;
     piece
 }
 
-/// Cuts `chunk` (whole lines) into pieces of about `PIECE` bytes at line ends; returns the
-/// pieces with the number of input lines before each (relative to the chunk).
-fn cut_pieces(chunk: &[u8], piece_size: usize) -> Vec<(&[u8], u64)> {
+/// Cuts `chunk` (whole lines) into pieces of about `piece_size` bytes at line ends.
+fn cut_pieces(chunk: &[u8], piece_size: usize) -> Vec<&[u8]> {
     let mut out = Vec::with_capacity(chunk.len() / piece_size + 1);
     let mut start = 0usize;
-    let mut lines_before = 0u64;
     while start < chunk.len() {
         let mut end = (start + piece_size).min(chunk.len());
         if end < chunk.len() {
@@ -548,41 +568,52 @@ fn cut_pieces(chunk: &[u8], piece_size: usize) -> Vec<(&[u8], u64)> {
                 None => chunk.len(),
             };
         }
-        let piece = &chunk[start..end];
-        out.push((piece, lines_before));
-        lines_before += memchr::memchr_iter(b'\n', piece).count() as u64;
+        out.push(&chunk[start..end]);
         start = end;
     }
     out
 }
 
-/// Parses a chunk of whole lines and appends it; `base_line` = input lines before the chunk.
-fn process_chunk(
+/// Parses a chunk of whole lines into pieces (in parallel with the `parallel` feature).
+fn parse_chunk(
     chunk: &[u8],
-    base_line: u64,
     delim: Delimiter,
     rp: &RowParser<'_, '_>,
-    acc: &mut Accumulator,
     piece_size: usize,
-) -> Result<()> {
+) -> Vec<Piece> {
     let pieces = cut_pieces(chunk, piece_size);
     #[cfg(feature = "parallel")]
-    let parsed: Vec<Piece<'_>> = {
+    {
         use rayon::prelude::*;
         pieces
             .par_iter()
-            .map(|&(p, _)| parse_piece(p, delim, rp))
+            .map(|p| parse_piece(p, delim, rp))
             .collect()
-    };
-    #[cfg(not(feature = "parallel"))]
-    let parsed: Vec<Piece<'_>> = pieces
-        .iter()
-        .map(|&(p, _)| parse_piece(p, delim, rp))
-        .collect();
-    for (piece, &(_, before)) in parsed.into_iter().zip(&pieces) {
-        acc.merge(piece, base_line + before)?;
     }
-    Ok(())
+    #[cfg(not(feature = "parallel"))]
+    {
+        pieces.iter().map(|p| parse_piece(p, delim, rp)).collect()
+    }
+}
+
+/// Runs `a` and `b` at the same time with the `parallel` feature, one after the other
+/// without it.
+fn both<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
+where
+    A: FnOnce() -> RA + Send,
+    B: FnOnce() -> RB + Send,
+    RA: Send,
+    RB: Send,
+{
+    #[cfg(feature = "parallel")]
+    {
+        rayon::join(a, b)
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        let ra = a();
+        (ra, b())
+    }
 }
 
 fn split_header(line: &[u8], delim: Delimiter, line_no: u64) -> Result<Vec<String>> {
@@ -600,29 +631,22 @@ fn split_header(line: &[u8], delim: Delimiter, line_no: u64) -> Result<Vec<Strin
     })
 }
 
-/// Fills `buf` up to `target` bytes (or EOF). Returns true at EOF.
+/// Fills `buf` up to `target` bytes (or EOF). Returns true at EOF. The buffer grows as data
+/// arrives, so a small input never costs a full block.
 fn fill<R: Read>(reader: &mut R, buf: &mut Vec<u8>, target: usize) -> Result<bool> {
-    let io = |source| Error::Io {
-        path: Default::default(),
-        source,
-    };
-    while buf.len() < target {
-        let old = buf.len();
-        buf.resize(target, 0);
-        match reader.read(&mut buf[old..]) {
-            Ok(0) => {
-                buf.truncate(old);
-                return Ok(true);
-            }
-            Ok(n) => buf.truncate(old + n),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(old),
-            Err(e) => {
-                buf.truncate(old);
-                return Err(io(e));
-            }
-        }
+    if buf.len() >= target {
+        return Ok(false);
     }
-    Ok(false)
+    let want = (target - buf.len()) as u64;
+    let got = reader
+        .by_ref()
+        .take(want)
+        .read_to_end(buf)
+        .map_err(|source| Error::Io {
+            path: Default::default(),
+            source,
+        })?;
+    Ok((got as u64) < want)
 }
 
 fn read_stream<R: Read>(
@@ -634,6 +658,9 @@ fn read_stream<R: Read>(
 }
 
 /// The fast path with explicit block and piece sizes (small ones in tests exercise the cuts).
+///
+/// Block k + 1 is parsed while block k's rows are merged into the log (interning ids is
+/// sequential), so both cores stay busy.
 fn read_stream_in_blocks<R: Read>(
     mut reader: R,
     opts: &TransactionCsvOptions,
@@ -646,9 +673,13 @@ fn read_stream_in_blocks<R: Read>(
     let describe_format = opts.date_format.describe();
     let mut buf: Vec<u8> = Vec::new();
     let mut target = block;
-    let mut lines_done = 0u64; // input lines fully consumed
+    // input lines before the first row not yet merged into `acc`
+    let mut line_cursor = 0u64;
     let mut header: Option<Vec<String>> = None;
+    let mut layout: Option<Layout<'_>> = None;
     let mut acc: Option<Accumulator> = None;
+    // parsed but not yet merged
+    let mut pending: Vec<Piece> = Vec::new();
     let mut first_block = true;
     loop {
         let eof = fill(&mut reader, &mut buf, target)?;
@@ -674,14 +705,16 @@ fn read_stream_in_blocks<R: Read>(
         target = block.max(buf.len() - end + block / 2);
         if let Delimiter::Byte(d) = delim {
             if memchr::memchr(b'"', &buf[..end]).is_some() {
-                let acc = acc.take();
+                if let Some(a) = &mut acc {
+                    a.merge(std::mem::take(&mut pending), &mut line_cursor)?;
+                }
                 return read_with_csv_crate(
                     Cursor::new(std::mem::take(&mut buf)).chain(reader),
                     d,
                     opts,
                     header,
                     acc,
-                    lines_done,
+                    line_cursor,
                 );
             }
         }
@@ -692,24 +725,24 @@ fn read_stream_in_blocks<R: Read>(
                 let stop = memchr::memchr(b'\n', &buf[start..end]).map_or(end, |i| start + i);
                 let line = &buf[start..stop];
                 let next = (stop + 1).min(end);
-                lines_done += 1;
+                line_cursor += 1;
+                start = next;
                 if !is_blank_line(line, delim) {
-                    header = Some(split_header(line, delim, lines_done)?);
-                    start = next;
+                    let h = split_header(line, delim, line_cursor)?;
+                    layout = Some(Layout::resolve(&h, opts)?);
+                    header = Some(h);
                     break;
                 }
-                start = next;
             }
         }
-        if let Some(h) = &header {
-            let layout = Layout::resolve(h, opts)?;
+        if let Some(lay) = &layout {
             let rp = RowParser {
-                layout: &layout,
+                layout: lay,
                 format: &format,
                 describe_format: describe_format.clone(),
             };
             let acc = acc.get_or_insert_with(|| {
-                let mut a = Accumulator::new(layout.amount.is_some());
+                let mut a = Accumulator::new(lay.amount.is_some());
                 if let Some(size) = size_hint {
                     // estimate rows from the line length seen in this block
                     let seen = end - start;
@@ -720,8 +753,13 @@ fn read_stream_in_blocks<R: Read>(
                 a
             });
             let chunk = &buf[start..end];
-            process_chunk(chunk, lines_done, delim, &rp, acc, piece_size)?;
-            lines_done += memchr::memchr_iter(b'\n', chunk).count() as u64;
+            let to_merge = std::mem::take(&mut pending);
+            let (merged, parsed) = both(
+                || acc.merge(to_merge, &mut line_cursor),
+                || parse_chunk(chunk, delim, &rp, piece_size),
+            );
+            merged?;
+            pending = parsed;
         }
         buf.drain(..end);
         if eof {
@@ -732,14 +770,13 @@ fn read_stream_in_blocks<R: Read>(
         (None, _) => Err(Error::EmptyInput {
             what: "no header line".into(),
         }),
-        (Some(_), Some(acc)) => acc.finish(),
-        (Some(h), None) => {
-            // header only: check the columns exist, then report the empty log
-            Layout::resolve(&h, opts)?;
-            Err(Error::EmptyInput {
-                what: "transaction log has no rows".into(),
-            })
+        (Some(_), Some(mut acc)) => {
+            acc.merge(pending, &mut line_cursor)?;
+            acc.finish()
         }
+        (Some(_), None) => Err(Error::EmptyInput {
+            what: "transaction log has no rows".into(),
+        }),
     }
 }
 
@@ -818,7 +855,7 @@ fn read_with_csv_crate<R: Read>(
             None => None,
         };
         let id = rp.id(field(lay.id), line)?;
-        let k = acc.interner.intern(id, line)?;
+        let k = acc.interner.intern_hashed(id, hash_id(id), line)?;
         acc.customer.push(k);
         acc.timestamp.push(ts);
         if let (Some(v), Some(a)) = (&mut acc.amount, amount) {
@@ -919,11 +956,8 @@ mod tests {
             .collect();
         let pieces = cut_pieces(&text, PIECE);
         assert!(pieces.len() > 1);
-        let total: usize = pieces.iter().map(|p| p.0.len()).sum();
+        let total: usize = pieces.iter().map(|p| p.len()).sum();
         assert_eq!(total, text.len());
-        assert_eq!(
-            pieces[1].1,
-            memchr::memchr_iter(b'\n', pieces[0].0).count() as u64
-        );
+        assert!(pieces.iter().all(|p| p.ends_with(b"\n")));
     }
 }

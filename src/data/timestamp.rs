@@ -95,6 +95,11 @@ impl Timestamp {
         }
     }
 
+    /// Crate-internal constructor for values known to be in range.
+    pub(crate) const fn from_seconds_unchecked(seconds: i64) -> Self {
+        Timestamp(seconds)
+    }
+
     /// Seconds since 1970-01-01 00:00:00.
     pub const fn seconds(self) -> i64 {
         self.0

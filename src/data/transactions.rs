@@ -1,8 +1,8 @@
 //! The transaction log: who bought when, and for how much.
 
+use crate::data::interner::Interner;
 use crate::data::Timestamp;
 use crate::error::{Error, Result};
-use rustc_hash::FxHashMap;
 
 /// A transaction log held column-wise: one entry per transaction, customer ids interned.
 ///
@@ -171,43 +171,6 @@ impl TransactionLog {
     /// Latest transaction time.
     pub fn last_timestamp(&self) -> Timestamp {
         self.last
-    }
-}
-
-/// Interns customer ids: the first distinct id gets number 0, the next 1, ...
-#[derive(Debug, Default)]
-pub(crate) struct Interner {
-    map: FxHashMap<String, u32>,
-}
-
-impl Interner {
-    pub(crate) fn with_capacity(n: usize) -> Self {
-        let mut map = FxHashMap::default();
-        map.reserve(n);
-        Self { map }
-    }
-
-    /// Number of an id, adding it if new. `line` is only used for the error when more than
-    /// `u32::MAX` distinct ids appear.
-    #[inline]
-    pub(crate) fn intern(&mut self, id: &str, line: u64) -> Result<u32> {
-        if let Some(&k) = self.map.get(id) {
-            return Ok(k);
-        }
-        let k = u32::try_from(self.map.len()).map_err(|_| {
-            Error::invalid_field(line, "customer_id", id, "more than 2^32 distinct customers")
-        })?;
-        self.map.insert(id.to_owned(), k);
-        Ok(k)
-    }
-
-    /// The distinct ids in number order.
-    pub(crate) fn into_names(self) -> Vec<String> {
-        let mut names = vec![String::new(); self.map.len()];
-        for (name, k) in self.map {
-            names[k as usize] = name;
-        }
-        names
     }
 }
 

@@ -196,14 +196,38 @@ impl Fit {
             .collect())
     }
 
-    /// Re-labels a deserialised fit with its model name and checks its parameter names
-    /// against the model's, reordering nothing (names must match exactly, in order).
+    /// Re-labels a deserialised fit with its model name and puts its parameters (and the
+    /// covariance's rows and columns, which follow the file's parameter order) in the model's
+    /// order, matching by name.
     pub(crate) fn checked_for(mut self, model: &str, names: &[&str]) -> Result<Self> {
         let found: Vec<&str> = self.names.iter().map(String::as_str).collect();
-        if found != names {
+        let mut order = Vec::with_capacity(names.len());
+        for want in names {
+            match found.iter().position(|f| f == want) {
+                Some(i) => order.push(i),
+                None => {
+                    return Err(Error::ModelFormat {
+                        message: format!("{model}: expected parameters {names:?}, found {found:?}"),
+                    })
+                }
+            }
+        }
+        if found.len() != names.len() {
             return Err(Error::ModelFormat {
                 message: format!("{model}: expected parameters {names:?}, found {found:?}"),
             });
+        }
+        let k = names.len();
+        self.params = order.iter().map(|&i| self.params[i]).collect();
+        self.names = names.iter().map(|s| s.to_string()).collect();
+        if let Some(c) = &self.covariance {
+            let mut out = Vec::with_capacity(k * k);
+            for &i in &order {
+                for &j in &order {
+                    out.push(c[i * k + j]);
+                }
+            }
+            self.covariance = Some(out);
         }
         self.model = model.to_string();
         Ok(self)

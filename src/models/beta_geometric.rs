@@ -26,7 +26,7 @@
 //! linearly in `a` between `1 ± 1e-4` (relative error ≈ 1e-8 in that corner only).
 
 use crate::error::{Error, Result};
-use crate::models::hyp2f1_shim::hyp2f1;
+use crate::special::hyp2f1;
 
 /// Largest `z` for which `S(z)` is summed directly.
 const SERIES_MAX_Z: f64 = 0.9;
@@ -35,9 +35,11 @@ const NEAR_ONE: f64 = 1e-4;
 /// Term cap of the direct series (z ≤ 0.9 needs far fewer).
 const MAX_TERMS: u32 = 20_000;
 
-/// `S(z) = Σ_{n≥1} (p)_n (a)_{n−1} / ((c)_n n!) z^n` by direct summation.
-fn series_s(p: f64, a: f64, c: f64, z: f64) -> Option<f64> {
-    let mut term = p / c * z;
+/// `c · S(z) = Σ_{n≥1} (p)_n (a)_{n−1} / ((c+1)_{n−1} n!) z^n` by direct summation (the
+/// factor `1/c` of `S` cancelled, so `c = 0` — BG/NBD with `a + b = 1` and frequency 0 — is
+/// harmless; `c > −1` always holds here).
+fn series_cs(p: f64, a: f64, c: f64, z: f64) -> Option<f64> {
+    let mut term = p * z;
     let mut sum = term;
     if term == 0.0 {
         return Some(0.0);
@@ -59,23 +61,49 @@ fn series_s(p: f64, a: f64, c: f64, z: f64) -> Option<f64> {
 
 /// `N = K/(a−1) · [1 − 2F1(A, a−1; C; −u)]`, the expected purchases of a customer alive at
 /// the start of a window of length `u` (in units of `α + T`). See the module docs.
-pub(crate) fn alive_purchases(k: f64, big_a: f64, a: f64, c: f64, u: f64) -> Result<f64> {
+/// `k_over_c` is `K / C` (1 for the conditional expectations, where `K = C`), so that
+/// `N = K · L − (K/C) · (1+u)^{1−a} · C·S(z)` never divides by `C`.
+pub(crate) fn alive_purchases(
+    k: f64,
+    k_over_c: f64,
+    big_a: f64,
+    a: f64,
+    c: f64,
+    u: f64,
+) -> Result<f64> {
     if u == 0.0 {
         return Ok(0.0);
     }
     let z = u / (1.0 + u);
     if z > SERIES_MAX_Z && (a - 1.0).abs() < NEAR_ONE {
-        // interpolate N/K in a (C moves with a: C − a is fixed)
+        // N is smooth in a: interpolate linearly between a = 1 ± NEAR_ONE, moving C with a
+        // (C − a is fixed) and K with C when K = C
+        let at = |a_new: f64| {
+            let c_new = c - a + a_new;
+            let (k_new, ratio_new) = if k_over_c == 1.0 {
+                (c_new, 1.0)
+            } else {
+                (k, k / c_new)
+            };
+            alive_purchases_at(k_new, ratio_new, big_a, a_new, c_new, u, z)
+        };
         let (lo, hi) = (1.0 - NEAR_ONE, 1.0 + NEAR_ONE);
-        let m_lo = alive_purchases_at(1.0, big_a, lo, c - a + lo, u, z)?;
-        let m_hi = alive_purchases_at(1.0, big_a, hi, c - a + hi, u, z)?;
+        let (n_lo, n_hi) = (at(lo)?, at(hi)?);
         let w = (a - lo) / (hi - lo);
-        return Ok(k * (m_lo + w * (m_hi - m_lo)));
+        return Ok(n_lo + w * (n_hi - n_lo));
     }
-    alive_purchases_at(k, big_a, a, c, u, z)
+    alive_purchases_at(k, k_over_c, big_a, a, c, u, z)
 }
 
-fn alive_purchases_at(k: f64, big_a: f64, a: f64, c: f64, u: f64, z: f64) -> Result<f64> {
+fn alive_purchases_at(
+    k: f64,
+    k_over_c: f64,
+    big_a: f64,
+    a: f64,
+    c: f64,
+    u: f64,
+    z: f64,
+) -> Result<f64> {
     let d = a - 1.0;
     let log1p_u = u.ln_1p();
     // (1 − (1+u)^{−d}) / d, → ln(1+u) as d → 0
@@ -86,16 +114,16 @@ fn alive_purchases_at(k: f64, big_a: f64, a: f64, c: f64, u: f64, z: f64) -> Res
     };
     let pow = (-d * log1p_u).exp();
     let p = c - big_a;
-    let s = if z <= SERIES_MAX_Z {
-        series_s(p, a, c, z)
+    let cs = if z <= SERIES_MAX_Z {
+        series_cs(p, a, c, z)
     } else {
         None
     };
-    let s = match s {
-        Some(s) => s,
-        None => (hyp2f1(p, d, c, z)? - 1.0) / d,
+    let cs = match cs {
+        Some(v) => v,
+        None => c * (hyp2f1(p, d, c, z)? - 1.0) / d,
     };
-    let n = k * (first - pow * s);
+    let n = k * first - k_over_c * pow * cs;
     if !n.is_finite() {
         return Err(Error::numerical(
             "expected purchases",
@@ -154,7 +182,7 @@ pub(crate) fn nbd_counts(r: f64, alpha: f64, t: f64, n: f64) -> Result<(f64, f64
 mod tests {
     use super::*;
 
-    /// lifetimes' direct form with the same 2F1 (for moderate parameters it is accurate).
+    /// lifetimes' direct form with our 2F1 (for moderate parameters it is accurate).
     fn direct(k: f64, big_a: f64, a: f64, c: f64, u: f64) -> f64 {
         let b = c - a + 1.0;
         let z = u / (1.0 + u);
@@ -170,7 +198,7 @@ mod tests {
             (2.0, 0.24, 2.5, 1.9, 2.0),
             (5.0, 3.0, 0.3, 4.0, 5.0),
         ] {
-            let ours = alive_purchases(k, big_a, a, c, u).unwrap();
+            let ours = alive_purchases(k, k / c, big_a, a, c, u).unwrap();
             let theirs = direct(k, big_a, a, c, u);
             approx::assert_relative_eq!(ours, theirs, max_relative = 1e-11);
         }
@@ -178,13 +206,13 @@ mod tests {
 
     #[test]
     fn continuous_through_a_equal_one() {
-        let at = |a: f64| alive_purchases(2.0, 1.3, a, 2.5 + a, 3.0).unwrap();
+        let at = |a: f64| alive_purchases(2.5 + a, 1.0, 1.3, a, 2.5 + a, 3.0).unwrap();
         let mid = at(1.0);
         approx::assert_relative_eq!(at(1.0 + 1e-9), mid, max_relative = 1e-8);
         approx::assert_relative_eq!(at(1.0 - 1e-9), mid, max_relative = 1e-8);
         // z > 0.9: near a = 1 the value is interpolated; it must agree with the midpoint of
         // values computed directly at 1 ± 2e-4 (curvature error ~ (2e-4)² relative)
-        let far = |a: f64| alive_purchases(2.0, 1.3, a, 2.5 + a, 30.0).unwrap();
+        let far = |a: f64| alive_purchases(2.5 + a, 1.0, 1.3, a, 2.5 + a, 30.0).unwrap();
         let mid = 0.5 * (far(1.0 - 2e-4) + far(1.0 + 2e-4));
         approx::assert_relative_eq!(far(1.0), mid, max_relative = 1e-7);
         approx::assert_relative_eq!(far(1.0 + 1e-6), far(1.0 - 1e-6), max_relative = 1e-5);

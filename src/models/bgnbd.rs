@@ -63,7 +63,6 @@ mod likelihood;
 pub(crate) mod tests;
 
 use nalgebra::DMatrix;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -72,6 +71,7 @@ use crate::models::beta_geometric::{alive_from_log_odds, alive_purchases, ln_bet
 use crate::models::fitted::{check_positive_parameters, Fitted, ModelParameters};
 use crate::models::simulation::{simulate_beta_geometric, SimulatedCustomers};
 use crate::models::traits::{check_columns, check_horizon};
+use crate::models::vectorised::{cached, fill_rows};
 use crate::models::TransactionModel;
 use crate::summary::CompressedSummary;
 
@@ -183,14 +183,14 @@ impl BgNbd {
     /// purchase" against "alive", for `x > 0`.
     fn log_odds_dead(&self, x: f64, tx: f64, t_age: f64) -> f64 {
         (self.a / (self.b + x - 1.0)).ln()
-            + (self.r + x) * ((self.alpha + t_age).ln() - (self.alpha + tx).ln())
+            + (self.r + x) * ((self.alpha + t_age) / (self.alpha + tx)).ln()
     }
 
     /// Expected purchases in a window of length `t` of a customer alive at age `t_age` with `x`
     /// repeat purchases (the numerator of eq. 10).
     fn alive_expected(&self, t: f64, x: f64, t_age: f64) -> Result<f64> {
         let c = self.a + self.b + x - 1.0;
-        alive_purchases(c, self.r + x, self.a, c, t / (self.alpha + t_age))
+        alive_purchases(c, 1.0, self.r + x, self.a, c, t / (self.alpha + t_age))
     }
 
     /// Probability of exactly `n` repeat purchases in `(0, t]` for a new customer (paper
@@ -338,7 +338,7 @@ impl TransactionModel for BgNbd {
     }
 
     /// Vectorised over customers; the part that depends only on (frequency, T) is computed
-    /// once per distinct pair (weekly summaries repeat pairs a lot), in parallel chunks.
+    /// once per distinct pair and parallel chunk (weekly summaries repeat pairs a lot).
     fn conditional_expected_purchases(
         &self,
         t: f64,
@@ -348,17 +348,30 @@ impl TransactionModel for BgNbd {
     ) -> Result<Vec<f64>> {
         check_horizon("t", t)?;
         check_columns(frequency, recency, t_age)?;
-        cached_conditional_expectation(frequency, recency, t_age, |x, tx, tt, cache| {
-            let key = (x.to_bits(), tt.to_bits());
-            let n = match cache.get(&key) {
-                Some(&n) => n,
-                None => {
-                    let n = self.alive_expected(t, x, tt)?;
-                    cache.insert(key, n);
-                    n
-                }
-            };
-            Ok(n * self.probability_alive_one(x, tx, tt)?)
+        fill_rows(frequency.len(), |start, out, cache| {
+            for (k, v) in out.iter_mut().enumerate() {
+                let i = start + k;
+                let (x, tt) = (frequency[i], t_age[i]);
+                let n = cached(cache, x, tt, || self.alive_expected(t, x, tt))?;
+                *v = n * self.probability_alive_one(x, recency[i], tt)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn probability_alive(
+        &self,
+        frequency: &[f64],
+        recency: &[f64],
+        t_age: &[f64],
+    ) -> Result<Vec<f64>> {
+        check_columns(frequency, recency, t_age)?;
+        fill_rows(frequency.len(), |start, out, _| {
+            for (k, v) in out.iter_mut().enumerate() {
+                let i = start + k;
+                *v = self.probability_alive_one(frequency[i], recency[i], t_age[i])?;
+            }
+            Ok(())
         })
     }
 }
@@ -370,40 +383,4 @@ pub(crate) fn no_covariance(model: &str) -> Error {
         reason: "the parameters were given, not estimated: fit the model to get a covariance"
             .to_string(),
     }
-}
-
-/// Per-chunk cache of the (frequency, T) part of a conditional expectation.
-pub(crate) type PairCache = FxHashMap<(u64, u64), f64>;
-
-/// Applies `f` to each row with a cache local to each parallel chunk.
-pub(crate) fn cached_conditional_expectation<F>(
-    frequency: &[f64],
-    recency: &[f64],
-    t_age: &[f64],
-    f: F,
-) -> Result<Vec<f64>>
-where
-    F: Fn(f64, f64, f64, &mut PairCache) -> Result<f64> + Sync,
-{
-    const CHUNK: usize = 16_384;
-    let run = |start: usize| -> Result<Vec<f64>> {
-        let end = (start + CHUNK).min(frequency.len());
-        let mut cache = PairCache::default();
-        (start..end)
-            .map(|i| f(frequency[i], recency[i], t_age[i], &mut cache))
-            .collect()
-    };
-    let starts: Vec<usize> = (0..frequency.len()).step_by(CHUNK).collect();
-    #[cfg(feature = "parallel")]
-    let chunks: Vec<Result<Vec<f64>>> = {
-        use rayon::prelude::*;
-        starts.into_par_iter().map(run).collect()
-    };
-    #[cfg(not(feature = "parallel"))]
-    let chunks: Vec<Result<Vec<f64>>> = starts.into_iter().map(run).collect();
-    let mut out = Vec::with_capacity(frequency.len());
-    for c in chunks {
-        out.extend(c?);
-    }
-    Ok(out)
 }

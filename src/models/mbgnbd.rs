@@ -56,12 +56,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::fit::{maximize, FitOptions};
 use crate::models::beta_geometric::{alive_from_log_odds, alive_purchases, ln_beta, nbd_counts};
-use crate::models::bgnbd::{
-    cached_conditional_expectation, check_count, check_identifiable, finite, no_covariance,
-};
+use crate::models::bgnbd::{check_count, check_identifiable, finite, no_covariance};
 use crate::models::fitted::{check_positive_parameters, Fitted, ModelParameters};
 use crate::models::simulation::{simulate_beta_geometric, SimulatedCustomers};
 use crate::models::traits::{check_columns, check_horizon};
+use crate::models::vectorised::{cached, fill_rows};
 use crate::models::TransactionModel;
 use crate::summary::CompressedSummary;
 
@@ -162,7 +161,7 @@ impl MbgNbd {
     /// `x` repeat purchases.
     fn alive_expected(&self, t: f64, x: f64, t_age: f64) -> Result<f64> {
         let c = self.a + self.b + x;
-        alive_purchases(c, self.r + x, self.a, c, t / (self.alpha + t_age))
+        alive_purchases(c, 1.0, self.r + x, self.a, c, t / (self.alpha + t_age))
     }
 
     /// Probability of exactly `n` repeat purchases in `(0, t]` for a new customer
@@ -244,13 +243,14 @@ impl TransactionModel for MbgNbd {
     fn probability_alive_one(&self, frequency: f64, recency: f64, t_age: f64) -> Result<f64> {
         let x = frequency;
         let log_odds = (self.a / (self.b + x)).ln()
-            + (self.r + x) * ((self.alpha + t_age).ln() - (self.alpha + recency).ln());
+            + (self.r + x) * ((self.alpha + t_age) / (self.alpha + recency)).ln();
         finite("MBG/NBD probability alive", alive_from_log_odds(log_odds))
     }
 
     fn expected_purchases(&self, t: f64) -> Result<f64> {
         check_horizon("t", t)?;
-        alive_purchases(self.b, self.r, self.a, self.a + self.b, t / self.alpha)
+        let c = self.a + self.b;
+        alive_purchases(self.b, self.b / c, self.r, self.a, c, t / self.alpha)
     }
 
     /// Vectorised over customers, caching the (frequency, T) part per parallel chunk.
@@ -263,17 +263,30 @@ impl TransactionModel for MbgNbd {
     ) -> Result<Vec<f64>> {
         check_horizon("t", t)?;
         check_columns(frequency, recency, t_age)?;
-        cached_conditional_expectation(frequency, recency, t_age, |x, tx, tt, cache| {
-            let key = (x.to_bits(), tt.to_bits());
-            let n = match cache.get(&key) {
-                Some(&n) => n,
-                None => {
-                    let n = self.alive_expected(t, x, tt)?;
-                    cache.insert(key, n);
-                    n
-                }
-            };
-            Ok(n * self.probability_alive_one(x, tx, tt)?)
+        fill_rows(frequency.len(), |start, out, cache| {
+            for (k, v) in out.iter_mut().enumerate() {
+                let i = start + k;
+                let (x, tt) = (frequency[i], t_age[i]);
+                let n = cached(cache, x, tt, || self.alive_expected(t, x, tt))?;
+                *v = n * self.probability_alive_one(x, recency[i], tt)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn probability_alive(
+        &self,
+        frequency: &[f64],
+        recency: &[f64],
+        t_age: &[f64],
+    ) -> Result<Vec<f64>> {
+        check_columns(frequency, recency, t_age)?;
+        fill_rows(frequency.len(), |start, out, _| {
+            for (k, v) in out.iter_mut().enumerate() {
+                let i = start + k;
+                *v = self.probability_alive_one(frequency[i], recency[i], t_age[i])?;
+            }
+            Ok(())
         })
     }
 }

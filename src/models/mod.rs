@@ -9,12 +9,12 @@
 
 pub(crate) mod beta_geometric;
 mod fitted;
-mod hyp2f1_shim;
 pub(crate) mod rows;
 mod saved;
 mod simulation;
 mod tracking;
 mod traits;
+mod vectorised;
 
 pub use fitted::{Fitted, ModelParameters};
 pub use saved::{SavedModel, FORMAT_VERSION};

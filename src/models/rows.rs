@@ -105,3 +105,33 @@ impl<'a> IndexedRows<'a> {
             / self.total_weight
     }
 }
+
+/// Rows per chunk of [`chunked_sum`].
+const SUM_CHUNK: usize = 8_192;
+
+/// `Σ f(chunk)` over fixed chunks of `0..n`, the chunks evaluated in parallel (feature
+/// `parallel`) and added in chunk order, so the result does not depend on thread scheduling
+/// (fits are bit-for-bit reproducible).
+pub(crate) fn chunked_sum<const N: usize, F>(n: usize, f: F) -> [f64; N]
+where
+    F: Fn(std::ops::Range<usize>) -> [f64; N] + Sync,
+{
+    let chunks = n.div_ceil(SUM_CHUNK);
+    let part = |c: usize| f(c * SUM_CHUNK..((c + 1) * SUM_CHUNK).min(n));
+    #[cfg(feature = "parallel")]
+    let parts: Vec<[f64; N]> = if chunks > 1 {
+        use rayon::prelude::*;
+        (0..chunks).into_par_iter().map(part).collect()
+    } else {
+        (0..chunks).map(part).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let parts: Vec<[f64; N]> = (0..chunks).map(part).collect();
+    let mut total = [0.0; N];
+    for p in parts {
+        for (t, v) in total.iter_mut().zip(p) {
+            *t += v;
+        }
+    }
+    total
+}

@@ -18,8 +18,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::fit::Fit;
+use crate::models::bgbb::FittedBgBb;
 use crate::models::bgnbd::FittedBgNbd;
+use crate::models::gamma_gamma::FittedGammaGamma;
 use crate::models::mbgnbd::FittedMbgNbd;
+use crate::models::pareto_nbd::FittedParetoNbd;
 use crate::models::TransactionModel;
 
 /// Version of the saved-model layout written by this crate.
@@ -37,6 +40,15 @@ pub enum SavedModel {
     /// MBG/NBD ([`crate::models::mbgnbd`]).
     #[serde(rename = "mbgnbd")]
     MbgNbd(FittedMbgNbd),
+    /// Pareto/NBD ([`crate::models::pareto_nbd`]).
+    #[serde(rename = "pareto-nbd")]
+    ParetoNbd(FittedParetoNbd),
+    /// BG/BB ([`crate::models::bgbb`]).
+    #[serde(rename = "bgbb")]
+    BgBb(FittedBgBb),
+    /// Gamma-Gamma spend model ([`crate::models::gamma_gamma`]); not a transaction model.
+    #[serde(rename = "gamma-gamma")]
+    GammaGamma(FittedGammaGamma),
 }
 
 impl From<FittedBgNbd> for SavedModel {
@@ -51,12 +63,33 @@ impl From<FittedMbgNbd> for SavedModel {
     }
 }
 
+impl From<FittedParetoNbd> for SavedModel {
+    fn from(m: FittedParetoNbd) -> Self {
+        SavedModel::ParetoNbd(m)
+    }
+}
+
+impl From<FittedBgBb> for SavedModel {
+    fn from(m: FittedBgBb) -> Self {
+        SavedModel::BgBb(m)
+    }
+}
+
+impl From<FittedGammaGamma> for SavedModel {
+    fn from(m: FittedGammaGamma) -> Self {
+        SavedModel::GammaGamma(m)
+    }
+}
+
 impl SavedModel {
     /// The model tag (`"bgnbd"`, ...).
     pub fn name(&self) -> &'static str {
         match self {
             SavedModel::BgNbd(_) => "bgnbd",
             SavedModel::MbgNbd(_) => "mbgnbd",
+            SavedModel::ParetoNbd(_) => "pareto-nbd",
+            SavedModel::BgBb(_) => "bgbb",
+            SavedModel::GammaGamma(_) => "gamma-gamma",
         }
     }
 
@@ -65,6 +98,22 @@ impl SavedModel {
         match self {
             SavedModel::BgNbd(m) => m.fit(),
             SavedModel::MbgNbd(m) => m.fit(),
+            SavedModel::ParetoNbd(m) => m.fit(),
+            SavedModel::BgBb(m) => m.fit(),
+            SavedModel::GammaGamma(m) => m.fit(),
+        }
+    }
+
+    /// The model as a spend model (for CLV).
+    ///
+    /// # Errors
+    /// [`Error::ModelFormat`] when the saved model is not a spend model.
+    pub fn as_spend_model(&self) -> Result<&FittedGammaGamma> {
+        match self {
+            SavedModel::GammaGamma(m) => Ok(m),
+            other => Err(Error::ModelFormat {
+                message: format!("{} is a transaction model, not a spend model", other.name()),
+            }),
         }
     }
 
@@ -77,19 +126,24 @@ impl SavedModel {
         match self {
             SavedModel::BgNbd(m) => Ok(m),
             SavedModel::MbgNbd(m) => Ok(m),
+            SavedModel::ParetoNbd(m) => Ok(m),
+            SavedModel::BgBb(m) => Ok(m),
+            SavedModel::GammaGamma(_) => Err(Error::ModelFormat {
+                message: "gamma-gamma is a spend model, not a transaction model".into(),
+            }),
         }
     }
 
-    /// Serialises to pretty JSON with `"format_version"`.
+    /// Serialises to pretty JSON with `"format_version"` first, then `"model"`.
     ///
     /// # Errors
     /// [`Error::ModelFormat`] if serialisation fails (it does not for finite values).
     pub fn to_json(&self) -> Result<String> {
-        let mut value = serde_json::to_value(self).map_err(format_error)?;
-        if let Some(obj) = value.as_object_mut() {
-            obj.insert("format_version".into(), FORMAT_VERSION.into());
-        }
-        serde_json::to_string_pretty(&value).map_err(format_error)
+        serde_json::to_string_pretty(&Envelope {
+            format_version: FORMAT_VERSION,
+            model: self,
+        })
+        .map_err(format_error)
     }
 
     /// Parses a saved model, checking the format version, the model tag, the parameter names
@@ -98,12 +152,9 @@ impl SavedModel {
     /// # Errors
     /// [`Error::ModelFormat`] naming what is wrong.
     pub fn from_json(text: &str) -> Result<Self> {
-        let mut value: serde_json::Value = serde_json::from_str(text).map_err(format_error)?;
-        let obj = value.as_object_mut().ok_or_else(|| Error::ModelFormat {
-            message: "expected a JSON object".into(),
-        })?;
-        match obj.remove("format_version") {
-            Some(v) if v.as_u64() == Some(u64::from(FORMAT_VERSION)) => {}
+        let version: VersionOnly = serde_json::from_str(text).map_err(format_error)?;
+        match version.format_version {
+            Some(v) if v == u64::from(FORMAT_VERSION) => {}
             Some(v) => {
                 return Err(Error::ModelFormat {
                     message: format!(
@@ -117,7 +168,8 @@ impl SavedModel {
                 })
             }
         }
-        serde_json::from_value(value).map_err(format_error)
+        let envelope: EnvelopeOwned = serde_json::from_str(text).map_err(format_error)?;
+        Ok(envelope.model)
     }
 
     /// Writes [`SavedModel::to_json`] to `path`.
@@ -146,8 +198,32 @@ impl SavedModel {
     }
 }
 
+/// The file layout: the version, then the tagged model's fields.
+#[derive(Serialize)]
+struct Envelope<'a> {
+    format_version: u32,
+    #[serde(flatten)]
+    model: &'a SavedModel,
+}
+
+#[derive(Deserialize)]
+struct EnvelopeOwned {
+    #[allow(dead_code)]
+    format_version: u64,
+    #[serde(flatten)]
+    model: SavedModel,
+}
+
+#[derive(Deserialize)]
+struct VersionOnly {
+    format_version: Option<u64>,
+}
+
 fn format_error(e: serde_json::Error) -> Error {
+    let message = e.to_string();
     Error::ModelFormat {
-        message: e.to_string(),
+        message: message
+            .strip_prefix("model file: ")
+            .map_or(message.clone(), str::to_string),
     }
 }

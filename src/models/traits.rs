@@ -93,6 +93,26 @@ pub trait TransactionModel: Send + Sync {
             self.probability_alive_one(x, tx, tt)
         })
     }
+
+    /// [`TransactionModel::conditional_expected_purchases_one`] of one customer at several
+    /// horizons `t` (periods), written into `out` (same length as `horizons`).
+    ///
+    /// Customer lifetime value asks for a whole path of horizons per customer; a model whose
+    /// expectation factors as (customer term) × (horizon term) overrides this to compute the
+    /// customer term once. The default calls the one-horizon method for each horizon.
+    fn conditional_expected_purchases_path_one(
+        &self,
+        horizons: &[f64],
+        frequency: f64,
+        recency: f64,
+        t_age: f64,
+        out: &mut [f64],
+    ) -> Result<()> {
+        for (o, &t) in out.iter_mut().zip(horizons) {
+            *o = self.conditional_expected_purchases_one(t, frequency, recency, t_age)?;
+        }
+        Ok(())
+    }
 }
 
 /// Checks a horizon: finite and ≥ 0.
@@ -157,7 +177,8 @@ pub(crate) fn check_row(row: u64, frequency: f64, recency: f64, t_age: f64) -> R
     Ok(())
 }
 
-/// Applies `f` to every (frequency, recency, T) row, in parallel with feature `parallel`.
+/// Applies `f` to every (frequency, recency, T) row, in parallel chunks with feature
+/// `parallel`.
 pub(crate) fn map_rows<F>(
     frequency: &[f64],
     recency: &[f64],
@@ -167,19 +188,11 @@ pub(crate) fn map_rows<F>(
 where
     F: Fn(f64, f64, f64) -> Result<f64> + Sync,
 {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        (0..frequency.len())
-            .into_par_iter()
-            .with_min_len(4096)
-            .map(|i| f(frequency[i], recency[i], t_age[i]))
-            .collect()
-    }
-    #[cfg(not(feature = "parallel"))]
-    {
-        (0..frequency.len())
-            .map(|i| f(frequency[i], recency[i], t_age[i]))
-            .collect()
-    }
+    crate::models::vectorised::fill_rows(frequency.len(), |start, out, _| {
+        for (k, v) in out.iter_mut().enumerate() {
+            let i = start + k;
+            *v = f(frequency[i], recency[i], t_age[i])?;
+        }
+        Ok(())
+    })
 }

@@ -5,6 +5,7 @@ use crate::data::{Period, Timestamp, TransactionLog};
 use crate::error::{Error, Result};
 use crate::summary::births::Births;
 use crate::summary::group::{group_by_customer, map_customers, sort_by_time, Txn};
+use crate::summary::stream::summarise_in_order;
 use crate::summary::RfmSummary;
 use rustc_hash::FxHashMap;
 
@@ -263,17 +264,6 @@ impl SummaryOptions {
         let end = self.observation_end.unwrap_or(log.last_timestamp());
         let include_first = self.include_first_transaction;
 
-        // which transactions are inside the observation window
-        let keep_all;
-        let mut grouped = if period.is_calendar() {
-            let e = period.index(end);
-            keep_all = period.index(log.last_timestamp()) <= e;
-            group_by_customer(log, |t| period.index(t) <= e, keep_all)
-        } else {
-            keep_all = log.last_timestamp() <= end;
-            group_by_customer(log, |t| t <= end, keep_all)
-        };
-
         // birth of each log customer, and the births-only customers
         let mut birth_of: Vec<Option<Timestamp>> = Vec::new();
         let mut births_only: Vec<(usize, Timestamp)> = Vec::new();
@@ -293,11 +283,32 @@ impl SummaryOptions {
             }
         }
 
-        let rows = map_customers(&mut grouped, |c, txns| {
-            sort_by_time(txns);
-            let birth = birth_of.get(c).copied().flatten();
-            summarise_customer(period, include_first, txns, birth, end)
-        });
+        // which transactions are inside the observation window
+        let e = period.index(end);
+        let keep = |t: Timestamp| {
+            if period.is_calendar() {
+                period.index(t) <= e
+            } else {
+                t <= end
+            }
+        };
+        let keep_all = keep(log.last_timestamp());
+
+        // one pass when every customer's transactions are in time order, else group and sort
+        let (rows, kept_and_before, rejected) =
+            match summarise_in_order(log, period, include_first, end, keep, keep_all, &birth_of) {
+                Some(s) => (s.rows, log.len() - s.rejected, s.rejected),
+                None => {
+                    let grouped = group_by_customer(log, keep, keep_all)?;
+                    let rows = map_customers(&grouped, |c, txns| {
+                        sort_by_time(txns);
+                        let birth = birth_of.get(c).copied().flatten();
+                        summarise_customer(period, include_first, txns, birth, end)
+                    });
+                    (rows, grouped.kept(), grouped.rejected)
+                }
+            };
+        let kept = kept_and_before;
 
         let n_rows = rows.iter().filter(|r| r.is_some()).count();
         let births_only_dropped = births_only.len();
@@ -326,7 +337,7 @@ impl SummaryOptions {
             period,
             observation_end: end,
             transactions_used: 0,
-            excluded_after_end: grouped.rejected,
+            excluded_after_end: rejected,
             excluded_before_birth: 0,
             customers_dropped: log.n_customers() - n_rows + births_only_dropped - extra.len(),
             customers_without_birth: 0,
@@ -361,7 +372,7 @@ impl SummaryOptions {
                 push(&b.ids()[*j], r);
             }
         }
-        stats.transactions_used = grouped.rows.len() - stats.excluded_before_birth;
+        stats.transactions_used = kept - stats.excluded_before_birth;
         debug_assert!(RfmSummary::new(
             ids.clone(),
             freq.clone(),

@@ -1,25 +1,45 @@
-//! Grouping a transaction log by customer: a counting sort, then one pass per customer.
+//! Grouping a transaction log by customer: a counting sort of positions, then one pass per
+//! customer.
 
 use crate::data::{Timestamp, TransactionLog};
+use crate::error::{Error, Result};
 
 /// One transaction inside a customer's group: (time, amount; 0 when the log has none).
 pub(crate) type Txn = (Timestamp, f64);
 
-/// The kept transactions of every customer, contiguous per customer in log order:
-/// customer `c` owns `rows[offsets[c]..offsets[c + 1]]`.
-pub(crate) struct Grouped {
+/// The kept transactions of every customer as positions in the log, contiguous per customer
+/// and in log order: customer `c` owns `perm[offsets[c]..offsets[c + 1]]`. Four bytes per
+/// transaction; times and amounts are gathered from the log customer by customer.
+pub(crate) struct Grouped<'l> {
+    log: &'l TransactionLog,
     pub(crate) offsets: Vec<usize>,
-    pub(crate) rows: Vec<Txn>,
+    perm: Vec<u32>,
     /// Transactions `keep` rejected.
     pub(crate) rejected: usize,
 }
 
+impl Grouped<'_> {
+    /// Number of kept transactions.
+    pub(crate) fn kept(&self) -> usize {
+        self.perm.len()
+    }
+}
+
 /// Groups the transactions `keep` accepts by customer (stable counting sort: O(n + customers)).
+///
+/// Errors with [`Error::InvalidParameter`] for a log of more than `u32::MAX` transactions.
 pub(crate) fn group_by_customer(
     log: &TransactionLog,
     keep: impl Fn(Timestamp) -> bool,
     keep_all: bool,
-) -> Grouped {
+) -> Result<Grouped<'_>> {
+    if u32::try_from(log.len()).is_err() {
+        return Err(Error::invalid_parameter(
+            "transactions",
+            log.len() as f64,
+            "a summary handles at most 2^32 - 1 transactions",
+        ));
+    }
     let n_c = log.n_customers();
     let cust = log.customer_index();
     let ts = log.timestamps();
@@ -41,70 +61,64 @@ pub(crate) fn group_by_customer(
     for c in 0..n_c {
         offsets[c + 1] += offsets[c];
     }
-    let total = offsets[n_c];
-    let mut rows: Vec<Txn> = vec![(Timestamp::MIN, 0.0); total];
+    let mut perm = vec![0u32; offsets[n_c]];
     let mut cursor: Vec<usize> = offsets[..n_c].to_vec();
-    let mut place = |i: usize, amount: f64| {
-        let c = cust[i] as usize;
-        rows[cursor[c]] = (ts[i], amount);
-        cursor[c] += 1;
-    };
-    match (log.amounts(), keep_all) {
-        (Some(a), true) => (0..cust.len()).for_each(|i| place(i, a[i])),
-        (None, true) => (0..cust.len()).for_each(|i| place(i, 0.0)),
-        (Some(a), false) => (0..cust.len())
-            .filter(|&i| keep(ts[i]))
-            .for_each(|i| place(i, a[i])),
-        (None, false) => (0..cust.len())
-            .filter(|&i| keep(ts[i]))
-            .for_each(|i| place(i, 0.0)),
+    for (i, &c) in cust.iter().enumerate() {
+        if keep_all || keep(ts[i]) {
+            let slot = &mut cursor[c as usize];
+            perm[*slot] = i as u32;
+            *slot += 1;
+        }
     }
-    Grouped {
+    Ok(Grouped {
+        log,
         offsets,
-        rows,
+        perm,
         rejected,
-    }
+    })
 }
 
 /// Customers per unit of parallel work.
 const CUSTOMERS_PER_BLOCK: usize = 8192;
 
-/// Applies `f(customer, its rows)` to every customer, in customer order (in parallel with the
-/// `parallel` feature). `f` may reorder the customer's rows.
-pub(crate) fn map_customers<R, F>(g: &mut Grouped, f: F) -> Vec<R>
+/// Applies `f(customer, its transactions)` to every customer, in customer order (in parallel
+/// with the `parallel` feature). The transactions are gathered into a scratch buffer in log
+/// order (amount 0 when the log has none); `f` may reorder them.
+pub(crate) fn map_customers<R, F>(g: &Grouped<'_>, f: F) -> Vec<R>
 where
     R: Send,
     F: Fn(usize, &mut [Txn]) -> R + Sync,
 {
     let offsets = &g.offsets;
     let n_c = offsets.len() - 1;
-    let mut blocks: Vec<(usize, usize, &mut [Txn])> =
-        Vec::with_capacity(n_c / CUSTOMERS_PER_BLOCK + 1);
-    let mut rest: &mut [Txn] = &mut g.rows;
-    let mut c0 = 0;
-    while c0 < n_c {
+    let ts = g.log.timestamps();
+    let amounts = g.log.amounts();
+    let run = |c0: usize| {
         let c1 = (c0 + CUSTOMERS_PER_BLOCK).min(n_c);
-        let (head, tail) = std::mem::take(&mut rest).split_at_mut(offsets[c1] - offsets[c0]);
-        blocks.push((c0, c1, head));
-        rest = tail;
-        c0 = c1;
-    }
-    let run = |(c0, c1, mut slice): (usize, usize, &mut [Txn])| {
         let mut out = Vec::with_capacity(c1 - c0);
+        let mut scratch: Vec<Txn> = Vec::new();
         for c in c0..c1 {
-            let (head, tail) = std::mem::take(&mut slice).split_at_mut(offsets[c + 1] - offsets[c]);
-            out.push(f(c, head));
-            slice = tail;
+            scratch.clear();
+            let idx = &g.perm[offsets[c]..offsets[c + 1]];
+            match amounts {
+                Some(a) => scratch.extend(idx.iter().map(|&i| (ts[i as usize], a[i as usize]))),
+                None => scratch.extend(idx.iter().map(|&i| (ts[i as usize], 0.0))),
+            }
+            out.push(f(c, &mut scratch));
         }
         out
     };
     #[cfg(feature = "parallel")]
     let parts: Vec<Vec<R>> = {
         use rayon::prelude::*;
-        blocks.into_par_iter().map(run).collect()
+        (0..n_c)
+            .into_par_iter()
+            .step_by(CUSTOMERS_PER_BLOCK)
+            .map(run)
+            .collect()
     };
     #[cfg(not(feature = "parallel"))]
-    let parts: Vec<Vec<R>> = blocks.into_iter().map(run).collect();
+    let parts: Vec<Vec<R>> = (0..n_c).step_by(CUSTOMERS_PER_BLOCK).map(run).collect();
     let mut out = Vec::with_capacity(n_c);
     for p in parts {
         out.extend(p);

@@ -144,8 +144,8 @@ impl SummaryOptions {
             });
         }
         let keep_all = log.last_timestamp() <= end;
-        let mut grouped = group_by_customer(log, |t| t <= end, keep_all);
-        let rows = map_customers(&mut grouped, |_, txns| {
+        let grouped = group_by_customer(log, |t| t <= end, keep_all)?;
+        let rows = map_customers(&grouped, |_, txns| {
             sort_by_time(txns);
             let split = txns.partition_point(|&(t, _)| t <= calibration_end);
             let (cal, hold) = txns.split_at(split);
@@ -177,6 +177,8 @@ impl SummaryOptions {
             };
             (Some(row), 0)
         });
+        let (kept, rejected) = (grouped.kept(), grouped.rejected);
+        drop(grouped); // free the grouped rows before the output columns are allocated
 
         let n = rows.iter().filter(|r| r.0.is_some()).count();
         let mut stats = HoldoutStats {
@@ -185,7 +187,7 @@ impl SummaryOptions {
             observation_end: end,
             calibration_transactions: 0,
             holdout_transactions: 0,
-            excluded_after_end: grouped.rejected,
+            excluded_after_end: rejected,
             excluded_new_customers: rows.iter().map(|r| r.1).sum(),
         };
         if n == 0 {
@@ -224,7 +226,7 @@ impl SummaryOptions {
             stats.holdout_transactions += r.n_txns as usize;
         }
         stats.calibration_transactions =
-            grouped.rows.len() - stats.holdout_transactions - stats.excluded_new_customers;
+            kept - stats.holdout_transactions - stats.excluded_new_customers;
         if stats.holdout_transactions + stats.excluded_new_customers == 0 {
             return Err(Error::EmptyInput {
                 what: format!(

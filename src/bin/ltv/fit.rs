@@ -1,13 +1,235 @@
-//! `ltv fit` (not implemented yet: see its issue).
+//! `ltv fit --model M --input RFM.csv [--penalizer X] [--output MODEL.json]`: fits a model to
+//! an RFM summary, prints the fit as JSON on stdout, and saves the model file for
+//! `ltv predict` / `ltv clv`.
+//!
+//! Adding a model: a [`ModelKind`] variant and one arm in [`fit_model`] returning a
+//! [`SavedModel`]; the JSON printout and the model file are shared.
 
-use ltv::{Error, Result};
+use std::path::{Path, PathBuf};
+
+use ltv::fit::{Fit, FitOptions};
+use ltv::models::bgbb::BgBb;
+use ltv::models::bgnbd::BgNbd;
+use ltv::models::gamma_gamma::{GammaGamma, SpendData};
+use ltv::models::mbgnbd::MbgNbd;
+use ltv::models::pareto_nbd::ParetoNbd;
+use ltv::models::SavedModel;
+use ltv::summary::{RfmSummary, SummaryCsvOptions};
+use ltv::Result;
+
+use crate::io::{output, write_err};
+
+/// Models `ltv fit` can estimate.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelKind {
+    /// BG/NBD (Fader, Hardie & Lee 2005).
+    Bgnbd,
+    /// MBG/NBD (Batislam et al. 2007; lifetimes' ModifiedBetaGeoFitter).
+    Mbgnbd,
+    /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987; lifetimes' ParetoNBDFitter).
+    ParetoNbd,
+    /// BG/BB, discrete time (Fader, Hardie & Shang 2010): frequency, recency and the number
+    /// of opportunities (`--t-col`; a `periods` column is used when there is no `T`).
+    Bgbb,
+    /// Gamma-Gamma spend model (Fader, Hardie & Lee 2005) on the repeat customers'
+    /// frequency and mean spend (`--monetary-value-col`).
+    GammaGamma,
+}
+
+/// Column names of the input summary (lifetimes' names by default).
+#[derive(clap::Args, Debug, Clone)]
+pub struct SummaryColumns {
+    /// Column with the number of repeat purchases.
+    #[arg(long, default_value = "frequency")]
+    pub frequency_col: String,
+    /// Column with the age at the last purchase (periods).
+    #[arg(long, default_value = "recency")]
+    pub recency_col: String,
+    /// Column with the age at the end of observation (periods).
+    #[arg(long, default_value = "T")]
+    pub t_col: String,
+    /// Optional column of row weights (number of customers per row).
+    #[arg(long)]
+    pub weights_col: Option<String>,
+    /// Column with customer ids (default: customer_id, ID or id if present).
+    #[arg(long)]
+    pub customer_id_col: Option<String>,
+}
+
+impl SummaryColumns {
+    /// The CSV reader options for these columns.
+    pub fn options(&self) -> SummaryCsvOptions {
+        let mut o = SummaryCsvOptions::new()
+            .frequency_col(self.frequency_col.clone())
+            .recency_col(self.recency_col.clone())
+            .t_col(self.t_col.clone());
+        if let Some(w) = &self.weights_col {
+            o = o.weights_col(w.clone());
+        }
+        if let Some(id) = &self.customer_id_col {
+            o = o.customer_id_col(id.clone());
+        }
+        o
+    }
+
+    /// Reads the summary at `path`.
+    pub fn read(&self, path: &Path) -> Result<RfmSummary> {
+        self.options().read_path(path)
+    }
+}
 
 /// Arguments of `ltv fit`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Model to fit.
+    #[arg(long, value_enum)]
+    model: ModelKind,
+    /// RFM summary CSV (frequency, recency, T in periods; optional weights).
+    #[arg(long)]
+    input: PathBuf,
+    /// L2 penalty with lifetimes' `penalizer_coef` meaning (0 = plain maximum likelihood).
+    #[arg(long, default_value_t = 0.0)]
+    penalizer: f64,
+    /// Write the fitted model (JSON, for `ltv predict` / `ltv clv`) to this file.
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Iteration cap of each optimizer stage.
+    #[arg(long, default_value_t = 1000)]
+    max_iterations: u64,
+    /// Column with the mean repeat spend (Gamma-Gamma only).
+    #[arg(long, default_value = "monetary_value")]
+    monetary_value_col: String,
+    #[command(flatten)]
+    columns: SummaryColumns,
+}
 
-pub fn run(_args: Args) -> Result<()> {
-    Err(Error::EmptyInput {
-        what: "`ltv fit` is not implemented yet".into(),
+/// Reads the input summary: with the monetary value for Gamma-Gamma; for BG/BB with the
+/// donations layout's names when the defaults are absent (`periods` for `T`, and a `weights`
+/// column when no `--weights-col` is given).
+fn read_input(args: &Args) -> Result<RfmSummary> {
+    let mut opts = args.columns.options();
+    if args.model == ModelKind::GammaGamma {
+        opts = opts.monetary_value_col(args.monetary_value_col.clone());
+    }
+    if args.model == ModelKind::Bgbb {
+        let header = header_names(&args.input)?;
+        let has = |name: &str| header.iter().any(|h| h == name);
+        if args.columns.t_col == "T" && !has("T") && has("periods") {
+            opts = opts.t_col("periods");
+        }
+        if args.columns.weights_col.is_none() && has("weights") {
+            opts = opts.weights_col("weights");
+        }
+    }
+    opts.read_path(&args.input)
+}
+
+/// The column names on the first line of a CSV file.
+fn header_names(path: &Path) -> Result<Vec<String>> {
+    use std::io::BufRead;
+    let io_err = |source| ltv::Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io_err)?;
+    let mut line = String::new();
+    std::io::BufReader::new(file)
+        .read_line(&mut line)
+        .map_err(io_err)?;
+    Ok(line
+        .trim_end()
+        .split(',')
+        .map(|h| h.trim().trim_matches('"').to_string())
+        .collect())
+}
+
+/// Fits `kind` on the summary.
+pub fn fit_model(
+    kind: ModelKind,
+    summary: &RfmSummary,
+    options: &FitOptions,
+) -> Result<SavedModel> {
+    let data = summary.compress();
+    Ok(match kind {
+        ModelKind::Bgnbd => BgNbd::fit(&data, options)?.into(),
+        ModelKind::Mbgnbd => MbgNbd::fit(&data, options)?.into(),
+        ModelKind::ParetoNbd => ParetoNbd::fit(&data, options)?.into(),
+        ModelKind::Bgbb => BgBb::fit(&data, options)?.into(),
+        ModelKind::GammaGamma => {
+            let spend = SpendData::from_summary(summary)?;
+            if let Some(warning) = spend.independence_warning() {
+                eprintln!("ltv fit: warning: {warning}");
+            }
+            GammaGamma::fit(&spend, options)?.into()
+        }
     })
 }
+
+/// The JSON printed by `ltv fit`: `model`, `params`, `log_likelihood` (unpenalised, summed
+/// over customers, on the data's time scale), `std_errors` (null when the information matrix
+/// is singular), `converged`, `iterations`, `n_customers`.
+#[derive(serde::Serialize)]
+pub struct FitPrintout<'a> {
+    model: &'a str,
+    params: Named<'a>,
+    log_likelihood: f64,
+    std_errors: Option<Named<'a>>,
+    converged: bool,
+    iterations: u64,
+    n_customers: f64,
+}
+
+impl<'a> FitPrintout<'a> {
+    /// The printout of `fit` for `model`.
+    pub fn new(model: &'a str, fit: &'a Fit) -> Self {
+        Self {
+            model,
+            params: Named(fit.names(), fit.params().to_vec()),
+            log_likelihood: fit.log_likelihood(),
+            std_errors: fit.std_errors().ok().map(|se| Named(fit.names(), se)),
+            converged: fit.convergence().converged,
+            iterations: fit.convergence().iterations,
+            n_customers: fit.n_customers(),
+        }
+    }
+}
+
+/// `name -> value` in the model's parameter order.
+struct Named<'a>(&'a [String], Vec<f64>);
+
+impl serde::Serialize for Named<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0.iter().zip(&self.1) {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// Runs `ltv fit`.
+pub fn run(args: Args) -> Result<()> {
+    let summary = read_input(&args)?;
+    let options = FitOptions {
+        penalizer: args.penalizer,
+        max_iterations: args.max_iterations,
+        ..FitOptions::default()
+    };
+    let saved = fit_model(args.model, &summary, &options)?;
+    let text = serde_json::to_string_pretty(&FitPrintout::new(saved.name(), saved.fit())).map_err(
+        |e| ltv::Error::ModelFormat {
+            message: e.to_string(),
+        },
+    )?;
+    let mut out = output(None)?;
+    writeln!(out, "{text}").map_err(write_err(None))?;
+    out.flush().map_err(write_err(None))?;
+    if let Some(path) = &args.output {
+        saved.save(path)?;
+        eprintln!("ltv fit: model written to {}", path.display());
+    }
+    Ok(())
+}
+
+use std::io::Write;

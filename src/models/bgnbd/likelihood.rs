@@ -5,7 +5,7 @@ use statrs::function::gamma::{digamma, ln_gamma};
 
 use crate::error::{Error, Result};
 use crate::fit::Likelihood;
-use crate::models::rows::IndexedRows;
+use crate::models::rows::{chunked_sum, IndexedRows};
 use crate::summary::CompressedSummary;
 
 /// The BG/NBD likelihood on a compressed summary.
@@ -134,37 +134,46 @@ impl Likelihood for BgNbdLikelihood<'_> {
         }
         let freq = rows.frequency;
         let weight = rows.weight;
-        for i in 0..rows.len() {
-            let x = freq[i];
-            let w = weight[i];
-            let ft = &terms[rows.x.index[i] as usize];
-            let (ln_t, inv_t) = at_t[rows.t.index[i] as usize];
-            let a3 = -(r + x) * ln_t;
-            if x > 0.0 {
-                let (ln_tx, inv_tx) = at_tx[rows.tx.index[i] as usize];
-                let a4 = ft.c4 - (r + x) * ln_tx;
-                let (hi, lo) = if a3 >= a4 { (a3, a4) } else { (a4, a3) };
-                let e = (lo - hi).exp();
-                ll += w * (hi + e.ln_1p());
-                if with_grad {
-                    // weights of the two terms in the log-sum-exp
-                    let (p3, p4) = if a3 >= a4 {
-                        (1.0 / (1.0 + e), e / (1.0 + e))
-                    } else {
-                        (e / (1.0 + e), 1.0 / (1.0 + e))
-                    };
-                    g[0] -= w * (p3 * ln_t + p4 * ln_tx);
-                    g[1] -= w * (r + x) * (p3 * inv_t + p4 * inv_tx);
-                    g[2] += w * p4 / a;
-                    g[3] += w * p4 * ft.d_c4_b;
-                }
-            } else {
-                ll += w * a3;
-                if with_grad {
-                    g[0] -= w * ln_t;
-                    g[1] -= w * r * inv_t;
+        let row_sums = chunked_sum(rows.len(), |range| {
+            // [ll, d/dr, d/dalpha, d/da, d/db]
+            let mut acc = [0.0; 5];
+            for i in range {
+                let x = freq[i];
+                let w = weight[i];
+                let ft = &terms[rows.x.index[i] as usize];
+                let (ln_t, inv_t) = at_t[rows.t.index[i] as usize];
+                let a3 = -(r + x) * ln_t;
+                if x > 0.0 {
+                    let (ln_tx, inv_tx) = at_tx[rows.tx.index[i] as usize];
+                    let a4 = ft.c4 - (r + x) * ln_tx;
+                    let (hi, lo) = if a3 >= a4 { (a3, a4) } else { (a4, a3) };
+                    let e = (lo - hi).exp();
+                    acc[0] += w * (hi + e.ln_1p());
+                    if with_grad {
+                        // weights of the two terms in the log-sum-exp
+                        let (p3, p4) = if a3 >= a4 {
+                            (1.0 / (1.0 + e), e / (1.0 + e))
+                        } else {
+                            (e / (1.0 + e), 1.0 / (1.0 + e))
+                        };
+                        acc[1] -= w * (p3 * ln_t + p4 * ln_tx);
+                        acc[2] -= w * (r + x) * (p3 * inv_t + p4 * inv_tx);
+                        acc[3] += w * p4 / a;
+                        acc[4] += w * p4 * ft.d_c4_b;
+                    }
+                } else {
+                    acc[0] += w * a3;
+                    if with_grad {
+                        acc[1] -= w * ln_t;
+                        acc[2] -= w * r * inv_t;
+                    }
                 }
             }
+            acc
+        });
+        ll += row_sums[0];
+        for (gk, v) in g.iter_mut().zip(&row_sums[1..]) {
+            *gk += v;
         }
         if !ll.is_finite() || g.iter().any(|v| !v.is_finite()) {
             return Err(Error::numerical(

@@ -5,7 +5,7 @@ use statrs::function::gamma::{digamma, ln_gamma};
 
 use crate::error::{Error, Result};
 use crate::fit::Likelihood;
-use crate::models::rows::IndexedRows;
+use crate::models::rows::{chunked_sum, IndexedRows};
 use crate::summary::CompressedSummary;
 
 /// The MBG/NBD likelihood on a compressed summary.
@@ -141,22 +141,31 @@ impl Likelihood for MbgNbdLikelihood<'_> {
         }
         let freq = rows.frequency;
         let weight = rows.weight;
-        for i in 0..rows.len() {
-            let x = freq[i];
-            let w = weight[i];
-            let ft = &terms[rows.x.index[i] as usize];
-            let (ln_t, inv_t) = at_t[rows.t.index[i] as usize];
-            let (ln_tx, inv_tx) = at_tx[rows.tx.index[i] as usize];
-            let a3 = -(r + x) * ln_t;
-            let a4 = ft.c4 + (r + x) * (ln_t - ln_tx);
-            let (sp, sig) = softplus(a4);
-            ll += w * (a3 + sp);
-            if with_grad {
-                g[0] += w * (-ln_t + sig * (ln_t - ln_tx));
-                g[1] += w * (r + x) * (-inv_t + sig * (inv_t - inv_tx));
-                g[2] += w * sig / a;
-                g[3] += w * sig * ft.d_c4_b;
+        let row_sums = chunked_sum(rows.len(), |range| {
+            // [ll, d/dr, d/dalpha, d/da, d/db]
+            let mut acc = [0.0; 5];
+            for i in range {
+                let x = freq[i];
+                let w = weight[i];
+                let ft = &terms[rows.x.index[i] as usize];
+                let (ln_t, inv_t) = at_t[rows.t.index[i] as usize];
+                let (ln_tx, inv_tx) = at_tx[rows.tx.index[i] as usize];
+                let a3 = -(r + x) * ln_t;
+                let a4 = ft.c4 + (r + x) * (ln_t - ln_tx);
+                let (sp, sig) = softplus(a4);
+                acc[0] += w * (a3 + sp);
+                if with_grad {
+                    acc[1] += w * (-ln_t + sig * (ln_t - ln_tx));
+                    acc[2] += w * (r + x) * (-inv_t + sig * (inv_t - inv_tx));
+                    acc[3] += w * sig / a;
+                    acc[4] += w * sig * ft.d_c4_b;
+                }
             }
+            acc
+        });
+        ll += row_sums[0];
+        for (gk, v) in g.iter_mut().zip(&row_sums[1..]) {
+            *gk += v;
         }
         if !ll.is_finite() || g.iter().any(|v| !v.is_finite()) {
             return Err(Error::numerical(

@@ -1,0 +1,133 @@
+//! `ltv fit` and `ltv predict` end to end (needs `--features cli`).
+#![cfg(feature = "cli")]
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+use ltv::models::{SavedModel, TransactionModel};
+
+fn ltv() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ltv"))
+}
+
+const CDNOW: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/data/cdnow_customers_summary.csv"
+);
+
+#[test]
+fn fit_prints_the_issue_keys_and_saves_a_model_that_predict_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let model_path = dir.path().join("model.json");
+    for model in ["bgnbd", "mbgnbd"] {
+        let out = ltv()
+            .args(["fit", "--model", model, "--input", CDNOW, "--output"])
+            .arg(&model_path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut keys: Vec<&str> = printed
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "converged",
+                "iterations",
+                "log_likelihood",
+                "model",
+                "n_customers",
+                "params",
+                "std_errors"
+            ]
+        );
+        assert_eq!(printed["model"], model);
+        assert_eq!(printed["converged"], true);
+        assert_eq!(printed["n_customers"], 2357.0);
+        // parameters are printed in the model's order
+        let text = String::from_utf8_lossy(&out.stdout);
+        let at = |k: &str| text.find(&format!("\"{k}\":")).unwrap();
+        assert!(at("r") < at("alpha") && at("alpha") < at("a") && at("a") < at("b"));
+        assert!(printed["log_likelihood"].as_f64().unwrap() > -9583.0);
+
+        let saved = SavedModel::load(&model_path).unwrap();
+        assert_eq!(saved.name(), model);
+        let out = ltv()
+            .args(["predict", "--model-file"])
+            .arg(&model_path)
+            .args(["--input", CDNOW, "--horizon", "39"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some("customer_id,expected_purchases,p_alive"));
+        let (ids, f, r, t) = cdnow_columns();
+        let m = saved.as_transaction_model().unwrap();
+        let e = m.conditional_expected_purchases(39.0, &f, &r, &t).unwrap();
+        let a = m.probability_alive(&f, &r, &t).unwrap();
+        let rows: Vec<&str> = lines.collect();
+        assert_eq!(rows.len(), 2357);
+        for (i, row) in rows.iter().enumerate() {
+            let c: Vec<&str> = row.split(',').collect();
+            assert_eq!(c[0], ids[i]);
+            // shortest round-trip formatting: the values are exact
+            assert_eq!(c[1].parse::<f64>().unwrap(), e[i]);
+            assert_eq!(c[2].parse::<f64>().unwrap(), a[i]);
+        }
+    }
+}
+
+#[test]
+fn bad_input_fails_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "id,frequency,recency,T\n1,2,8,5\n").unwrap();
+    let out = ltv()
+        .args(["fit", "--model", "bgnbd", "--input"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 2") && err.contains("recency"), "{err}");
+
+    let none = dir.path().join("none.csv");
+    std::fs::write(&none, "id,frequency,recency,T\n1,0,0,5\n2,0,0,9\n").unwrap();
+    let out = ltv()
+        .args(["fit", "--model", "mbgnbd", "--input"])
+        .arg(&none)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("repeat purchase"));
+
+    let out = ltv()
+        .args([
+            "fit",
+            "--model",
+            "bgnbd",
+            "--input",
+            CDNOW,
+            "--penalizer=-1",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("penalizer"));
+}
