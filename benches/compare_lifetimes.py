@@ -73,14 +73,19 @@ def generate(path, n, seed):
     return len(df)
 
 
+class StageFailed(Exception):
+    pass
+
+
 def run_ltv(binary, args):
-    """Runs one ltv command; returns (wall seconds, stdout)."""
+    """Runs one ltv command; returns wall seconds. Raises StageFailed with ltv's message."""
     t0 = time.perf_counter()
     p = subprocess.run([binary] + args, capture_output=True, text=True)
     dt = time.perf_counter() - t0
     if p.returncode != 0:
-        sys.exit(f"ltv {' '.join(args)} failed ({p.returncode}):\n{p.stderr}")
-    return dt, p.stdout
+        msg = (p.stderr.strip().splitlines() or ["(no message)"])[-1]
+        raise StageFailed(f"ltv {args[0]} failed: {msg}")
+    return dt
 
 
 def max_rel(x, y, floor=1e-12):
@@ -129,104 +134,119 @@ def main():
     w = args.workdir
     rows = []
 
-    # ---- stage 1: read + summary ------------------------------------------------------------
-    t0 = time.perf_counter()
-    df = pd.read_csv(log, dtype={cc: str})
-    if args.observation_end is None:
-        args.observation_end = str(pd.to_datetime(df[dc]).max().date())
-    lt_sum = summary_data_from_transaction_data(
-        df, cc, dc, monetary_value_col=ac, observation_period_end=args.observation_end, freq=freq
-    )
-    t_lt = time.perf_counter() - t0
-    rfm = os.path.join(w, "rfm.csv")
-    t_ltv, _ = run_ltv(args.ltv, ["summary", "--input", log, "--customer-col", cc, "--date-col", dc,
-                                  "--amount-col", ac, "--period", args.period,
-                                  "--observation-end", args.observation_end, "--output", rfm])
-    ltv_sum = pd.read_csv(rfm, dtype={"customer_id": str}).set_index("customer_id")
-    ltv_sum = ltv_sum.loc[lt_sum.index]
-    diff = max(float(np.max(np.abs(lt_sum[c].values - ltv_sum[col].values)))
-               for c, col in [("frequency", "frequency"), ("recency", "recency"), ("T", "T")])
-    diff_m = max_rel(lt_sum["monetary_value"], ltv_sum["monetary_value"])
-    rows.append(("read + summary", t_lt, t_ltv,
-                 f"{len(df)} transactions, {len(lt_sum)} customers", "same",
-                 f"F/R/T max abs diff {diff:g}; monetary max rel diff {diff_m:.1e}"))
-    del df
-
-    f, r, T, m = lt_sum["frequency"], lt_sum["recency"], lt_sum["T"], lt_sum["monetary_value"]
-
-    # ---- stage 2: BG/NBD ----------------------------------------------------------------------
-    t0 = time.perf_counter()
-    bgf = BetaGeoFitter(penalizer_coef=0.0).fit(f, r, T)
-    t_lt = time.perf_counter() - t0
-    bg_json = os.path.join(w, "bgnbd.json")
-    t_ltv, _ = run_ltv(args.ltv, ["fit", "--model", "bgnbd", "--input", rfm, "--output", bg_json])
-    bg = json.load(open(bg_json))
-    lt_bg = {k: float(bgf.params_[k]) for k in ["r", "alpha", "a", "b"]}
-    ltv_bg = {k: float(bg["params"][k]) for k in lt_bg}
-    ll_lt = -bgf._negative_log_likelihood_ * len(f)
-    rows.append(("BG/NBD fit", t_lt, t_ltv, fmt_params(lt_bg) + f", LL {ll_lt:.4f}",
-                 fmt_params(ltv_bg) + f", LL {bg['log_likelihood']:.4f}",
-                 f"params max rel diff {max_rel(list(lt_bg.values()), list(ltv_bg.values())):.1e}; "
-                 f"LL ltv - lifetimes {bg['log_likelihood'] - ll_lt:+.2e}"))
-
-    # ---- stage 3: Gamma-Gamma ----------------------------------------------------------------
-    rep = f > 0
-    t0 = time.perf_counter()
-    ggf = GammaGammaFitter(penalizer_coef=0.0).fit(f[rep], m[rep])
-    t_lt = time.perf_counter() - t0
-    gg_json = os.path.join(w, "gamma_gamma.json")
-    t_ltv, _ = run_ltv(args.ltv, ["fit", "--model", "gamma-gamma", "--input", rfm, "--output", gg_json])
-    gg = json.load(open(gg_json))
-    lt_gg = {k: float(ggf.params_[k]) for k in ["p", "q", "v"]}
-    ltv_gg = {k: float(gg["params"][k]) for k in lt_gg}
-    ll_lt = -ggf._negative_log_likelihood_ * int(rep.sum())
-    rows.append(("Gamma-Gamma fit", t_lt, t_ltv, fmt_params(lt_gg) + f", LL {ll_lt:.4f}",
-                 fmt_params(ltv_gg) + f", LL {gg['log_likelihood']:.4f}",
-                 f"params max rel diff {max_rel(list(lt_gg.values()), list(ltv_gg.values())):.1e}; "
-                 f"LL ltv - lifetimes {gg['log_likelihood'] - ll_lt:+.2e}"))
-
-    # ---- stage 4: CLV -----------------------------------------------------------------------
-    t0 = time.perf_counter()
-    clv = ggf.customer_lifetime_value(bgf, f, r, T, m, time=args.months,
-                                      discount_rate=args.discount_rate, freq=freq)
-    t_lt = time.perf_counter() - t0
-    clv_csv = os.path.join(w, "clv.csv")
-    clv_args = ["clv", "--transaction-model", bg_json, "--spend-model", gg_json, "--input", rfm,
-                "--months", f"{args.months:g}", "--discount-rate", f"{args.discount_rate:g}"]
-    t_ltv, _ = run_ltv(args.ltv, clv_args + ["--output", clv_csv])
-    ltv_clv = pd.read_csv(clv_csv, dtype={"customer_id": str}).set_index("customer_id").loc[clv.index]
-    fitted_diff = max_rel(clv.values, ltv_clv["clv"].values, floor=1e-9)
-    # the same prediction at lifetimes' parameters isolates the arithmetic from the optimizers
-    same = "n/a"
     try:
-        bg_same, gg_same = dict(bg), dict(gg)
-        bg_same["params"] = dict(bg["params"], **lt_bg)
-        gg_same["params"] = dict(gg["params"], **lt_gg)
-        for path, obj in [(bg_json + ".lifetimes", bg_same), (gg_json + ".lifetimes", gg_same)]:
-            json.dump(obj, open(path, "w"))
-        same_csv = clv_csv + ".lifetimes"
-        p = subprocess.run([args.ltv, "clv", "--transaction-model", bg_json + ".lifetimes",
-                            "--spend-model", gg_json + ".lifetimes", "--input", rfm,
-                            "--months", f"{args.months:g}", "--discount-rate", f"{args.discount_rate:g}",
-                            "--output", same_csv], capture_output=True, text=True)
-        if p.returncode == 0:
-            s = pd.read_csv(same_csv, dtype={"customer_id": str}).set_index("customer_id").loc[clv.index]
-            same = f"{max_rel(clv.values, s['clv'].values, floor=1e-9):.1e}"
-    except Exception as e:  # a model file format the script does not know: report, go on
-        same = f"n/a ({e})"
-    rows.append((f"{args.months:g}-month CLV", t_lt, t_ltv,
-                 f"total {clv.sum():.6g}", f"total {ltv_clv['clv'].sum():.6g}",
-                 f"max rel diff {fitted_diff:.1e} (at lifetimes' parameters: {same})"))
+        # ---- stage 1: read + summary ------------------------------------------------------------
+        t0 = time.perf_counter()
+        df = pd.read_csv(log, dtype={cc: str})
+        if args.observation_end is None:
+            args.observation_end = str(pd.to_datetime(df[dc]).max().date())
+        lt_sum = summary_data_from_transaction_data(
+            df, cc, dc, monetary_value_col=ac, observation_period_end=args.observation_end, freq=freq
+        )
+        t_lt = time.perf_counter() - t0
+        rfm = os.path.join(w, "rfm.csv")
+        t_ltv = run_ltv(args.ltv, ["summary", "--input", log, "--customer-col", cc, "--date-col", dc,
+                                      "--amount-col", ac, "--period", args.period,
+                                      "--observation-end", args.observation_end, "--output", rfm])
+        ltv_sum = pd.read_csv(rfm, dtype={"customer_id": str}).set_index("customer_id")
+        ltv_sum = ltv_sum.loc[lt_sum.index]
+        diff = max(float(np.max(np.abs(lt_sum[c].values - ltv_sum[col].values)))
+                   for c, col in [("frequency", "frequency"), ("recency", "recency"), ("T", "T")])
+        diff_m = max_rel(lt_sum["monetary_value"], ltv_sum["monetary_value"])
+        rows.append(("read + summary", t_lt, t_ltv,
+                     f"{len(df)} transactions, {len(lt_sum)} customers", "same",
+                     f"F/R/T max abs diff {diff:g}; monetary max rel diff {diff_m:.1e}"))
+        del df
 
-    total_lt = sum(x[1] for x in rows)
-    total_ltv = sum(x[2] for x in rows)
+        f, r, T, m = lt_sum["frequency"], lt_sum["recency"], lt_sum["T"], lt_sum["monetary_value"]
+
+        # ---- stage 2: BG/NBD ----------------------------------------------------------------------
+        t0 = time.perf_counter()
+        bgf = BetaGeoFitter(penalizer_coef=0.0).fit(f, r, T)
+        t_lt = time.perf_counter() - t0
+        bg_json = os.path.join(w, "bgnbd.json")
+        t_ltv = run_ltv(args.ltv, ["fit", "--model", "bgnbd", "--input", rfm, "--output", bg_json])
+        bg = json.load(open(bg_json))
+        lt_bg = {k: float(bgf.params_[k]) for k in ["r", "alpha", "a", "b"]}
+        ltv_bg = {k: float(bg["params"][k]) for k in lt_bg}
+        # lifetimes fits on rescaled times; its own objective at its estimates on the data
+        # as given (unpenalised, summed over customers) is comparable with ltv's
+        ll_lt = -BetaGeoFitter._negative_log_likelihood(
+            np.log([lt_bg[k] for k in ["r", "alpha", "a", "b"]]),
+            f.values, r.values, T.values, np.ones(len(f)), 0.0) * len(f)
+        rows.append(("BG/NBD fit", t_lt, t_ltv, fmt_params(lt_bg) + f", LL {ll_lt:.4f}",
+                     fmt_params(ltv_bg) + f", LL {bg['log_likelihood']:.4f}",
+                     f"params max rel diff {max_rel(list(lt_bg.values()), list(ltv_bg.values())):.1e}; "
+                     f"LL ltv - lifetimes {bg['log_likelihood'] - ll_lt:+.2e}"))
+
+        # ---- stage 3: Gamma-Gamma ----------------------------------------------------------------
+        rep = f > 0
+        t0 = time.perf_counter()
+        ggf = GammaGammaFitter(penalizer_coef=0.0).fit(f[rep], m[rep])
+        t_lt = time.perf_counter() - t0
+        gg_json = os.path.join(w, "gamma_gamma.json")
+        t_ltv = run_ltv(args.ltv, ["fit", "--model", "gamma-gamma", "--input", rfm, "--output", gg_json])
+        gg = json.load(open(gg_json))
+        lt_gg = {k: float(ggf.params_[k]) for k in ["p", "q", "v"]}
+        ltv_gg = {k: float(gg["params"][k]) for k in lt_gg}
+        ll_lt = -GammaGammaFitter._negative_log_likelihood(
+            np.log([lt_gg[k] for k in ["p", "q", "v"]]),
+            f[rep].values, m[rep].values, np.ones(int(rep.sum())), 0.0) * int(rep.sum())
+        rows.append(("Gamma-Gamma fit", t_lt, t_ltv, fmt_params(lt_gg) + f", LL {ll_lt:.4f}",
+                     fmt_params(ltv_gg) + f", LL {gg['log_likelihood']:.4f}",
+                     f"params max rel diff {max_rel(list(lt_gg.values()), list(ltv_gg.values())):.1e}; "
+                     f"LL ltv - lifetimes {gg['log_likelihood'] - ll_lt:+.2e}"))
+
+        # ---- stage 4: CLV -----------------------------------------------------------------------
+        t0 = time.perf_counter()
+        clv = ggf.customer_lifetime_value(bgf, f, r, T, m, time=args.months,
+                                          discount_rate=args.discount_rate, freq=freq)
+        t_lt = time.perf_counter() - t0
+        clv_csv = os.path.join(w, "clv.csv")
+        clv_args = ["clv", "--transaction-model", bg_json, "--spend-model", gg_json, "--input", rfm,
+                    "--months", f"{args.months:g}", "--discount-rate", f"{args.discount_rate:g}"]
+        t_ltv = run_ltv(args.ltv, clv_args + ["--output", clv_csv])
+        ltv_clv = pd.read_csv(clv_csv, dtype={"customer_id": str}).set_index("customer_id").loc[clv.index]
+        fitted_diff = max_rel(clv.values, ltv_clv["clv"].values, floor=1e-9)
+        # the same prediction at lifetimes' parameters isolates the arithmetic from the optimizers
+        same = "n/a"
+        try:
+            bg_same, gg_same = dict(bg), dict(gg)
+            bg_same["params"] = dict(bg["params"], **lt_bg)
+            gg_same["params"] = dict(gg["params"], **lt_gg)
+            for path, obj in [(bg_json + ".lifetimes", bg_same), (gg_json + ".lifetimes", gg_same)]:
+                json.dump(obj, open(path, "w"))
+            same_csv = clv_csv + ".lifetimes"
+            p = subprocess.run([args.ltv, "clv", "--transaction-model", bg_json + ".lifetimes",
+                                "--spend-model", gg_json + ".lifetimes", "--input", rfm,
+                                "--months", f"{args.months:g}", "--discount-rate", f"{args.discount_rate:g}",
+                                "--output", same_csv], capture_output=True, text=True)
+            if p.returncode == 0:
+                s = pd.read_csv(same_csv, dtype={"customer_id": str}).set_index("customer_id").loc[clv.index]
+                same = f"{max_rel(clv.values, s['clv'].values, floor=1e-9):.1e}"
+        except Exception as e:  # a model file format the script does not know: report, go on
+            same = f"n/a ({e})"
+        rows.append((f"{args.months:g}-month CLV", t_lt, t_ltv,
+                     f"total {clv.sum():.6g}", f"total {ltv_clv['clv'].sum():.6g}",
+                     f"max rel diff {fitted_diff:.1e} (at lifetimes' parameters: {same})"))
+
+    except StageFailed as e:
+        print(f"stopped: {e}", file=sys.stderr)
+        rows.append(("(next stage)", float("nan"), float("nan"), "", "", str(e)))
+
+    done = [x for x in rows if x[2] == x[2]]  # stages that ran on both sides
+    total_lt = sum(x[1] for x in done)
+    total_ltv = sum(x[2] for x in done)
     print(f"\nlifetimes {lifetimes.__version__} vs ltv on {log}")
     print(f"observation end {args.observation_end}, period {args.period}, "
           f"{args.months:g} months at {args.discount_rate:g}/month\n")
     print("| stage | lifetimes (s) | ltv (s) | ratio | lifetimes | ltv | largest difference |")
     print("|---|---:|---:|---:|---|---|---|")
     for name, a, b, pl, pv, d in rows:
-        print(f"| {name} | {a:.3f} | {b:.3f} | {a / b:.0f}x | {pl} | {pv} | {d} |")
+        if b == b:
+            print(f"| {name} | {a:.3f} | {b:.3f} | {a / b:.0f}x | {pl} | {pv} | {d} |")
+        else:
+            print(f"| {name} | | | | | | {d} |")
     print(f"| **total** | **{total_lt:.2f}** | **{total_ltv:.3f}** | **{total_lt / total_ltv:.0f}x** | | | |")
     if args.json:
         json.dump({"log": log, "stages": [dict(zip(["stage", "lifetimes_s", "ltv_s", "lifetimes", "ltv", "difference"], x)) for x in rows]},
