@@ -218,7 +218,7 @@ impl ValueModel for BuyTillYouDieValue {
         };
         let gg = gg.fit().clone();
         let (p, q, v) = (gg.params()[0], gg.params()[1], gg.params()[2]);
-        if !(q > 1.0) {
+        if q.is_nan() || q <= 1.0 {
             return Err(Error::Unidentifiable {
                 model: "gamma-gamma".into(),
                 reason: format!("q = {q} <= 1: the mean spend p·v/(q−1) does not exist"),

@@ -295,7 +295,7 @@ fn describe_exclusions(e: &Exclusions, warnings: &mut Vec<String>) {
 }
 
 /// Scores and ranks rows within each cohort, then orders each cohort by rank.
-fn rank(rows: &mut Vec<ReportRow>, ranking: &Ranking) {
+fn rank(rows: &mut [ReportRow], ranking: &Ranking) {
     let mut start = 0;
     while start < rows.len() {
         let cohort = rows[start].cohort.clone();

@@ -172,6 +172,7 @@ pub(crate) fn horizon_values<M: TransactionModel + ?Sized>(
                 );
             }
             let mut gradients = Vec::with_capacity(n * k);
+            #[allow(clippy::needless_range_loop)] // u indexes two parallel arrays
             for u in 0..n {
                 let r = rows.of_user[u] as usize;
                 let (e, g) = spend_grad[u];
@@ -303,6 +304,7 @@ mod tests {
         };
         for (x, z) in [(0.0, 0.0), (1.0, 20.0), (7.0, 55.5)] {
             let (_, g) = base.expected_spend(x, z);
+            #[allow(clippy::needless_range_loop)] // j picks the parameter to perturb
             for j in 0..3 {
                 let h = 1e-6;
                 let mut up = base.clone();

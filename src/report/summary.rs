@@ -182,7 +182,7 @@ mod tests {
             let as_of = AsOf::new(date, tz);
             let fx = FxRates::new("EUR").unwrap();
             let report_users = ReportUsers::build(&installs, &tx, &[], &fx, as_of, &[]).unwrap();
-            prop_assume!(report_users.payment_table().1.len() > 0);
+            prop_assume!(!report_users.payment_table().1.is_empty());
             let period = if weekly { ModelPeriod::Week } else { ModelPeriod::Day };
             let ours = report_summary(&report_users, period).unwrap();
             let theirs = via_summary_builder(&report_users, period);

@@ -122,6 +122,7 @@ pub fn simulated_users(
             .format("%Y-%m-%d %H:%M:%S")
             .to_string()
     };
+    #[allow(clippy::needless_range_loop)] // i indexes several parallel columns
     for i in 0..n {
         let id = format!("{campaign}-{i}");
         installs.push_str(&format!(

@@ -144,6 +144,7 @@ pub fn run(args: Args) -> Result<()> {
             args.level,
         )?;
         writeln!(out, "customer_id,clv,clv_lower,clv_upper").map_err(&err)?;
+        #[allow(clippy::needless_range_loop)] // i indexes several parallel columns
         for i in 0..ids.len() {
             writeln!(
                 out,

@@ -81,6 +81,7 @@ impl Installs {
     /// its attribution; `line` is the 1-based input line (0 when built in memory). An empty
     /// or `organic` network makes the install organic (the other levels are then ignored).
     /// Checks: non-empty user id; non-empty campaign for a non-organic install.
+    #[allow(clippy::too_many_arguments)] // one argument per column of an install row
     pub fn push(
         &mut self,
         user_id: &str,

@@ -198,8 +198,8 @@ impl Transactions {
 
 /// Reads a transactions table.
 ///
-/// Errors name the line and column: empty user id, unparseable time, amount not finite and
-/// >= 0, invalid currency code, wrong field count, missing columns. An input with a header
+/// Errors name the line and column: empty user id, unparseable time, amount not finite or
+/// negative, invalid currency code, wrong field count, missing columns. An input with a header
 /// and no rows is allowed (a report may be run before anyone has paid).
 ///
 /// ```
