@@ -10,7 +10,8 @@
 //! Run: `cargo bench --bench clv -- --warm-up-time 1 --measurement-time 3`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use ltv::models::pareto_nbd::{FittedParetoNbd, ParetoNbd};
+use ltv::fit::FitOptions;
+use ltv::models::pareto_nbd::ParetoNbd;
 use ltv::summary::RfmSummary;
 use ltv::value::{
     customer_lifetime_value, customer_lifetime_value_with_intervals, dert::pareto_nbd_dert_many,
@@ -51,9 +52,9 @@ fn bench(c: &mut Criterion) {
         g.throughput(Throughput::Elements(n as u64));
         // fit = compress the per-customer summary + maximum likelihood with covariance
         g.bench_with_input(BenchmarkId::new("pareto_nbd_fit", n), &data, |b, d| {
-            b.iter(|| ParetoNbd::new().fit(&d.compress()).unwrap())
+            b.iter(|| ParetoNbd::fit(&d.compress(), &FitOptions::default()).unwrap())
         });
-        let fitted = ParetoNbd::new().fit(&data.compress()).unwrap();
+        let fitted = ParetoNbd::fit(&data.compress(), &FitOptions::default()).unwrap();
         g.bench_with_input(BenchmarkId::new("clv_12_months", n), &data, |b, d| {
             b.iter(|| {
                 customer_lifetime_value(&fitted, &settings(), d.frequency(), d.recency(), d.t(), &m)
@@ -80,7 +81,7 @@ fn bench(c: &mut Criterion) {
             },
         );
         let delta = ContinuousDiscountRate::from_annual(0.15, 52.0).unwrap();
-        let params: &ParetoNbd = FittedParetoNbd::params(&fitted);
+        let params: &ParetoNbd = fitted.model();
         g.bench_with_input(BenchmarkId::new("pareto_nbd_dert", n), &data, |b, d| {
             b.iter(|| {
                 pareto_nbd_dert_many(params, delta, d.frequency(), d.recency(), d.t()).unwrap()

@@ -48,6 +48,7 @@ use rustc_hash::FxHashMap;
 
 use super::units::{MonthlyDiscountRate, Months, Period};
 use crate::error::{Error, Result};
+use crate::models::gamma_gamma::GammaGamma;
 use crate::models::{check_columns, TransactionModel};
 
 /// How to turn a transaction model's predictions into CLV: the model's time unit, the horizon
@@ -240,6 +241,45 @@ pub fn customer_lifetime_value<M: TransactionModel + ?Sized>(
     check_values(frequency.len(), expected_value, "expected_value")?;
     let d = discounted_expected_purchases(model, settings, frequency, recency, t_age)?;
     Ok(d.iter().zip(expected_value).map(|(d, m)| d * m).collect())
+}
+
+/// lifetimes' `GammaGammaFitter.customer_lifetime_value`: CLV with the Gamma-Gamma
+/// conditional expected average value of each customer as the value per purchase
+/// ([`GammaGamma::conditional_expected_average_value`] from `frequency` and
+/// `monetary_value`, the mean repeat spend).
+///
+/// ```
+/// use ltv::models::{bgnbd::BgNbd, gamma_gamma::GammaGamma};
+/// use ltv::value::{gamma_gamma_customer_lifetime_value, ClvSettings, Months, MonthlyDiscountRate, Period};
+/// // lifetimes' CDNOW estimates (weeks)
+/// let bgnbd = BgNbd::new(0.2426, 4.4135, 0.7929, 2.4258)?;
+/// let spend = GammaGamma::new(6.2488, 3.7446, 15.4477)?;
+/// let settings = ClvSettings {
+///     period: Period::Week,
+///     horizon: Months::new(12),
+///     discount: MonthlyDiscountRate::new(0.01)?,
+/// };
+/// // CDNOW customer 1: x = 2, t_x = 30.43, T = 38.86, mean repeat spend 22.35
+/// let clv = gamma_gamma_customer_lifetime_value(
+///     &bgnbd, &spend, &settings, &[2.0], &[30.43], &[38.86], &[22.35])?;
+/// assert!((clv[0] - 36.28).abs() < 0.01); // lifetimes: 36.2785
+/// # Ok::<(), ltv::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`customer_lifetime_value`] and
+/// [`GammaGamma::conditional_expected_average_values`].
+pub fn gamma_gamma_customer_lifetime_value<M: TransactionModel + ?Sized>(
+    model: &M,
+    spend: &GammaGamma,
+    settings: &ClvSettings,
+    frequency: &[f64],
+    recency: &[f64],
+    t_age: &[f64],
+    monetary_value: &[f64],
+) -> Result<Vec<f64>> {
+    let value = spend.conditional_expected_average_values(frequency, monetary_value)?;
+    customer_lifetime_value(model, settings, frequency, recency, t_age, &value)
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@
 //! the expected spend per purchase this is the customer's expected residual lifetime value,
 //! the quantity CLVTools reports as `DERT` and `predicted.CLV`.
 
+use super::clv::DistinctHistories;
 pub use super::expint::hyperu_equal_parameters;
 use super::expint::scaled_expint;
 use super::units::ContinuousDiscountRate;
@@ -52,33 +53,34 @@ pub fn pareto_nbd_dert(
     Ok(pa * (params.r + frequency) / (params.alpha + t_age) * b * w)
 }
 
-/// [`pareto_nbd_dert`] over customers (columns of equal length).
+/// [`pareto_nbd_dert`] over customers (columns of equal length), computed once per distinct
+/// `(x, t_x, T)` history.
 ///
 /// # Errors
-/// [`crate::Error::LengthMismatch`] for columns of different lengths; otherwise as
-/// [`pareto_nbd_dert`], the first failing customer's error.
+/// [`crate::Error::LengthMismatch`] / [`crate::Error::InvalidField`] (1-based row) for bad
+/// columns; otherwise as [`pareto_nbd_dert`].
 pub fn pareto_nbd_dert_many(
-    params: &ParetoNbd,
+    model: &ParetoNbd,
     delta: ContinuousDiscountRate,
     frequency: &[f64],
     recency: &[f64],
     t_age: &[f64],
 ) -> Result<Vec<f64>> {
-    super::check_same_length(frequency, recency, t_age)?;
-    let one = |i: usize| pareto_nbd_dert(params, delta, frequency[i], recency[i], t_age[i]);
+    crate::models::check_columns(frequency, recency, t_age)?;
+    let h = DistinctHistories::new(frequency, recency, t_age);
+    let one = |i: usize| pareto_nbd_dert(model, delta, h.frequency[i], h.recency[i], h.t_age[i]);
     #[cfg(feature = "parallel")]
-    {
+    let d: Vec<f64> = {
         use rayon::prelude::*;
-        (0..frequency.len())
+        (0..h.len())
             .into_par_iter()
-            .with_min_len(4096)
+            .with_min_len(1024)
             .map(one)
-            .collect()
-    }
+            .collect::<Result<_>>()?
+    };
     #[cfg(not(feature = "parallel"))]
-    {
-        (0..frequency.len()).map(one).collect()
-    }
+    let d: Vec<f64> = (0..h.len()).map(one).collect::<Result<_>>()?;
+    Ok(h.index.iter().map(|&i| d[i as usize]).collect())
 }
 
 #[cfg(test)]

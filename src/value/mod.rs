@@ -15,23 +15,9 @@ mod expint;
 pub mod interval;
 pub mod units;
 
-pub use clv::{customer_lifetime_value, discounted_expected_purchases, ClvSettings};
+pub use clv::{
+    customer_lifetime_value, discounted_expected_purchases, gamma_gamma_customer_lifetime_value,
+    ClvSettings,
+};
 pub use interval::{customer_lifetime_value_with_intervals, ClvWithIntervals};
 pub use units::{ContinuousDiscountRate, MonthlyDiscountRate, Months, Period};
-
-use crate::error::{Error, Result};
-
-/// Checks that three customer columns have the same length.
-pub(crate) fn check_same_length(frequency: &[f64], recency: &[f64], t_age: &[f64]) -> Result<()> {
-    for (name, len) in [("recency", recency.len()), ("T", t_age.len())] {
-        if len != frequency.len() {
-            return Err(Error::LengthMismatch {
-                left: "frequency".into(),
-                left_len: frequency.len(),
-                right: name.into(),
-                right_len: len,
-            });
-        }
-    }
-    Ok(())
-}

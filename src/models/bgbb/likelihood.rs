@@ -1,6 +1,6 @@
 //! The BG/BB log-likelihood and its analytic gradient (Fader, Hardie & Shang 2010, eq. 5).
 
-use statrs::function::gamma::{digamma, ln_gamma};
+use statrs::function::gamma::digamma;
 
 use crate::error::{Error, Result};
 use crate::fit::Likelihood;
@@ -10,10 +10,8 @@ use crate::summary::CompressedSummary;
 /// values are recomputed from scratch (bounds the drift of the recurrences).
 const RESYNC: usize = 32;
 
-/// `ln B(x, y)`.
-pub(crate) fn ln_beta(x: f64, y: f64) -> f64 {
-    ln_gamma(x) + ln_gamma(y) - ln_gamma(x + y)
-}
+/// `ln B(x, y)`, accurate for large arguments (long histories).
+pub(crate) use crate::special::ln_beta;
 
 /// The BG/BB likelihood on a compressed summary whose `t` column is the number of
 /// transaction opportunities `n` (periods), `frequency` the number of transactions `x` and
