@@ -204,7 +204,8 @@ def main():
         t_lt = time.perf_counter() - t0
         clv_csv = os.path.join(w, "clv.csv")
         clv_args = ["clv", "--transaction-model", bg_json, "--spend-model", gg_json, "--input", rfm,
-                    "--months", f"{args.months:g}", "--discount-rate", f"{args.discount_rate:g}"]
+                    "--months", f"{args.months:g}", "--discount-rate", f"{args.discount_rate:g}",
+                "--period", args.period]
         t_ltv = run_ltv(args.ltv, clv_args + ["--output", clv_csv])
         ltv_clv = pd.read_csv(clv_csv, dtype={"customer_id": str}).set_index("customer_id").loc[clv.index]
         fitted_diff = max_rel(clv.values, ltv_clv["clv"].values, floor=1e-9)
