@@ -190,6 +190,21 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+
+    /// No exchange rate converts `currency` into the report currency on `date`.
+    #[error(
+        "{table} line {line}: no exchange rate for {currency} on {date} (into the report currency)"
+    )]
+    MissingRate {
+        /// Which input needed the rate (`costs`, `transactions`, ...).
+        table: String,
+        /// 1-based line of the row that needed it.
+        line: u64,
+        /// The currency code.
+        currency: String,
+        /// The date (`YYYY-MM-DD`) the rate was needed for.
+        date: String,
+    },
 }
 
 impl Error {

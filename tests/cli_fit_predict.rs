@@ -6,7 +6,7 @@ mod common;
 use std::process::Command;
 
 use common::*;
-use ltv::models::{SavedModel, TransactionModel};
+use ltv::models::SavedModel;
 
 fn ltv() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ltv"))

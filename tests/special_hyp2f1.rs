@@ -57,12 +57,22 @@ fn matches_mpmath_to_1e12_relative() {
     let mut failures = Vec::new();
     let mut worst = 0.0f64;
     let mut declined = 0usize;
+    // largest relative error of the representable values (|ln F| <= 709), per group, and
+    // largest relative error of ln|F| beyond f64's range
+    let mut worst_by_group: std::collections::BTreeMap<&str, f64> = Default::default();
+    let mut worst_beyond = 0.0f64;
     for p in &points {
         match ln_hyp2f1(p.a, p.b, p.c, p.z) {
             Ok(v) => {
                 let err = (v.ln_abs - p.ln_abs).abs();
                 let tol = tolerance(p.ln_abs);
                 worst = worst.max(err / tol * 1e-12);
+                if p.ln_abs.abs() <= 709.0 {
+                    let w = worst_by_group.entry(p.group.as_str()).or_default();
+                    *w = w.max(err);
+                } else {
+                    worst_beyond = worst_beyond.max(err / p.ln_abs.abs());
+                }
                 if err > tol || v.sign != p.sign {
                     failures.push(format!(
                         "{} 2F1({}, {}; {}; {}): got ln|F| {} sign {}, mpmath {} sign {} (err {:.1e})",
@@ -80,6 +90,8 @@ fn matches_mpmath_to_1e12_relative() {
         }
     }
     eprintln!("declined {declined} generic points");
+    eprintln!("largest relative error by group (|ln F| <= 709): {worst_by_group:?}");
+    eprintln!("largest relative error of ln|F| beyond f64's range: {worst_beyond:.2e}");
     assert!(declined * 50 <= points.len(), "declined {declined} points");
     eprintln!(
         "{} points, worst error {worst:.2e} (in units of 1e-12 x tolerance)",

@@ -7,7 +7,7 @@
 //! `u→v` and `v→u`, and an undirected self-loop `{u, u}` the single arc `u→u` (as networkx's
 //! `to_scipy_sparse_array` does).
 
-use super::pull::PullCsr;
+use super::pull::PullTiles;
 use crate::error::{Error, Result};
 
 /// A weighted directed or undirected graph in CSR form. Build with [`GraphBuilder`].
@@ -31,7 +31,7 @@ pub struct Graph {
     out_offsets: Vec<usize>,
     out_targets: Vec<u32>,
     out_weights: Vec<f64>,
-    pull: PullCsr,
+    pull: PullTiles,
     out_strength: Vec<f64>,
     unit_weights: bool,
 }
@@ -85,7 +85,7 @@ impl Graph {
     }
 
     /// The pull layout (in-arcs) used by PageRank.
-    pub(crate) fn pull(&self) -> &PullCsr {
+    pub(crate) fn pull(&self) -> &PullTiles {
         &self.pull
     }
 }
@@ -188,7 +188,7 @@ impl GraphBuilder {
         let unit_weights = self.weight.iter().all(|&w| w == 1.0);
         let (in_offsets, in_sources, in_weights) =
             csr_from_arcs(n, arc_iter().map(|(u, v, w)| (v, u, w)), !unit_weights)?;
-        let pull = PullCsr::new(&in_offsets, in_sources, in_weights, unit_weights)?;
+        let pull = PullTiles::from_in_csr(&in_offsets, &in_sources, &in_weights, unit_weights);
         Ok(Graph {
             n,
             directed,

@@ -31,7 +31,6 @@
 
 use super::graph::Graph;
 use super::par::zip_chunks_map;
-use super::pull::CHECKPOINT;
 use crate::error::{Error, Result};
 
 /// Where the mass of dangling nodes (out-strength 0) goes at each step.
@@ -229,7 +228,8 @@ impl PageRank {
         };
         let mut change = f64::INFINITY;
         for iteration in 1..=self.max_iterations {
-            let parts = zip_chunks_map(&mut x_next, &mut y_next, BLOCK, |start, xs, ys| {
+            let block = graph.pull().block_rows();
+            let parts = zip_chunks_map(&mut x_next, &mut y_next, block, |start, xs, ys| {
                 kernel.block(start, xs, ys, &x, &y, dangling_mass)
             });
             change = 0.0;
@@ -287,10 +287,6 @@ impl PageRank {
         Ok(())
     }
 }
-
-/// Rows per parallel task (fixed, so sums do not depend on the thread count; a multiple of
-/// the pull layout's checkpoint spacing).
-const BLOCK: usize = 16 * CHECKPOINT;
 
 /// A probability distribution over nodes: uniform (one value) or explicit.
 #[derive(Debug, Clone)]
@@ -371,7 +367,7 @@ impl Kernel<'_> {
         y: &[f64],
         dangling_mass: f64,
     ) -> (f64, f64) {
-        self.graph.pull().pull_rows(start, xs, y);
+        self.graph.pull().pull_block(start, xs, y);
         let alpha = self.alpha;
         let teleport = 1.0 - alpha;
         let mut change = 0.0;

@@ -132,6 +132,17 @@ impl<M: TransactionModel + ModelParameters> TransactionModel for Fitted<M> {
     fn expected_purchases(&self, t: f64) -> Result<f64> {
         self.model.expected_purchases(t)
     }
+    fn conditional_expected_purchases_path_one(
+        &self,
+        horizons: &[f64],
+        frequency: f64,
+        recency: f64,
+        t_age: f64,
+        out: &mut [f64],
+    ) -> Result<()> {
+        self.model
+            .conditional_expected_purchases_path_one(horizons, frequency, recency, t_age, out)
+    }
     fn conditional_expected_purchases(
         &self,
         t: f64,

@@ -50,14 +50,16 @@ mod params;
 mod predict;
 pub(crate) mod quadrature;
 mod row;
+mod simulate;
 
 #[cfg(test)]
 mod tests;
 
-pub use fitted::{FittedParetoNbd, ParetoNbd};
+pub use fitted::FittedParetoNbd;
 #[cfg(test)]
 use likelihood::ParetoNbdLikelihood;
-pub use params::{ParetoNbdParams, PARAMETER_NAMES};
+pub use params::{ParetoNbd, PARAMETER_NAMES};
+pub use simulate::SimulatedCustomer;
 
 /// Model name in saved files and errors.
 pub const MODEL_NAME: &str = "pareto-nbd";

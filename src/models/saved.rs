@@ -18,8 +18,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::fit::Fit;
+use crate::models::bgbb::FittedBgBb;
 use crate::models::bgnbd::FittedBgNbd;
+use crate::models::gamma_gamma::FittedGammaGamma;
 use crate::models::mbgnbd::FittedMbgNbd;
+use crate::models::pareto_nbd::FittedParetoNbd;
 use crate::models::TransactionModel;
 
 /// Version of the saved-model layout written by this crate.
@@ -37,6 +40,15 @@ pub enum SavedModel {
     /// MBG/NBD ([`crate::models::mbgnbd`]).
     #[serde(rename = "mbgnbd")]
     MbgNbd(FittedMbgNbd),
+    /// Pareto/NBD ([`crate::models::pareto_nbd`]).
+    #[serde(rename = "pareto-nbd")]
+    ParetoNbd(FittedParetoNbd),
+    /// BG/BB ([`crate::models::bgbb`]).
+    #[serde(rename = "bgbb")]
+    BgBb(FittedBgBb),
+    /// Gamma-Gamma spend model ([`crate::models::gamma_gamma`]); not a transaction model.
+    #[serde(rename = "gamma-gamma")]
+    GammaGamma(FittedGammaGamma),
 }
 
 impl From<FittedBgNbd> for SavedModel {
@@ -51,12 +63,33 @@ impl From<FittedMbgNbd> for SavedModel {
     }
 }
 
+impl From<FittedParetoNbd> for SavedModel {
+    fn from(m: FittedParetoNbd) -> Self {
+        SavedModel::ParetoNbd(m)
+    }
+}
+
+impl From<FittedBgBb> for SavedModel {
+    fn from(m: FittedBgBb) -> Self {
+        SavedModel::BgBb(m)
+    }
+}
+
+impl From<FittedGammaGamma> for SavedModel {
+    fn from(m: FittedGammaGamma) -> Self {
+        SavedModel::GammaGamma(m)
+    }
+}
+
 impl SavedModel {
     /// The model tag (`"bgnbd"`, ...).
     pub fn name(&self) -> &'static str {
         match self {
             SavedModel::BgNbd(_) => "bgnbd",
             SavedModel::MbgNbd(_) => "mbgnbd",
+            SavedModel::ParetoNbd(_) => "pareto-nbd",
+            SavedModel::BgBb(_) => "bgbb",
+            SavedModel::GammaGamma(_) => "gamma-gamma",
         }
     }
 
@@ -65,6 +98,22 @@ impl SavedModel {
         match self {
             SavedModel::BgNbd(m) => m.fit(),
             SavedModel::MbgNbd(m) => m.fit(),
+            SavedModel::ParetoNbd(m) => m.fit(),
+            SavedModel::BgBb(m) => m.fit(),
+            SavedModel::GammaGamma(m) => m.fit(),
+        }
+    }
+
+    /// The model as a spend model (for CLV).
+    ///
+    /// # Errors
+    /// [`Error::ModelFormat`] when the saved model is not a spend model.
+    pub fn as_spend_model(&self) -> Result<&FittedGammaGamma> {
+        match self {
+            SavedModel::GammaGamma(m) => Ok(m),
+            other => Err(Error::ModelFormat {
+                message: format!("{} is a transaction model, not a spend model", other.name()),
+            }),
         }
     }
 
@@ -77,6 +126,11 @@ impl SavedModel {
         match self {
             SavedModel::BgNbd(m) => Ok(m),
             SavedModel::MbgNbd(m) => Ok(m),
+            SavedModel::ParetoNbd(m) => Ok(m),
+            SavedModel::BgBb(m) => Ok(m),
+            SavedModel::GammaGamma(_) => Err(Error::ModelFormat {
+                message: "gamma-gamma is a spend model, not a transaction model".into(),
+            }),
         }
     }
 

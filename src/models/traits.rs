@@ -112,6 +112,26 @@ pub trait TransactionModel: Send + Sync {
             self.probability_alive_one(x, tx, tt)
         })
     }
+
+    /// [`TransactionModel::conditional_expected_purchases_one`] of one customer at several
+    /// horizons `t` (periods), written into `out` (same length as `horizons`).
+    ///
+    /// Customer lifetime value asks for a whole path of horizons per customer; a model whose
+    /// expectation factors as (customer term) × (horizon term) overrides this to compute the
+    /// customer term once. The default calls the one-horizon method for each horizon.
+    fn conditional_expected_purchases_path_one(
+        &self,
+        horizons: &[f64],
+        frequency: f64,
+        recency: f64,
+        t_age: f64,
+        out: &mut [f64],
+    ) -> Result<()> {
+        for (o, &t) in out.iter_mut().zip(horizons) {
+            *o = self.conditional_expected_purchases_one(t, frequency, recency, t_age)?;
+        }
+        Ok(())
+    }
 }
 
 /// Checks a horizon: finite and ≥ 0.

@@ -17,18 +17,20 @@
 //! the expected spend per purchase this is the customer's expected residual lifetime value,
 //! the quantity CLVTools reports as `DERT` and `predicted.CLV`.
 
+use super::clv::DistinctHistories;
+pub use super::expint::hyperu_equal_parameters;
 use super::expint::scaled_expint;
 use super::units::ContinuousDiscountRate;
 use crate::error::Result;
-use crate::models::pareto_nbd::ParetoNbdParams;
+use crate::models::pareto_nbd::ParetoNbd;
 
 /// DERT of one customer with history `(x, t_x, T)` (periods) under the continuous discount
 /// rate `delta` per period; a number of purchases. See the [module docs](self).
 ///
 /// ```
-/// use ltv::models::pareto_nbd::ParetoNbdParams;
+/// use ltv::models::pareto_nbd::ParetoNbd;
 /// use ltv::value::{dert::pareto_nbd_dert, ContinuousDiscountRate};
-/// let params = ParetoNbdParams::new(0.5533, 10.578, 0.6062, 11.667)?; // CDNOW, weeks
+/// let params = ParetoNbd::new(0.5533, 10.578, 0.6062, 11.667)?; // CDNOW, weeks
 /// let delta = ContinuousDiscountRate::from_annual(0.15, 52.0)?;       // 15% a year
 /// let d = pareto_nbd_dert(&params, delta, 2.0, 30.43, 38.86)?;
 /// assert!(d > 0.0);
@@ -39,7 +41,7 @@ use crate::models::pareto_nbd::ParetoNbdParams;
 /// [`crate::Error::InvalidField`] for an invalid history, [`crate::Error::Numerical`] should
 /// an evaluation fail.
 pub fn pareto_nbd_dert(
-    params: &ParetoNbdParams,
+    params: &ParetoNbd,
     delta: ContinuousDiscountRate,
     frequency: f64,
     recency: f64,
@@ -51,33 +53,34 @@ pub fn pareto_nbd_dert(
     Ok(pa * (params.r + frequency) / (params.alpha + t_age) * b * w)
 }
 
-/// [`pareto_nbd_dert`] over customers (columns of equal length).
+/// [`pareto_nbd_dert`] over customers (columns of equal length), computed once per distinct
+/// `(x, t_x, T)` history.
 ///
 /// # Errors
-/// [`crate::Error::LengthMismatch`] for columns of different lengths; otherwise as
-/// [`pareto_nbd_dert`], the first failing customer's error.
+/// [`crate::Error::LengthMismatch`] / [`crate::Error::InvalidField`] (1-based row) for bad
+/// columns; otherwise as [`pareto_nbd_dert`].
 pub fn pareto_nbd_dert_many(
-    params: &ParetoNbdParams,
+    model: &ParetoNbd,
     delta: ContinuousDiscountRate,
     frequency: &[f64],
     recency: &[f64],
     t_age: &[f64],
 ) -> Result<Vec<f64>> {
-    super::check_same_length(frequency, recency, t_age)?;
-    let one = |i: usize| pareto_nbd_dert(params, delta, frequency[i], recency[i], t_age[i]);
+    crate::models::check_columns(frequency, recency, t_age)?;
+    let h = DistinctHistories::new(frequency, recency, t_age);
+    let one = |i: usize| pareto_nbd_dert(model, delta, h.frequency[i], h.recency[i], h.t_age[i]);
     #[cfg(feature = "parallel")]
-    {
+    let d: Vec<f64> = {
         use rayon::prelude::*;
-        (0..frequency.len())
+        (0..h.len())
             .into_par_iter()
-            .with_min_len(4096)
+            .with_min_len(1024)
             .map(one)
-            .collect()
-    }
+            .collect::<Result<_>>()?
+    };
     #[cfg(not(feature = "parallel"))]
-    {
-        (0..frequency.len()).map(one).collect()
-    }
+    let d: Vec<f64> = (0..h.len()).map(one).collect::<Result<_>>()?;
+    Ok(h.index.iter().map(|&i| d[i as usize]).collect())
 }
 
 #[cfg(test)]
@@ -85,8 +88,8 @@ mod tests {
     use super::*;
     use crate::models::pareto_nbd::quadrature::integrate;
 
-    fn cdnow_params() -> ParetoNbdParams {
-        ParetoNbdParams::new(
+    fn cdnow_params() -> ParetoNbd {
+        ParetoNbd::new(
             0.5532666874000018,
             10.577496554130606,
             0.6061961814464147,
@@ -102,8 +105,8 @@ mod tests {
         // lifetimes), integrated by adaptive Gauss-Kronrod: an independent route.
         for params in [
             cdnow_params(),
-            ParetoNbdParams::new(0.5, 10.0, 1.0, 12.0).unwrap(),
-            ParetoNbdParams::new(1.3, 4.0, 2.5, 30.0).unwrap(),
+            ParetoNbd::new(0.5, 10.0, 1.0, 12.0).unwrap(),
+            ParetoNbd::new(1.3, 4.0, 2.5, 30.0).unwrap(),
         ] {
             for &annual in &[0.05, 0.15, 0.5] {
                 let delta = ContinuousDiscountRate::from_annual(annual, 52.0).unwrap();
@@ -147,5 +150,6 @@ mod tests {
         }
     }
 
+    #[allow(clippy::excessive_precision)] // shortest round-trip reprs from Python
     const DERT_REFERENCE: &[[f64; 4]] = &include!("dert_reference.in");
 }

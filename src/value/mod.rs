@@ -1,28 +1,23 @@
 //! Customer lifetime value: expected purchases × expected spend, discounted, with intervals.
 //!
+//! * [`clv`]: lifetimes-compatible CLV ([`customer_lifetime_value`]) for any
+//!   [`TransactionModel`](crate::models::TransactionModel) — monthly steps, discounted at each
+//!   month's end, computed once per distinct history;
+//! * [`interval`]: per-customer intervals from parameter uncertainty (delta method);
+//! * [`dert`]: closed-form discounted expected residual transactions of the Pareto/NBD model
+//!   (continuous discounting, the value CLVTools reports);
 //! * [`units`]: the typed horizon ([`Months`]), rates ([`MonthlyDiscountRate`],
-//!   [`ContinuousDiscountRate`]) and the model's time unit ([`Period`]);
-//! * [`dert`]: closed-form discounted expected residual transactions of the Pareto/NBD model.
+//!   [`ContinuousDiscountRate`]) and the model's time unit ([`Period`]).
 
+pub mod clv;
 pub mod dert;
 mod expint;
+pub mod interval;
 pub mod units;
 
+pub use clv::{
+    customer_lifetime_value, discounted_expected_purchases, gamma_gamma_customer_lifetime_value,
+    ClvSettings,
+};
+pub use interval::{customer_lifetime_value_with_intervals, ClvWithIntervals};
 pub use units::{ContinuousDiscountRate, MonthlyDiscountRate, Months, Period};
-
-use crate::error::{Error, Result};
-
-/// Checks that three customer columns have the same length.
-pub(crate) fn check_same_length(frequency: &[f64], recency: &[f64], t_age: &[f64]) -> Result<()> {
-    for (name, len) in [("recency", recency.len()), ("T", t_age.len())] {
-        if len != frequency.len() {
-            return Err(Error::LengthMismatch {
-                left: "frequency".into(),
-                left_len: frequency.len(),
-                right: name.into(),
-                right_len: len,
-            });
-        }
-    }
-    Ok(())
-}

@@ -8,8 +8,11 @@
 use std::path::{Path, PathBuf};
 
 use ltv::fit::{Fit, FitOptions};
+use ltv::models::bgbb::BgBb;
 use ltv::models::bgnbd::BgNbd;
+use ltv::models::gamma_gamma::{GammaGamma, SpendData};
 use ltv::models::mbgnbd::MbgNbd;
+use ltv::models::pareto_nbd::ParetoNbd;
 use ltv::models::SavedModel;
 use ltv::summary::{RfmSummary, SummaryCsvOptions};
 use ltv::Result;
@@ -23,6 +26,14 @@ pub enum ModelKind {
     Bgnbd,
     /// MBG/NBD (Batislam et al. 2007; lifetimes' ModifiedBetaGeoFitter).
     Mbgnbd,
+    /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987; lifetimes' ParetoNBDFitter).
+    ParetoNbd,
+    /// BG/BB, discrete time (Fader, Hardie & Shang 2010): frequency, recency and the number
+    /// of opportunities (`--t-col`; a `periods` column is used when there is no `T`).
+    Bgbb,
+    /// Gamma-Gamma spend model (Fader, Hardie & Lee 2005) on the repeat customers'
+    /// frequency and mean spend (`--monetary-value-col`).
+    GammaGamma,
 }
 
 /// Column names of the input summary (lifetimes' names by default).
@@ -85,8 +96,51 @@ pub struct Args {
     /// Iteration cap of each optimizer stage.
     #[arg(long, default_value_t = 1000)]
     max_iterations: u64,
+    /// Column with the mean repeat spend (Gamma-Gamma only).
+    #[arg(long, default_value = "monetary_value")]
+    monetary_value_col: String,
     #[command(flatten)]
     columns: SummaryColumns,
+}
+
+/// Reads the input summary: with the monetary value for Gamma-Gamma; for BG/BB with the
+/// donations layout's names when the defaults are absent (`periods` for `T`, and a `weights`
+/// column when no `--weights-col` is given).
+fn read_input(args: &Args) -> Result<RfmSummary> {
+    let mut opts = args.columns.options();
+    if args.model == ModelKind::GammaGamma {
+        opts = opts.monetary_value_col(args.monetary_value_col.clone());
+    }
+    if args.model == ModelKind::Bgbb {
+        let header = header_names(&args.input)?;
+        let has = |name: &str| header.iter().any(|h| h == name);
+        if args.columns.t_col == "T" && !has("T") && has("periods") {
+            opts = opts.t_col("periods");
+        }
+        if args.columns.weights_col.is_none() && has("weights") {
+            opts = opts.weights_col("weights");
+        }
+    }
+    opts.read_path(&args.input)
+}
+
+/// The column names on the first line of a CSV file.
+fn header_names(path: &Path) -> Result<Vec<String>> {
+    use std::io::BufRead;
+    let io_err = |source| ltv::Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io_err)?;
+    let mut line = String::new();
+    std::io::BufReader::new(file)
+        .read_line(&mut line)
+        .map_err(io_err)?;
+    Ok(line
+        .trim_end()
+        .split(',')
+        .map(|h| h.trim().trim_matches('"').to_string())
+        .collect())
 }
 
 /// Fits `kind` on the summary.
@@ -99,6 +153,15 @@ pub fn fit_model(
     Ok(match kind {
         ModelKind::Bgnbd => BgNbd::fit(&data, options)?.into(),
         ModelKind::Mbgnbd => MbgNbd::fit(&data, options)?.into(),
+        ModelKind::ParetoNbd => ParetoNbd::fit(&data, options)?.into(),
+        ModelKind::Bgbb => BgBb::fit(&data, options)?.into(),
+        ModelKind::GammaGamma => {
+            let spend = SpendData::from_summary(summary)?;
+            if let Some(warning) = spend.independence_warning() {
+                eprintln!("ltv fit: warning: {warning}");
+            }
+            GammaGamma::fit(&spend, options)?.into()
+        }
     })
 }
 
@@ -147,7 +210,7 @@ impl serde::Serialize for Named<'_> {
 
 /// Runs `ltv fit`.
 pub fn run(args: Args) -> Result<()> {
-    let summary = args.columns.read(&args.input)?;
+    let summary = read_input(&args)?;
     let options = FitOptions {
         penalizer: args.penalizer,
         max_iterations: args.max_iterations,

@@ -42,7 +42,7 @@ enum Command {
     /// PageRank over an edge list.
     Pagerank(pagerank::Args),
     /// The daily campaign performance report (cost, revenue, estimated ROAS).
-    Report(report::Args),
+    Report(Box<report::Args>),
 }
 
 fn main() -> ExitCode {
@@ -54,7 +54,7 @@ fn main() -> ExitCode {
         Command::Clv(a) => clv::run(a),
         Command::Attribute(a) => attribute::run(a),
         Command::Pagerank(a) => pagerank::run(a),
-        Command::Report(a) => report::run(a),
+        Command::Report(a) => report::run(*a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

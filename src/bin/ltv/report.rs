@@ -1,13 +1,546 @@
-//! `ltv report` (not implemented yet: see its issue).
+//! `ltv report`: the daily campaign performance report.
+//!
+//! Reads costs, installs, transactions (and optional exchange rates and credit), cuts
+//! everything at the end of the as-of day in the report time zone, fits the transaction model
+//! and Gamma-Gamma on all users, and writes one row per group and install cohort. Logs go to
+//! stderr; a progress bar shows on a terminal for large inputs.
 
+use ltv::report::{
+    output, parse_date_arg, parse_time_zone, read_costs, read_credit, read_fx, read_installs,
+    read_transactions, BuyTillYouDieValue, CampaignReport, CohortBy, CostColumns, CreditColumns,
+    FxColumns, InstallColumns, Level, ModelPeriod, OptionalColumn, ReportConfig, ReportInputs,
+    TimestampFormat, TransactionColumns, TransactionModelKind,
+};
 use ltv::{Error, Result};
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::io::{output as open_output, write_err};
+
+/// Inputs above this many bytes in total get a progress bar (on a terminal).
+const PROGRESS_BYTES: u64 = 32 << 20;
 
 /// Arguments of `ltv report`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Daily costs CSV (date, network, account, campaign, ad, cost, currency, ...).
+    #[arg(long, value_name = "FILE")]
+    costs: PathBuf,
+    /// Installs / attribution CSV (user_id, install_time, network, campaign, ad).
+    #[arg(long, value_name = "FILE")]
+    installs: PathBuf,
+    /// Transactions CSV (user_id, time, amount, currency).
+    #[arg(long, value_name = "FILE")]
+    transactions: PathBuf,
+    /// Daily exchange rates CSV (date, currency, rate into the report currency).
+    #[arg(long, value_name = "FILE")]
+    fx: Option<PathBuf>,
+    /// Per-user credit CSV from `ltv attribute` (user_id, credit).
+    #[arg(long, value_name = "FILE")]
+    credit: Option<PathBuf>,
+    /// Last day that counts (YYYY-MM-DD, whole day, report time zone).
+    #[arg(long, value_name = "DATE")]
+    as_of: String,
+    /// Months after the as-of date over which future revenue is estimated.
+    #[arg(long, value_name = "N", default_value_t = 12)]
+    horizon_months: u32,
+    /// Time unit of the model: day or week.
+    #[arg(long, default_value = "week")]
+    period: String,
+    /// Levels to group by, comma separated: network, account, campaign, ad.
+    #[arg(long, default_value = "network,campaign")]
+    group_by: String,
+    /// Output file (.csv or .json); stdout when absent.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Output format: csv, json or table (default: from the --output extension; a table on a
+    /// terminal; CSV otherwise).
+    #[arg(long)]
+    format: Option<String>,
 
-pub fn run(_args: Args) -> Result<()> {
-    Err(Error::EmptyInput {
-        what: "`ltv report` is not implemented yet".into(),
-    })
+    /// Install cohorts: all, day, week or month.
+    #[arg(long, default_value = "all")]
+    cohort: String,
+    /// Report time zone (IANA name).
+    #[arg(long, default_value = "UTC")]
+    timezone: String,
+    /// Report currency.
+    #[arg(long, default_value = "USD")]
+    currency: String,
+    /// Transaction model: bgnbd, mbgnbd or pareto-nbd.
+    #[arg(long, default_value = "bgnbd")]
+    model: String,
+    /// Fit separate models per value of this level (network, account, campaign or ad);
+    /// segments with fewer than --min-segment-users users take the pooled fit.
+    #[arg(long)]
+    fit_by: Option<String>,
+    /// Smallest segment that gets its own fit (with --fit-by).
+    #[arg(long, default_value_t = 1000)]
+    min_segment_users: usize,
+    /// L2 penalizer of the transaction model's fit (lifetimes' `penalizer_coef`; 0 = plain
+    /// maximum likelihood).
+    #[arg(long, default_value_t = 0.0)]
+    penalizer: f64,
+    /// Monthly discount rate of future revenue (0 = undiscounted).
+    #[arg(long, default_value_t = 0.0)]
+    discount_rate: f64,
+    /// Coverage of the interval bounds.
+    #[arg(long, default_value_t = 0.95)]
+    interval_level: f64,
+    /// Ranking metrics and weights, e.g. `estimated_roas=0.7,roas_to_date=0.3` (negative:
+    /// lower is better).
+    #[arg(long, default_value = "estimated_roas=1")]
+    rank_by: String,
+    /// CSV of account,timezone for accounts whose cost rows carry no time zone.
+    #[arg(long, value_name = "FILE")]
+    account_timezones: Option<PathBuf>,
+    /// Days an exchange rate may be carried forward to later days without one (0 = exact day).
+    #[arg(long, default_value_t = 0)]
+    fx_max_age_days: u32,
+    /// Rows shown in the terminal table.
+    #[arg(long, default_value_t = 20)]
+    top: usize,
+    /// No progress or info lines on stderr (warnings and errors still).
+    #[arg(long)]
+    quiet: bool,
+
+    /// Field delimiter of every input (one character, or `tab`).
+    #[arg(long, default_value = ",")]
+    delimiter: String,
+    /// Zone of install and transaction times written without an offset.
+    #[arg(long, default_value = "UTC")]
+    input_timezone: String,
+    /// Format of install and transaction times: auto, unix, or a chrono format string.
+    #[arg(long, default_value = "auto")]
+    time_format: String,
+
+    /// Costs: date column.
+    #[arg(long, default_value = "date")]
+    cost_date_col: String,
+    /// Costs: network column.
+    #[arg(long, default_value = "network")]
+    cost_network_col: String,
+    /// Costs: account column (optional; `-` to ignore).
+    #[arg(long)]
+    cost_account_col: Option<String>,
+    /// Costs: campaign column.
+    #[arg(long, default_value = "campaign")]
+    cost_campaign_col: String,
+    /// Costs: ad column (optional; `-` to ignore).
+    #[arg(long)]
+    cost_ad_col: Option<String>,
+    /// Costs: spend column.
+    #[arg(long, default_value = "cost")]
+    cost_col: String,
+    /// Costs: currency column (optional).
+    #[arg(long)]
+    cost_currency_col: Option<String>,
+    /// Costs: account time zone column (optional).
+    #[arg(long)]
+    cost_timezone_col: Option<String>,
+    /// Costs: impressions column (optional).
+    #[arg(long)]
+    impressions_col: Option<String>,
+    /// Costs: clicks column (optional).
+    #[arg(long)]
+    clicks_col: Option<String>,
+    /// Costs: network-reported installs column (optional).
+    #[arg(long)]
+    cost_installs_col: Option<String>,
+    /// Costs and exchange rates: date format (chrono).
+    #[arg(long, default_value = "%Y-%m-%d")]
+    cost_date_format: String,
+
+    /// Installs: user id column.
+    #[arg(long, default_value = "user_id")]
+    install_user_col: String,
+    /// Installs: install time column.
+    #[arg(long, default_value = "install_time")]
+    install_time_col: String,
+    /// Installs: network column.
+    #[arg(long, default_value = "network")]
+    install_network_col: String,
+    /// Installs: campaign column.
+    #[arg(long, default_value = "campaign")]
+    install_campaign_col: String,
+    /// Installs: ad column (optional; `-` to ignore).
+    #[arg(long)]
+    install_ad_col: Option<String>,
+    /// Installs: account column (optional; else looked up from the costs).
+    #[arg(long)]
+    install_account_col: Option<String>,
+
+    /// Transactions: user id column.
+    #[arg(long, default_value = "user_id")]
+    tx_user_col: String,
+    /// Transactions: time column.
+    #[arg(long, default_value = "time")]
+    tx_time_col: String,
+    /// Transactions: amount column.
+    #[arg(long, default_value = "amount")]
+    tx_amount_col: String,
+    /// Transactions: currency column (optional).
+    #[arg(long)]
+    tx_currency_col: Option<String>,
+
+    /// Exchange rates: currency column.
+    #[arg(long, default_value = "currency")]
+    fx_currency_col: String,
+    /// Exchange rates: rate column.
+    #[arg(long, default_value = "rate")]
+    fx_rate_col: String,
+    /// Credit: user id column.
+    #[arg(long, default_value = "user_id")]
+    credit_user_col: String,
+    /// Credit: credit column.
+    #[arg(long, default_value = "credit")]
+    credit_col: String,
 }
+
+fn optional(flag: &Option<String>, default: &str) -> OptionalColumn {
+    match flag {
+        Some(name) => OptionalColumn::from_flag(name),
+        None => OptionalColumn::default_name(default),
+    }
+}
+
+fn delimiter(spec: &str) -> Result<u8> {
+    match spec {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        s if s.len() == 1 && s.is_ascii() && !matches!(s, "\"" | "\n" | "\r") => {
+            Ok(s.as_bytes()[0])
+        }
+        s => Err(Error::Report {
+            message: format!("--delimiter `{s}`: expected one ASCII character or `tab`"),
+        }),
+    }
+}
+
+/// Logs to stderr unless quiet.
+struct Log {
+    quiet: bool,
+    start: Instant,
+}
+
+impl Log {
+    fn info(&self, msg: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!(
+                "ltv report [{:>6.2}s] {}",
+                self.start.elapsed().as_secs_f64(),
+                msg.as_ref()
+            );
+        }
+    }
+    fn warn(&self, msg: impl AsRef<str>) {
+        eprintln!("ltv report: warning: {}", msg.as_ref());
+    }
+}
+
+/// A progress bar over the bytes of all inputs, shown only on a terminal for large inputs.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new(paths: &[&Path], quiet: bool) -> Self {
+        let total: u64 = paths
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum();
+        let show = !quiet && std::io::stderr().is_terminal() && total >= PROGRESS_BYTES;
+        let bar = show.then(|| {
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg:>14} [{bar:40}] {bytes}/{total_bytes} ({eta})",
+                )
+                .expect("valid template")
+                .progress_chars("=> "),
+            );
+            bar
+        });
+        Self { bar }
+    }
+
+    fn open(&self, path: &Path, what: &'static str) -> Result<Box<dyn Read>> {
+        let file = std::fs::File::open(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let file = std::io::BufReader::with_capacity(1 << 20, file);
+        Ok(match &self.bar {
+            Some(bar) => {
+                bar.set_message(format!("reading {what}"));
+                Box::new(bar.wrap_read(file))
+            }
+            None => Box::new(file),
+        })
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Puts the path on I/O errors raised while reading a file.
+fn at(path: &Path) -> impl Fn(Error) -> Error + '_ {
+    move |e| match e {
+        Error::Io { source, .. } => Error::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        e => e,
+    }
+}
+
+fn read_account_zones(path: &Path, delim: u8) -> Result<BTreeMap<String, chrono_tz::Tz>> {
+    let file = std::fs::File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut rdr = csv::ReaderBuilder::new().delimiter(delim).from_reader(file);
+    let header = rdr.headers().map_err(|e| Error::Csv {
+        line: 1,
+        message: e.to_string(),
+    })?;
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim() == name)
+            .ok_or_else(|| Error::MissingColumn {
+                column: format!("{name} (in account time zones)"),
+                found: header.iter().collect::<Vec<_>>().join(","),
+            })
+    };
+    let (a, z) = (col("account")?, col("timezone")?);
+    let mut out = BTreeMap::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| Error::Csv {
+            line: e.position().map_or(0, |p| p.line()),
+            message: e.to_string(),
+        })?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let zone = rec.get(z).unwrap_or("");
+        let tz = parse_time_zone(zone)
+            .map_err(|_| Error::invalid_field(line, "timezone", zone, "unknown IANA time zone"))?;
+        out.insert(rec.get(a).unwrap_or("").trim().to_string(), tz);
+    }
+    Ok(out)
+}
+
+/// `bgnbd r=0.62 alpha=8.3 ... (LL -2933.8); gamma-gamma p=...` from the model description.
+fn model_line(model: &serde_json::Value) -> String {
+    ["transaction_model", "spend_model"]
+        .iter()
+        .filter_map(|k| model.get(k))
+        .map(|m| {
+            let params = m["params"]
+                .as_object()
+                .map(|p| {
+                    p.iter()
+                        .map(|(k, v)| format!("{k}={:.4}", v.as_f64().unwrap_or(f64::NAN)))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .unwrap_or_default();
+            format!(
+                "{} {params} (LL {:.2})",
+                m["model"].as_str().unwrap_or("?"),
+                m["log_likelihood"].as_f64().unwrap_or(f64::NAN)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let log = Log {
+        quiet: args.quiet,
+        start: Instant::now(),
+    };
+    let delim = delimiter(&args.delimiter)?;
+    let input_tz = parse_time_zone(&args.input_timezone)?;
+    let time_format = match args.time_format.as_str() {
+        "auto" => TimestampFormat::Auto,
+        "unix" => TimestampFormat::UnixSeconds,
+        f => TimestampFormat::Custom(f.to_string()),
+    };
+
+    let mut config = ReportConfig::new(parse_date_arg(&args.as_of)?);
+    config.time_zone = parse_time_zone(&args.timezone)?;
+    config.currency = args.currency.clone();
+    config.horizon.months = args.horizon_months;
+    config.horizon.discount_rate = args.discount_rate;
+    config.horizon.interval_level = args.interval_level;
+    config.horizon.period = ModelPeriod::parse(&args.period)?;
+    config.group_by = args.group_by.parse()?;
+    config.cohort = CohortBy::parse(&args.cohort)?;
+    config.ranking = args.rank_by.parse()?;
+    config.horizon.validate()?;
+    if let Some(p) = &args.account_timezones {
+        config.account_time_zones = read_account_zones(p, delim)?;
+    }
+    let mut model = BuyTillYouDieValue::new(TransactionModelKind::parse(&args.model)?);
+    model.fit_options.penalizer = args.penalizer;
+    model.fit_by = args.fit_by.as_deref().map(Level::parse).transpose()?;
+    model.min_segment_users = args.min_segment_users;
+
+    let cost_cols = CostColumns {
+        date: args.cost_date_col.clone(),
+        network: args.cost_network_col.clone(),
+        account: optional(&args.cost_account_col, "account"),
+        campaign: args.cost_campaign_col.clone(),
+        ad: optional(&args.cost_ad_col, "ad"),
+        cost: args.cost_col.clone(),
+        currency: optional(&args.cost_currency_col, "currency"),
+        time_zone: optional(&args.cost_timezone_col, "timezone"),
+        impressions: optional(&args.impressions_col, "impressions"),
+        clicks: optional(&args.clicks_col, "clicks"),
+        installs: optional(&args.cost_installs_col, "installs"),
+        date_format: args.cost_date_format.clone(),
+        delimiter: delim,
+    };
+    let install_cols = InstallColumns {
+        user: args.install_user_col.clone(),
+        time: args.install_time_col.clone(),
+        network: args.install_network_col.clone(),
+        campaign: args.install_campaign_col.clone(),
+        ad: optional(&args.install_ad_col, "ad"),
+        account: optional(&args.install_account_col, "account"),
+        time_format: time_format.clone(),
+        time_zone: input_tz,
+        delimiter: delim,
+    };
+    let tx_cols = TransactionColumns {
+        user: args.tx_user_col.clone(),
+        time: args.tx_time_col.clone(),
+        amount: args.tx_amount_col.clone(),
+        currency: optional(&args.tx_currency_col, "currency"),
+        time_format,
+        time_zone: input_tz,
+        delimiter: delim,
+    };
+
+    let mut paths: Vec<&Path> = vec![&args.costs, &args.installs, &args.transactions];
+    paths.extend(args.fx.as_deref());
+    paths.extend(args.credit.as_deref());
+    let progress = Progress::new(&paths, args.quiet);
+
+    let costs =
+        read_costs(progress.open(&args.costs, "costs")?, &cost_cols).map_err(at(&args.costs))?;
+    let installs = read_installs(progress.open(&args.installs, "installs")?, &install_cols)
+        .map_err(at(&args.installs))?;
+    let transactions =
+        read_transactions(progress.open(&args.transactions, "transactions")?, &tx_cols)
+            .map_err(at(&args.transactions))?;
+    let fx = match &args.fx {
+        Some(p) => {
+            let cols = FxColumns {
+                currency: args.fx_currency_col.clone(),
+                rate: args.fx_rate_col.clone(),
+                date_format: args.cost_date_format.clone(),
+                delimiter: delim,
+                ..FxColumns::default()
+            };
+            Some(
+                read_fx(progress.open(p, "fx rates")?, &cols, &args.currency)
+                    .map_err(at(p))?
+                    .with_max_age_days(args.fx_max_age_days),
+            )
+        }
+        None => None,
+    };
+    let credit = match &args.credit {
+        Some(p) => {
+            let cols = CreditColumns {
+                user: args.credit_user_col.clone(),
+                credit: args.credit_col.clone(),
+                delimiter: delim,
+            };
+            Some(read_credit(progress.open(p, "credit")?, &cols).map_err(at(p))?)
+        }
+        None => None,
+    };
+    progress.finish();
+    log.info(format!(
+        "read {} cost rows, {} installs, {} transactions{}{}",
+        costs.len(),
+        installs.len(),
+        transactions.len(),
+        fx.as_ref()
+            .map_or(String::new(), |f| format!(", {} exchange rates", f.len())),
+        credit
+            .as_ref()
+            .map_or(String::new(), |c| format!(", credit for {} users", c.len())),
+    ));
+
+    let inputs = ReportInputs {
+        costs,
+        installs,
+        transactions,
+        fx,
+        credit,
+    };
+    log.info(format!(
+        "fitting {} + gamma-gamma as of {} ({}), periods of a {}",
+        args.model,
+        config.as_of,
+        config.time_zone.name(),
+        config.horizon.period.name()
+    ));
+    let report = CampaignReport::build(&inputs, &config, &model)?;
+    log.info(format!(
+        "{} users, {} rows; {}",
+        report.meta.users,
+        report.rows.len(),
+        model_line(&report.meta.model)
+    ));
+    for w in &report.meta.warnings {
+        log.warn(w);
+    }
+
+    let format = match args.format.as_deref() {
+        Some(f) => f.to_ascii_lowercase(),
+        None => match &args.output {
+            Some(p)
+                if p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json")) =>
+            {
+                "json".into()
+            }
+            Some(_) => "csv".into(),
+            None if std::io::stdout().is_terminal() => "table".into(),
+            None => "csv".into(),
+        },
+    };
+    let path = args.output.as_deref();
+    let mut out = open_output(path)?;
+    match format.as_str() {
+        "csv" => output::write_csv(&report, &mut out)?,
+        "json" => output::write_json(&report, &mut out)?,
+        "table" => out
+            .write_all(output::table(&report, args.top).as_bytes())
+            .map_err(write_err(path))?,
+        other => {
+            return Err(Error::Report {
+                message: format!("unknown --format `{other}` (expected csv, json or table)"),
+            })
+        }
+    }
+    out.flush().map_err(write_err(path))?;
+    if let Some(p) = path {
+        log.info(format!("wrote {}", p.display()));
+        if !args.quiet && std::io::stderr().is_terminal() && format != "table" {
+            eprint!("{}", output::table(&report, args.top));
+        }
+    }
+    Ok(())
+}
+
+use std::io::Write as _;

@@ -1,10 +1,11 @@
 //! The weighted Pareto/NBD log-likelihood over a compressed summary (the optimizer's
 //! problem).
 
-use super::params::{ParetoNbdParams, PARAMETER_NAMES};
+use super::params::{ParetoNbd, PARAMETER_NAMES};
 use super::row::{row_terms, FrequencyTerms};
 use crate::error::Result;
 use crate::fit::Likelihood;
+use crate::models::ModelParameters;
 use crate::summary::CompressedSummary;
 
 /// Rows per parallel chunk.
@@ -43,7 +44,7 @@ impl<'a> ParetoNbdLikelihood<'a> {
 
     /// `Σ_i w_i ln L_i` at `p = [r, α, s, β]`; writes `∂/∂p` into `grad` when given.
     pub(crate) fn evaluate(&self, p: &[f64], grad: Option<&mut [f64]>) -> Result<f64> {
-        let par = ParetoNbdParams::from_slice(p)?;
+        let par = ParetoNbd::from_parameters(p)?;
         let want_grad = grad.is_some();
         let n = self.data.len();
         let chunk = |start: usize| -> Result<(f64, [f64; 4])> {
@@ -65,16 +66,16 @@ impl<'a> ParetoNbdLikelihood<'a> {
                 let row = row_terms(&par, &terms, d.recency()[i], d.t()[i], want_grad)?;
                 let w = d.weight()[i];
                 ll += w * row.ln_l;
-                for k in 0..4 {
-                    g[k] += w * row.grad[k];
+                for (gk, rk) in g.iter_mut().zip(row.grad) {
+                    *gk += w * rk;
                 }
             }
             Ok((ll, g))
         };
         let add = |a: (f64, [f64; 4]), b: (f64, [f64; 4])| {
             let mut g = a.1;
-            for k in 0..4 {
-                g[k] += b.1[k];
+            for (gk, bk) in g.iter_mut().zip(b.1) {
+                *gk += bk;
             }
             (a.0 + b.0, g)
         };

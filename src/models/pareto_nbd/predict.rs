@@ -7,7 +7,7 @@
 //! independently; every prediction below integrates over these and multiplies by
 //! `P(alive at T)`.
 
-use super::params::ParetoNbdParams;
+use super::params::ParetoNbd;
 use super::quadrature::integrate;
 use super::row::{row_terms, FrequencyTerms, RowTerms};
 use crate::error::{Error, Result};
@@ -24,7 +24,7 @@ fn one_minus_power_over(eps: f64, l: f64) -> f64 {
     }
 }
 
-impl ParetoNbdParams {
+impl ParetoNbd {
     fn terms(&self, x: f64, t_x: f64, t_age: f64, grad: bool) -> Result<RowTerms> {
         check_row(1, x, t_x, t_age)?;
         let ft = FrequencyTerms::new(self, x, grad);
@@ -44,7 +44,7 @@ impl ParetoNbdParams {
     /// Gradient `∂ ln L / ∂(r, α, s, β)` of one customer's log-likelihood.
     ///
     /// # Errors
-    /// As [`ParetoNbdParams::log_likelihood_one`].
+    /// As [`ParetoNbd::log_likelihood_one`].
     pub fn log_likelihood_gradient_one(
         &self,
         frequency: f64,
@@ -62,7 +62,7 @@ impl ParetoNbdParams {
     /// ```
     ///
     /// # Errors
-    /// As [`ParetoNbdParams::log_likelihood_one`].
+    /// As [`ParetoNbd::log_likelihood_one`].
     pub fn probability_alive_one(&self, frequency: f64, recency: f64, t_age: f64) -> Result<f64> {
         Ok(self.terms(frequency, recency, t_age, false)?.p_alive)
     }
@@ -73,7 +73,7 @@ impl ParetoNbdParams {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] for a negative or non-finite `t`, else as
-    /// [`ParetoNbdParams::log_likelihood_one`].
+    /// [`ParetoNbd::log_likelihood_one`].
     pub fn probability_alive_at_one(
         &self,
         t: f64,
@@ -97,7 +97,7 @@ impl ParetoNbdParams {
     /// with the limit `(r+x)(β+T)/(α+T) · ln((β+T+t)/(β+T))` at `s = 1`. Times in periods.
     ///
     /// # Errors
-    /// As [`ParetoNbdParams::probability_alive_at_one`].
+    /// As [`ParetoNbd::probability_alive_at_one`].
     pub fn conditional_expected_purchases_one(
         &self,
         t: f64,
@@ -105,11 +105,43 @@ impl ParetoNbdParams {
         recency: f64,
         t_age: f64,
     ) -> Result<f64> {
-        check_horizon("t", t)?;
+        let mut out = [0.0];
+        self.conditional_expected_purchases_path_one(&[t], frequency, recency, t_age, &mut out)?;
+        Ok(out[0])
+    }
+
+    /// [`ParetoNbd::conditional_expected_purchases_one`] at several horizons (periods),
+    /// into `out`: `P(alive)` is computed once.
+    ///
+    /// # Errors
+    /// As [`ParetoNbd::conditional_expected_purchases_one`]; [`Error::LengthMismatch`]
+    /// when `out` and `horizons` differ in length.
+    pub fn conditional_expected_purchases_path_one(
+        &self,
+        horizons: &[f64],
+        frequency: f64,
+        recency: f64,
+        t_age: f64,
+        out: &mut [f64],
+    ) -> Result<()> {
+        if out.len() != horizons.len() {
+            return Err(Error::LengthMismatch {
+                left: "horizons".into(),
+                left_len: horizons.len(),
+                right: "out".into(),
+                right_len: out.len(),
+            });
+        }
+        for &t in horizons {
+            check_horizon("t", t)?;
+        }
         let pa = self.probability_alive_one(frequency, recency, t_age)?;
         let b = self.beta + t_age;
-        let rate = (self.r + frequency) / (self.alpha + t_age);
-        Ok(pa * rate * b * one_minus_power_over(self.s - 1.0, (b / (b + t)).ln()))
+        let scale = pa * (self.r + frequency) / (self.alpha + t_age) * b;
+        for (o, &t) in out.iter_mut().zip(horizons) {
+            *o = scale * one_minus_power_over(self.s - 1.0, (b / (b + t)).ln());
+        }
+        Ok(())
     }
 
     /// Expected number of repeat purchases in `(0, t]` of a new customer
@@ -140,7 +172,7 @@ impl ParetoNbdParams {
     /// paper alternates in sign and loses accuracy as `n` grows).
     ///
     /// # Errors
-    /// As [`ParetoNbdParams::probability_alive_at_one`].
+    /// As [`ParetoNbd::probability_alive_at_one`].
     pub fn conditional_probability_of_n_purchases_one(
         &self,
         n: u64,
@@ -184,7 +216,7 @@ impl ParetoNbdParams {
         let p = zero + pa * (survive + died);
         if !p.is_finite() {
             return Err(Error::numerical(
-                "pareto_nbd conditional_probability_of_n_purchases",
+                "pareto-nbd conditional_probability_of_n_purchases",
                 format!("non-finite value for n = {n}, t = {t}"),
             ));
         }

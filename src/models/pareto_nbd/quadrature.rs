@@ -108,6 +108,111 @@ pub(crate) fn integrate<F: Fn(f64) -> f64>(
     }
 }
 
+/// One Gauss–Kronrod 15-point panel of a vector-valued integrand: (Kronrod sums, |K - G|).
+fn gk15_vec<const N: usize, F: FnMut(f64) -> [f64; N]>(
+    f: &mut F,
+    a: f64,
+    b: f64,
+) -> ([f64; N], [f64; N]) {
+    let c = 0.5 * (a + b);
+    let h = 0.5 * (b - a);
+    let fc = f(c);
+    let mut k = [0.0; N];
+    let mut g = [0.0; N];
+    for i in 0..N {
+        k[i] = fc[i] * WGK[7];
+        g[i] = fc[i] * WG[3];
+    }
+    for j in 0..7 {
+        let dx = h * XGK[j];
+        let lo = f(c - dx);
+        let hi = f(c + dx);
+        for i in 0..N {
+            let s = lo[i] + hi[i];
+            k[i] += WGK[j] * s;
+            if j % 2 == 1 {
+                g[i] += WG[j / 2] * s;
+            }
+        }
+    }
+    let mut err = [0.0; N];
+    for i in 0..N {
+        err[i] = ((k[i] - g[i]) * h).abs();
+        k[i] *= h;
+    }
+    (k, err)
+}
+
+/// `∫ f` of a vector-valued `f` over the consecutive panels `breaks[0..=n]`, refined
+/// adaptively (worst panel first) until every component's estimated error is below
+/// `rel_tol · max(|I_i|, floor · |I_0|)`: component 0 is the main integral, the others
+/// (derivatives) are measured against it where they are small.
+///
+/// # Errors
+/// [`Error::Numerical`] for non-finite values or no convergence within 2000 panels.
+pub(crate) fn integrate_panels<const N: usize, F: FnMut(f64) -> [f64; N]>(
+    mut f: F,
+    breaks: &[f64],
+    rel_tol: f64,
+    floor: f64,
+) -> Result<[f64; N]> {
+    let mut parts: Vec<(f64, f64, [f64; N], [f64; N])> = breaks
+        .windows(2)
+        .map(|w| {
+            let (v, e) = gk15_vec(&mut f, w[0], w[1]);
+            (w[0], w[1], v, e)
+        })
+        .collect();
+    loop {
+        let mut total = [0.0; N];
+        let mut err = [0.0; N];
+        for p in &parts {
+            for i in 0..N {
+                total[i] += p.2[i];
+                err[i] += p.3[i];
+            }
+        }
+        if total.iter().chain(&err).any(|v| !v.is_finite()) {
+            return Err(Error::numerical(
+                "Gauss-Kronrod quadrature",
+                "non-finite integrand".to_string(),
+            ));
+        }
+        let scale = |i: usize| total[i].abs().max(floor * total[0].abs());
+        let worst_component = (0..N)
+            .map(|i| err[i] / scale(i).max(f64::MIN_POSITIVE))
+            .fold(0.0, f64::max);
+        if worst_component <= rel_tol {
+            return Ok(total);
+        }
+        if parts.len() >= MAX_INTERVALS {
+            return Err(Error::numerical(
+                "Gauss-Kronrod quadrature",
+                format!(
+                    "no convergence: estimate {:?}, error {:?}",
+                    total[0], err[0]
+                ),
+            ));
+        }
+        let badness = |p: &(f64, f64, [f64; N], [f64; N])| {
+            (0..N)
+                .map(|i| p.3[i] / scale(i).max(f64::MIN_POSITIVE))
+                .fold(0.0, f64::max)
+        };
+        let worst = parts
+            .iter()
+            .enumerate()
+            .max_by(|x, y| badness(x.1).total_cmp(&badness(y.1)))
+            .map_or(0, |(i, _)| i);
+        let (lo, hi, _, _) = parts.swap_remove(worst);
+        let mid = 0.5 * (lo + hi);
+        let (v1, e1) = gk15_vec(&mut f, lo, mid);
+        let (v2, e2) = gk15_vec(&mut f, mid, hi);
+        parts.push((lo, mid, v1, e1));
+        parts.push((mid, hi, v2, e2));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

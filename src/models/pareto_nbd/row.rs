@@ -22,7 +22,7 @@
 //! NaN (lifetimes issue #25).
 
 use super::hyp_one::{log_hyp_one, LogHyp};
-use super::params::ParetoNbdParams;
+use super::params::ParetoNbd;
 use crate::error::{Error, Result};
 use statrs::function::gamma::{digamma, ln_gamma};
 
@@ -38,7 +38,7 @@ pub(crate) struct FrequencyTerms {
 }
 
 impl FrequencyTerms {
-    pub(crate) fn new(par: &ParetoNbdParams, x: f64, with_digamma: bool) -> Self {
+    pub(crate) fn new(par: &ParetoNbd, x: f64, with_digamma: bool) -> Self {
         let r = par.r;
         let (ln_gamma_ratio, digamma_diff) = if x == 0.0 {
             (0.0, 0.0)
@@ -67,8 +67,8 @@ struct Tail {
 }
 
 /// Tail integral at `y` given `ln(α+y)` and `ln(β+y)`.
-fn tail(par: &ParetoNbdParams, x: f64, y: f64, la: f64, lb: f64, grad: bool) -> Result<Tail> {
-    let ParetoNbdParams { r, alpha, s, beta } = *par;
+fn tail(par: &ParetoNbd, x: f64, y: f64, la: f64, lb: f64, grad: bool) -> Result<Tail> {
+    let ParetoNbd { r, alpha, s, beta } = *par;
     let p = r + x;
     let q = s + 1.0;
     let rho = r + s + x;
@@ -111,13 +111,13 @@ pub(crate) struct RowTerms {
 /// The log-likelihood of one row (see the module docs). `ft` must be built for the same
 /// parameters and `x`.
 pub(crate) fn row_terms(
-    par: &ParetoNbdParams,
+    par: &ParetoNbd,
     ft: &FrequencyTerms,
     t_x: f64,
     t_age: f64,
     grad: bool,
 ) -> Result<RowTerms> {
-    let ParetoNbdParams { r, alpha, s, beta } = *par;
+    let ParetoNbd { r, alpha, s, beta } = *par;
     let x = ft.x;
     let p = r + x;
     let (la_t, lb_t) = ((alpha + t_age).ln(), (beta + t_age).ln());
@@ -157,7 +157,7 @@ pub(crate) fn row_terms(
 }
 
 fn finish(
-    par: &ParetoNbdParams,
+    par: &ParetoNbd,
     ft: &FrequencyTerms,
     t_x: f64,
     t_age: f64,
@@ -165,9 +165,13 @@ fn finish(
     p_alive: f64,
     grad: [f64; 4],
 ) -> Result<RowTerms> {
-    if !ln_l.is_finite() || !(p_alive >= 0.0) || grad.iter().any(|g| !g.is_finite()) {
+    let finite = ln_l.is_finite()
+        && p_alive.is_finite()
+        && p_alive >= 0.0
+        && grad.iter().all(|g| g.is_finite());
+    if !finite {
         return Err(Error::numerical(
-            "pareto_nbd log-likelihood",
+            "pareto-nbd log-likelihood",
             format!(
                 "non-finite value at r = {}, alpha = {}, s = {}, beta = {} for x = {}, \
                  t_x = {t_x}, T = {t_age}",

@@ -1,15 +1,17 @@
 //! Pareto/NBD tests: reference values, gradients, stability, invariants.
 
 use super::*;
+use crate::fit::FitOptions;
+use crate::models::{ModelParameters, TransactionModel};
 use crate::summary::CompressedSummary;
 use proptest::prelude::*;
 use serde_json::Value;
 
 /// lifetimes 0.11.3 parameters on CDNOW (`tests/reference/cdnow_lifetimes.json`, a copy of
 /// `../shared/reference/cdnow_lifetimes.json`).
-fn lifetimes_params() -> ParetoNbdParams {
+fn lifetimes_params() -> ParetoNbd {
     let p = &lifetimes_json()["models"]["pareto_nbd"]["params"];
-    ParetoNbdParams::new(
+    ParetoNbd::new(
         p["r"].as_f64().unwrap(),
         p["alpha"].as_f64().unwrap(),
         p["s"].as_f64().unwrap(),
@@ -61,7 +63,9 @@ fn rel(a: f64, b: f64) -> f64 {
 fn cdnow_log_likelihood_matches_lifetimes() {
     let data = cdnow();
     let l = ParetoNbdLikelihood::new(&data);
-    let ll = l.evaluate(&lifetimes_params().to_vec(), None).unwrap();
+    let ll = l
+        .evaluate(&lifetimes_params().to_parameters(), None)
+        .unwrap();
     // lifetimes' total at its own parameters; 1e-10: both are double-precision sums of the
     // same closed form.
     let want = lifetimes_json()["models"]["pareto_nbd"]["log_likelihood_total"]
@@ -82,7 +86,7 @@ fn log_likelihood_matches_mpmath_in_every_regime() {
             .iter()
             .map(|v| v.as_f64().unwrap())
             .collect();
-        let par = ParetoNbdParams::from_slice(&p).unwrap();
+        let par = ParetoNbd::from_parameters(&p).unwrap();
         let (x, tx, t) = (
             case["x"].as_f64().unwrap(),
             case["t_x"].as_f64().unwrap(),
@@ -99,10 +103,10 @@ fn log_likelihood_matches_mpmath_in_every_regime() {
 
 /// Central differences of one customer's ln L with one Richardson step (steps 1e-3 p and
 /// 5e-4 p): truncation error O(h^4), small enough to allow steps at which rounding is small.
-fn numeric_gradient(par: &ParetoNbdParams, x: f64, tx: f64, t: f64) -> [f64; 4] {
-    let base = par.to_vec();
+fn numeric_gradient(par: &ParetoNbd, x: f64, tx: f64, t: f64) -> [f64; 4] {
+    let base = par.to_parameters();
     let f = |v: &[f64]| {
-        ParetoNbdParams::from_slice(v)
+        ParetoNbd::from_parameters(v)
             .unwrap()
             .log_likelihood_one(x, tx, t)
             .unwrap()
@@ -122,14 +126,14 @@ fn numeric_gradient(par: &ParetoNbdParams, x: f64, tx: f64, t: f64) -> [f64; 4] 
     g
 }
 
-fn assert_gradient(par: &ParetoNbdParams, x: f64, tx: f64, t: f64) {
+fn assert_gradient(par: &ParetoNbd, x: f64, tx: f64, t: f64) {
     let g = par.log_likelihood_gradient_one(x, tx, t).unwrap();
     let n = numeric_gradient(par, x, tx, t);
     let ll = par.log_likelihood_one(x, tx, t).unwrap();
     for k in 0..4 {
         // Rounding of the differences: a few ulps of ln L's largest terms (about
         // (r+x) ln(α+T)) over the smaller step.
-        let h = 5e-4 * par.to_vec()[k];
+        let h = 5e-4 * par.to_parameters()[k];
         let terms = ll.abs().max((par.r + x) * (par.alpha + t).ln()).max(1.0);
         let rounding = 16.0 * f64::EPSILON * terms / h;
         let scale = g[k].abs().max(n[k].abs());
@@ -166,7 +170,7 @@ fn gradient_matches_finite_differences() {
         (1.0, 0.5, 10_000.0),
     ];
     for &(r, a, s, b) in &sets {
-        let par = ParetoNbdParams::new(r, a, s, b).unwrap();
+        let par = ParetoNbd::new(r, a, s, b).unwrap();
         for &(x, tx, t) in &rows {
             assert_gradient(&par, x, tx, t);
         }
@@ -179,7 +183,7 @@ fn summed_gradient_matches_per_customer_gradients() {
     let l = ParetoNbdLikelihood::new(&data);
     let par = lifetimes_params();
     let mut g = [0.0; 4];
-    let ll = l.evaluate(&par.to_vec(), Some(&mut g)).unwrap();
+    let ll = l.evaluate(&par.to_parameters(), Some(&mut g)).unwrap();
     let (mut ll2, mut g2) = (0.0, [0.0; 4]);
     for (_, x, tx, t) in cdnow_rows() {
         ll2 += par.log_likelihood_one(x, tx, t).unwrap();
@@ -310,7 +314,7 @@ fn future_alive_probability_is_the_rate_of_expected_purchases() {
 #[test]
 fn s_equal_one_is_the_limit() {
     let at = |s: f64| {
-        let par = ParetoNbdParams::new(0.5, 10.0, s, 12.0).unwrap();
+        let par = ParetoNbd::new(0.5, 10.0, s, 12.0).unwrap();
         (
             par.expected_purchases(30.0).unwrap(),
             par.conditional_expected_purchases_one(30.0, 3.0, 20.0, 30.0)
@@ -326,9 +330,9 @@ fn s_equal_one_is_the_limit() {
 fn no_nan_on_a_wide_grid() {
     let sets = [
         lifetimes_params(),
-        ParetoNbdParams::new(2.0, 0.5, 0.3, 80.0).unwrap(),
-        ParetoNbdParams::new(0.3, 80.0, 1.7, 0.5).unwrap(),
-        ParetoNbdParams::new(0.05, 3.0, 0.02, 900.0).unwrap(),
+        ParetoNbd::new(2.0, 0.5, 0.3, 80.0).unwrap(),
+        ParetoNbd::new(0.3, 80.0, 1.7, 0.5).unwrap(),
+        ParetoNbd::new(0.05, 3.0, 0.02, 900.0).unwrap(),
     ];
     let grid = [0.0, 1.0, 3.0, 10.0, 100.0, 1000.0, 10_000.0];
     for par in &sets {
@@ -364,9 +368,9 @@ fn invalid_histories_are_errors() {
     assert!(par.expected_purchases(f64::INFINITY).is_err());
 }
 
-fn arb_params() -> impl Strategy<Value = ParetoNbdParams> {
+fn arb_params() -> impl Strategy<Value = ParetoNbd> {
     (-3.0..3.0f64, -3.0..5.0f64, -3.0..3.0f64, -3.0..5.0f64)
-        .prop_map(|(r, a, s, b)| ParetoNbdParams::new(r.exp(), a.exp(), s.exp(), b.exp()).unwrap())
+        .prop_map(|(r, a, s, b)| ParetoNbd::new(r.exp(), a.exp(), s.exp(), b.exp()).unwrap())
 }
 
 fn arb_history() -> impl Strategy<Value = (f64, f64, f64)> {
@@ -423,8 +427,8 @@ fn summed_gradient_passes_the_shared_check() {
 
 #[test]
 fn cdnow_fit_matches_lifetimes_and_clvtools() {
-    let fitted = ParetoNbd::new().fit(&cdnow()).unwrap();
-    let fit = fitted.fit().unwrap();
+    let fitted = ParetoNbd::fit(&cdnow(), &FitOptions::default()).unwrap();
+    let fit = fitted.fit();
     println!("{fit}");
     let json = lifetimes_json();
     let m = &json["models"]["pareto_nbd"];
@@ -437,8 +441,8 @@ fn cdnow_fit_matches_lifetimes_and_clvtools() {
     );
     assert!(fit.convergence().converged);
     // parameters within 1e-3 relative of lifetimes'
-    let want = lifetimes_params().to_vec();
-    for (k, (got, want)) in fitted.params().to_vec().iter().zip(&want).enumerate() {
+    let want = lifetimes_params().to_parameters();
+    for (k, (got, want)) in fitted.model().to_parameters().iter().zip(&want).enumerate() {
         assert!(
             rel(*got, *want) < 1e-3,
             "{}: {got} vs {want}",
@@ -464,20 +468,73 @@ fn nobody_repeating_is_unidentifiable() {
         CompressedSummary::from_weighted_rows(&[0.0, 0.0], &[0.0, 0.0], &[5.0, 9.0], &[3.0, 4.0])
             .unwrap();
     assert!(matches!(
-        ParetoNbd::new().fit(&data),
+        ParetoNbd::fit(&data, &FitOptions::default()),
         Err(crate::Error::Unidentifiable { .. })
     ));
 }
 
 #[test]
-fn fitted_model_round_trips_through_json() {
-    let fitted = ParetoNbd::new().fit(&cdnow()).unwrap();
-    let text = serde_json::to_string(&fitted).unwrap();
-    let back: FittedParetoNbd = serde_json::from_str(&text).unwrap();
+fn fitted_model_round_trips_through_a_saved_model() {
+    let fitted = ParetoNbd::fit(&cdnow(), &FitOptions::default()).unwrap();
+    let saved = crate::models::SavedModel::from(fitted.clone());
+    let text = saved.to_json().unwrap();
+    assert!(text.contains("\"model\": \"pareto-nbd\""), "{text}");
+    let back = crate::models::SavedModel::from_json(&text).unwrap();
+    let crate::models::SavedModel::ParetoNbd(back) = back else {
+        panic!("wrong variant")
+    };
     // serde_json parses floats to within an ulp (no `float_roundtrip` feature)
-    for (a, b) in back.params().to_vec().iter().zip(fitted.params().to_vec()) {
+    for (a, b) in back
+        .model()
+        .to_parameters()
+        .iter()
+        .zip(fitted.model().to_parameters())
+    {
         assert!(rel(*a, b) < 1e-15);
     }
-    use crate::models::TransactionModel;
     assert!(back.covariance().is_ok());
+    let tm = crate::models::SavedModel::from_json(&text).unwrap();
+    let p = tm
+        .as_transaction_model()
+        .unwrap()
+        .probability_alive(&[2.0], &[30.43], &[38.86])
+        .unwrap();
+    assert!(
+        rel(
+            p[0],
+            fitted
+                .model()
+                .probability_alive_one(2.0, 30.43, 38.86)
+                .unwrap()
+        ) < 1e-12
+    );
+}
+
+/// Parameter recovery: 100,000 customers simulated (continuous time) at known parameters with
+/// ages spread over 1..=52 weeks; each estimate must lie within 3 standard errors of the
+/// truth. Slow in debug builds: run with `cargo test --release -- --include-ignored`.
+#[test]
+#[ignore]
+fn recovers_simulated_parameters() {
+    let truth = ParetoNbd::new(0.55, 10.58, 0.61, 11.67).unwrap();
+    for seed in [1, 2, 3] {
+        let ages: Vec<f64> = (0..100_000).map(|i| (1 + i % 52) as f64).collect();
+        let s = truth.simulate_summary(&ages, seed).unwrap();
+        let fitted = ParetoNbd::fit(&s.compress(), &FitOptions::default()).unwrap();
+        let se = fitted.fit().std_errors().unwrap();
+        for (k, (est, want)) in fitted
+            .model()
+            .to_parameters()
+            .iter()
+            .zip(truth.to_parameters())
+            .enumerate()
+        {
+            assert!(
+                (est - want).abs() <= 3.0 * se[k],
+                "seed {seed}: {} = {est} (se {}) vs truth {want}",
+                PARAMETER_NAMES[k],
+                se[k]
+            );
+        }
+    }
 }

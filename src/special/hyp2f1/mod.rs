@@ -79,9 +79,12 @@ impl Estimate {
 ///    that prefers small numerator parameters relative to `c`: in the BG/NBD conditional
 ///    expectation `2F1(r+x, b+x; a+b+x−1; z)` the Euler transform turns the large numerators
 ///    into `a+b−1−r` and `a−1`, so the series converges in a few terms even for `x = 10^4`.
-/// 2. **Gauss series**: summed with rescaling (no overflow at large parameters),
-///    a tail bound from the ratio of consecutive terms, and an estimate of the rounding error
-///    from the cancellation `Σ|t_n| / |Σ t_n|`.
+/// 2. **Gauss series**: summed with rescaling (no overflow at large parameters), a tail
+///    bound from the ratio of consecutive terms, and an estimate of the rounding error: each
+///    term inherits the roundings of the ratios before it, so a rounding in step `k`
+///    perturbs the sum by about `ε` times the tail from `k` on; these are added in quadrature
+///    (with the summation's own error), which grows with the cancellation when the terms are
+///    much larger than the sum.
 /// 3. **Continuation by the differential equation** when the argument is
 ///    close to 1 and the series would be slow: Taylor steps of the hypergeometric ODE from
 ///    `1/2` towards the argument, each going half the way to the singular point. This covers
@@ -90,16 +93,31 @@ impl Estimate {
 ///    special treatment. It is used when all parameters are at most 60 in magnitude.
 ///
 /// A value is returned only when its a-posteriori error estimate (rounding, cancellation and
-/// truncation) is below `1e-11` relative; otherwise the result is `Err(Error::Numerical)`.
+/// truncation) is below `1e-11` relative (or a few ulps of `ln|F|` for values beyond `f64`'s
+/// range); otherwise the result is `Err(Error::Numerical)`. The estimates are conservative by
+/// a factor of 10–300 on the reference points.
+///
+/// # Cost
+///
+/// The BG/NBD and Pareto/NBD arguments take one short series (tens of terms; about 0.35 µs
+/// of CPU on this 2-core machine, `benches/special.rs`); `z` within `1e-3 … 1e-9` of 1 with
+/// small parameters takes 10–30 Taylor steps of ~50 terms (about 7 µs); the worst case (a
+/// slow series at large parameters) is a series of up to 10^6 terms.
 ///
 /// # Accuracy
 ///
-/// Checked against mpmath at 50 digits (`tests/special_hyp2f1.rs`, values produced by
-/// `tests/reference/make_hyp2f1_reference.py`): relative error below `1e-12` on every
-/// reference point, which span `z ∈ [−1000, 1 − 1e-9]`, parameters up to `~2·10^4`,
-/// `c − a − b` negative (including integer and near-integer values), negative non-integer
-/// `c`, the BG/NBD arguments at the CDNOW parameters (frequency, `T` and horizon up to
-/// `10^4`) and the Pareto/NBD likelihood arguments.
+/// Checked against mpmath (`tests/special_hyp2f1.rs`; 1,064 values produced by
+/// `tests/reference/make_hyp2f1_reference.py`, each agreed by three mpmath routes at 50 or
+/// more digits). The points span `z ∈ [−1000, 1 − 1e-9]`, parameters up to `~2·10^4`,
+/// `c − a − b` negative (integer, within 1e-8 of an integer, and generic), negative
+/// non-integer `c`, the BG/NBD and MBG/NBD arguments at the CDNOW parameters (frequency, `T`
+/// and horizon up to `10^4`), the `a + b < 1` BG/NBD case and the Pareto/NBD likelihood
+/// arguments (`z` down to −1000). Measured relative error: at most `1.2e-13` on the model
+/// groups and `7.3e-13` on random parameters in `[−3, 30]`; values beyond `f64`'s range (only
+/// available as `ln|F|`, up to `|ln F| ≈ 5·10^4`) have `ln|F|` to `2.2e-16` relative. Two of
+/// the 170 random-parameter points (large numerators with a negative `c`, where the series
+/// cancels to ~1e-10) are declined with `Err(Error::Numerical)` rather than answered
+/// inaccurately.
 ///
 /// # Undefined values
 ///

@@ -30,9 +30,10 @@ pub(super) fn gauss_series(a: f64, b: f64, c: f64, w: f64, max_terms: usize) -> 
     let mut ln_scale = 0.0_f64;
     // The ratios t_{n+1}/t_n keep their sign once n exceeds every negative parameter.
     let settled_after = (-a).max(-b).max(-c).max(0.0);
-    let mut n = 0usize;
+    let mut n = 0usize; // index of the last term added, `term` = t_n
     let mut tail_bound = 0.0_f64;
     let mut converged = false;
+    let wa = w.abs();
     while n < max_terms {
         let nf = n as f64;
         let an = a + nf;
@@ -46,8 +47,36 @@ pub(super) fn gauss_series(a: f64, b: f64, c: f64, w: f64, max_terms: usize) -> 
         if cn == 0.0 {
             return None;
         }
+        // r_n = t_{n+1} / t_n
         let ratio = (an * bn) / (cn * (nf + 1.0)) * w;
+        if nf > settled_after {
+            // Beyond every sign change the ratios tend monotonically to w, so every ratio
+            // still to come is at most q = max(|r_n|, |w|): the tail after t_n is at most
+            // |t_n| q / (1 − q).
+            let q = ratio.abs().max(wa);
+            if q < 1.0 && term.abs() * q <= 1e-17 * sum.abs() * (1.0 - q) {
+                tail_bound = term.abs() * q / (1.0 - q);
+                converged = true;
+                break;
+            }
+            // Give up early when even the smallest ratio still to come (|r_n| if the ratios
+            // rise towards |w|, else |w|) cannot shrink the terms enough within `max_terms`:
+            // the caller then tries a better method.
+            if n % 64 == 0 {
+                let optimistic = ratio.abs().min(wa);
+                let left = (max_terms - n) as f64;
+                if optimistic > 0.0
+                    && term.abs().ln() + left * optimistic.ln() > (1e-17 * sum.abs()).ln()
+                {
+                    return None;
+                }
+            }
+        }
         term *= ratio;
+        if term == 0.0 && nf >= settled_after {
+            converged = true;
+            break;
+        }
         sum += term;
         abs_sum += term.abs();
         partials += sum;
@@ -60,24 +89,6 @@ pub(super) fn gauss_series(a: f64, b: f64, c: f64, w: f64, max_terms: usize) -> 
             partials /= RESCALE_ABOVE;
             sq_sums /= RESCALE_ABOVE * RESCALE_ABOVE;
             ln_scale += LN_RESCALE;
-        }
-        if term == 0.0 && nf >= settled_after {
-            converged = true;
-            break;
-        }
-        if nf + 1.0 > settled_after {
-            // Beyond every sign change the ratios tend monotonically to w; bound the
-            // tail by a geometric series with the larger of the last ratio and |w|.
-            let next = (an + 1.0) * (bn + 1.0) / ((cn + 1.0) * (nf + 2.0)) * w;
-            let q = next.abs().max(w.abs());
-            if q < 1.0 {
-                let bound = term.abs() * q / (1.0 - q);
-                if bound <= 1e-17 * sum.abs() {
-                    tail_bound = bound;
-                    converged = true;
-                    break;
-                }
-            }
         }
     }
     if !converged || !sum.is_finite() || sum == 0.0 {

@@ -1,0 +1,432 @@
+//! The report's default model step: a "buy till you die" transaction model and Gamma-Gamma
+//! spend, fitted on every user at the as-of date.
+//!
+//! 1. The users' RFM summary at the as-of date, each user born at install (see
+//!    [`ReportUsers`]; users who have not paid have frequency 0 and their age as T).
+//! 2. The transaction model ([`TransactionModelKind`], BG/NBD by default) fitted by maximum
+//!    likelihood on the compressed summary.
+//! 3. Gamma-Gamma fitted on the users with a purchase of positive value.
+//! 4. Each user's value over the horizon: discounted expected purchases × conditional expected
+//!    spend (lifetimes' CLV sum, months of 4.345 weeks or 30 days), with the gradients that
+//!    give each group's interval by the delta method over both models' parameters.
+
+use crate::error::{Error, Result};
+use crate::fit::{Fit, FitOptions};
+use crate::models::bgnbd::BgNbd;
+use crate::models::gamma_gamma::{GammaGamma, SpendData};
+use crate::models::mbgnbd::MbgNbd;
+use crate::models::pareto_nbd::ParetoNbd;
+use crate::models::TransactionModel;
+use crate::report::hierarchy::Level;
+use crate::report::horizon_value::{horizon_values, HorizonValues, SpendParams};
+use crate::report::summary::report_summary;
+use crate::report::users::ReportUsers;
+use crate::report::valuation::{FutureValues, Horizon, Uncertainty, ValueModel};
+use crate::summary::{CompressedSummary, RfmSummary};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// Which transaction model the report fits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TransactionModelKind {
+    /// BG/NBD (Fader, Hardie & Lee 2005).
+    #[default]
+    BgNbd,
+    /// MBG/NBD (Batislam, Denizel & Filiztekin 2007).
+    MbgNbd,
+    /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987).
+    ParetoNbd,
+}
+
+impl TransactionModelKind {
+    /// Parses `bgnbd`, `mbgnbd` or `pareto-nbd`.
+    pub fn parse(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "bgnbd" | "bg-nbd" => Ok(Self::BgNbd),
+            "mbgnbd" | "mbg-nbd" => Ok(Self::MbgNbd),
+            "pareto-nbd" | "paretonbd" | "pareto" => Ok(Self::ParetoNbd),
+            other => Err(Error::Report {
+                message: format!(
+                    "unknown transaction model `{other}` (expected bgnbd, mbgnbd or pareto-nbd)"
+                ),
+            }),
+        }
+    }
+
+    /// `bgnbd`, `mbgnbd` or `pareto-nbd`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::BgNbd => "bgnbd",
+            Self::MbgNbd => "mbgnbd",
+            Self::ParetoNbd => "pareto-nbd",
+        }
+    }
+}
+
+/// The default [`ValueModel`]: a transaction model plus Gamma-Gamma (see the module docs).
+///
+/// With [`BuyTillYouDieValue::fit_by`] set (e.g. to [`Level::Campaign`]), each value of that
+/// level with at least [`BuyTillYouDieValue::min_segment_users`] users gets its own pair of
+/// fits, so that a campaign's users are judged against their own campaign's purchase and
+/// dropout rates rather than the population's; smaller segments (and segments whose fit
+/// fails) use the pooled fit on all users. The fits are independent, so the covariance of all
+/// parameters is block diagonal.
+///
+/// ```
+/// use ltv::report::{BuyTillYouDieValue, TransactionModelKind};
+/// let m = BuyTillYouDieValue::new(TransactionModelKind::ParetoNbd);
+/// assert_eq!(m.kind, TransactionModelKind::ParetoNbd);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuyTillYouDieValue {
+    /// The transaction model.
+    pub kind: TransactionModelKind,
+    /// Options of the transaction model's fit (penalizer, tolerance, ...).
+    pub fit_options: FitOptions,
+    /// Fit separate models per value of this level (`None`: one pooled fit).
+    pub fit_by: Option<Level>,
+    /// Segments with fewer users take the pooled fit.
+    pub min_segment_users: usize,
+}
+
+impl Default for BuyTillYouDieValue {
+    fn default() -> Self {
+        Self::new(TransactionModelKind::BgNbd)
+    }
+}
+
+impl BuyTillYouDieValue {
+    /// The given transaction model with default fit options.
+    pub fn new(kind: TransactionModelKind) -> Self {
+        Self {
+            kind,
+            fit_options: FitOptions::default(),
+            fit_by: None,
+            min_segment_users: 1000,
+        }
+    }
+}
+
+/// A fit that stops with the per-customer gradient norm below this (but above the tolerance)
+/// is accepted with a warning: the typical case is a parameter pair running along a ridge to
+/// the boundary (BG/NBD's a, b → ∞ at a fixed ratio: every user drops out with the same
+/// probability), where the likelihood still creeps up but the predictions have settled.
+const LOOSE_TOLERANCE: f64 = 1e-4;
+
+fn not_converged_note(fit: &Fit) -> String {
+    let c = fit.convergence();
+    let runaway: Vec<String> = fit
+        .names()
+        .iter()
+        .zip(fit.params())
+        .filter(|(_, &v)| !(1e-6..=1e5).contains(&v))
+        .map(|(n, v)| format!("{n} = {v:.3e}"))
+        .collect();
+    format!(
+        "{} fit stopped short of its tolerance (gradient norm {:.1e} after {} iterations){}; its predictions are used, with care",
+        fit.model(),
+        c.gradient_norm,
+        c.iterations,
+        if runaway.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} ran toward the boundary (the data cannot tell these apart from a limit of the model)",
+                runaway.join(", ")
+            )
+        }
+    )
+}
+
+impl BuyTillYouDieValue {
+    fn fit_transaction_model(
+        &self,
+        data: &CompressedSummary,
+        options: &FitOptions,
+    ) -> Result<(Box<dyn TransactionModel>, Fit)> {
+        Ok(match self.kind {
+            TransactionModelKind::BgNbd => {
+                let f = BgNbd::fit(data, options)?;
+                let fit = f.fit().clone();
+                (Box::new(f), fit)
+            }
+            TransactionModelKind::MbgNbd => {
+                let f = MbgNbd::fit(data, options)?;
+                let fit = f.fit().clone();
+                (Box::new(f), fit)
+            }
+            TransactionModelKind::ParetoNbd => {
+                let f = ParetoNbd::fit(data, options)?;
+                let fit = f.fit().clone();
+                (Box::new(f), fit)
+            }
+        })
+    }
+}
+
+fn describe(fit: &Fit) -> serde_json::Value {
+    let named = |values: &[f64]| -> serde_json::Map<String, serde_json::Value> {
+        fit.names()
+            .iter()
+            .cloned()
+            .zip(values.iter().map(|&v| json!(v)))
+            .collect()
+    };
+    json!({
+        "model": fit.model(),
+        "params": named(fit.params()),
+        "std_errors": fit.std_errors().ok().map(|se| named(&se)),
+        "log_likelihood": fit.log_likelihood(),
+        "converged": fit.convergence().converged,
+        "iterations": fit.convergence().iterations,
+        "n_customers": fit.n_customers(),
+    })
+}
+
+/// One fitted block: the values of its users and what to record about it.
+struct Block {
+    values: HorizonValues,
+    description: serde_json::Value,
+    warnings: Vec<String>,
+}
+
+impl BuyTillYouDieValue {
+    /// Fits both models on `summary` (one segment's users, or all) and values its users.
+    fn fit_block(&self, summary: &RfmSummary, horizon: &Horizon) -> Result<Block> {
+        let compressed = summary.compress();
+        let mut warnings = Vec::new();
+        let (model, tx_fit) = match self.fit_transaction_model(&compressed, &self.fit_options) {
+            Err(Error::NotConverged { gradient_norm, .. })
+                if gradient_norm < LOOSE_TOLERANCE && self.fit_options.require_convergence =>
+            {
+                let loose = FitOptions {
+                    require_convergence: false,
+                    ..self.fit_options.clone()
+                };
+                let (model, fit) = self.fit_transaction_model(&compressed, &loose)?;
+                warnings.push(not_converged_note(&fit));
+                (model, fit)
+            }
+            other => other?,
+        };
+        let money = summary.monetary_value().unwrap_or(&[]);
+        let (mut x, mut m) = (Vec::new(), Vec::new());
+        for (f, z) in summary.frequency().iter().zip(money) {
+            if *f > 0.0 && *z > 0.0 {
+                x.push(*f);
+                m.push(*z);
+            }
+        }
+        if x.is_empty() {
+            return Err(Error::Unidentifiable {
+                model: "gamma-gamma".into(),
+                reason: "no user has a purchase with a positive amount up to the as-of date".into(),
+            });
+        }
+        let spend_data = SpendData::new(&x, &m, None)?;
+        let spend_options = FitOptions {
+            penalizer: 0.0,
+            ..self.fit_options.clone()
+        };
+        let gg = match GammaGamma::fit(&spend_data, &spend_options) {
+            Err(Error::NotConverged { gradient_norm, .. })
+                if gradient_norm < LOOSE_TOLERANCE && spend_options.require_convergence =>
+            {
+                let loose = FitOptions {
+                    require_convergence: false,
+                    ..spend_options
+                };
+                let fitted = GammaGamma::fit(&spend_data, &loose)?;
+                warnings.push(not_converged_note(fitted.fit()));
+                fitted
+            }
+            other => other?,
+        };
+        let gg = gg.fit().clone();
+        let (p, q, v) = (gg.params()[0], gg.params()[1], gg.params()[2]);
+        if !(q.is_finite() && q > 1.0) {
+            return Err(Error::Unidentifiable {
+                model: "gamma-gamma".into(),
+                reason: format!("q = {q} <= 1: the mean spend p·v/(q−1) does not exist"),
+            });
+        }
+        let spend = SpendParams {
+            p,
+            q,
+            v,
+            covariance: gg.covariance().ok(),
+        };
+        let values = horizon_values(&*model, &spend, summary, horizon)?;
+        let corr = spend_data.frequency_spend_correlation();
+        warnings.extend(spend_data.independence_warning());
+        let payers = summary.frequency().iter().filter(|f| **f > 0.0).count();
+        Ok(Block {
+            description: json!({
+                "transaction_model": describe(&tx_fit),
+                "spend_model": describe(&gg),
+                "users": summary.len(),
+                "users_with_purchases": payers,
+                "distinct_histories": compressed.len(),
+                "frequency_spend_correlation": corr,
+            }),
+            values,
+            warnings,
+        })
+    }
+}
+
+/// The rows `rows` of `s` as a summary of their own.
+fn subset(s: &RfmSummary, rows: &[usize]) -> Result<RfmSummary> {
+    let pick = |v: &[f64]| rows.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+    RfmSummary::new(
+        rows.iter().map(|&i| s.customer_ids()[i].clone()).collect(),
+        pick(s.frequency()),
+        pick(s.recency()),
+        pick(s.t()),
+        s.monetary_value().map(pick),
+        None,
+    )
+}
+
+impl ValueModel for BuyTillYouDieValue {
+    fn estimate(&self, users: &ReportUsers, horizon: &Horizon) -> Result<FutureValues> {
+        horizon.validate()?;
+        let summary = report_summary(users, horizon.period)?;
+        let n = summary.len();
+        // one pooled fit on every user; with `fit_by`, one fit per segment large enough
+        let pooled = self.fit_block(&summary, horizon)?;
+        let mut segments: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        if let Some(level) = self.fit_by {
+            for u in 0..n {
+                segments
+                    .entry(users.placement(u).get(level).to_string())
+                    .or_default()
+                    .push(u);
+            }
+        }
+        let mut blocks: Vec<(Option<String>, Vec<usize>, Block)> = Vec::new();
+        let mut pooled_users: Vec<usize> = Vec::new();
+        let mut warnings = Vec::new();
+        for (segment, rows) in segments {
+            if rows.len() < self.min_segment_users {
+                pooled_users.extend(rows);
+                continue;
+            }
+            match subset(&summary, &rows).and_then(|s| self.fit_block(&s, horizon)) {
+                Ok(block) => blocks.push((Some(segment), rows, block)),
+                Err(e) => {
+                    warnings.push(format!(
+                        "segment `{segment}` ({} users): own fit failed ({e}); its users take the pooled fit",
+                        rows.len()
+                    ));
+                    pooled_users.extend(rows);
+                }
+            }
+        }
+        if self.fit_by.is_none() {
+            pooled_users = (0..n).collect();
+        }
+        pooled_users.sort_unstable();
+        // assemble per-user values; each block's parameters are a block of the covariance
+        let k = blocks
+            .iter()
+            .map(|b| &b.2)
+            .chain(std::iter::once(&pooled))
+            .map(|b| match &b.values.uncertainty {
+                Uncertainty::Linearized { k, .. } => *k,
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0);
+        // blocks without a covariance (a fit at the boundary) still take part: their
+        // covariance is left empty and groups holding their users get no bounds
+        let any_linear = blocks
+            .iter()
+            .map(|b| &b.2)
+            .chain(std::iter::once(&pooled))
+            .any(|b| matches!(b.values.uncertainty, Uncertainty::Linearized { .. }));
+        let mut expected = vec![0.0; n];
+        let mut gradients = vec![0.0; if any_linear { n * k } else { 0 }];
+        let mut block_of_user = vec![0u32; n];
+        let mut covariances: Vec<Vec<f64>> = Vec::new();
+        let mut description = serde_json::Map::new();
+        let mut place = |id: u32, rows: &[usize], local: &[usize], block: &Block| {
+            let hv = &block.values;
+            for (&u, &i) in rows.iter().zip(local) {
+                expected[u] = hv.expected[i];
+                block_of_user[u] = id;
+                if let (
+                    true,
+                    Uncertainty::Linearized {
+                        k: kb,
+                        gradients: g,
+                        ..
+                    },
+                ) = (any_linear, &hv.uncertainty)
+                {
+                    gradients[u * k..u * k + kb].copy_from_slice(&g[i * kb..(i + 1) * kb]);
+                }
+            }
+        };
+        // pooled block first (id 0): its values were computed for all users in order
+        place(0, &pooled_users, &pooled_users, &pooled);
+        let pad = |c: &Uncertainty| -> Vec<f64> {
+            match c {
+                Uncertainty::Linearized {
+                    k: kb, covariances, ..
+                } => {
+                    let mut out = vec![0.0; k * k];
+                    for i in 0..*kb {
+                        out[i * k..i * k + kb]
+                            .copy_from_slice(&covariances[0][i * kb..(i + 1) * kb]);
+                    }
+                    out
+                }
+                _ => Vec::new(),
+            }
+        };
+        covariances.push(pad(&pooled.values.uncertainty));
+        description.insert("pooled".into(), pooled.description.clone());
+        warnings.extend(pooled.warnings.iter().cloned());
+        for (id, (segment, rows, block)) in blocks.iter().enumerate() {
+            let local: Vec<usize> = (0..rows.len()).collect();
+            place(id as u32 + 1, rows, &local, block);
+            covariances.push(pad(&block.values.uncertainty));
+            if let Some(name) = segment {
+                description.insert(format!("segment:{name}"), block.description.clone());
+                warnings.extend(
+                    block
+                        .warnings
+                        .iter()
+                        .map(|w| format!("segment `{name}`: {w}")),
+                );
+            }
+        }
+        warnings.extend(pooled.values.warnings.iter().cloned());
+        let uncertainty = if any_linear {
+            Uncertainty::Linearized {
+                k,
+                gradients,
+                block_of_user,
+                covariances,
+            }
+        } else {
+            Uncertainty::None
+        };
+        let mut desc = serde_json::Value::Object(description);
+        desc["period"] = json!(horizon.period.name());
+        desc["fit_by"] = json!(self.fit_by.map(|l| l.name()));
+        // with one pooled fit, keep the flat layout (transaction_model, spend_model, ...)
+        if self.fit_by.is_none() {
+            let mut flat = pooled.description;
+            flat["period"] = json!(horizon.period.name());
+            desc = flat;
+        }
+        Ok(FutureValues {
+            expected,
+            uncertainty,
+            description: desc,
+            warnings,
+        })
+    }
+}

@@ -1,0 +1,219 @@
+//! The CSV plumbing shared by the report's readers: header lookup, line numbers, field
+//! parsing with errors that name the table, line, column and rule.
+
+use crate::error::{Error, Result};
+use std::io::Read;
+use std::path::PathBuf;
+
+/// A column the caller may or may not have.
+///
+/// Readers use a default name for every optional column and take it when the header has it
+/// ([`OptionalColumn::IfPresent`]); a column the caller names explicitly must be there
+/// ([`OptionalColumn::Named`]); [`OptionalColumn::Ignored`] never reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OptionalColumn {
+    /// Read this column when the header has it; otherwise treat the field as not given.
+    IfPresent(String),
+    /// Read this column; a header without it is [`Error::MissingColumn`].
+    Named(String),
+    /// Do not read the field even if a column of that name exists.
+    Ignored,
+}
+
+impl OptionalColumn {
+    /// `Named(name)` for a non-empty name, `Ignored` for an empty one or `-`: the meaning of a
+    /// command-line `--...-col` flag.
+    pub fn from_flag(name: &str) -> Self {
+        let n = name.trim();
+        if n.is_empty() || n == "-" {
+            OptionalColumn::Ignored
+        } else {
+            OptionalColumn::Named(n.to_string())
+        }
+    }
+
+    /// `IfPresent(name)`.
+    pub fn default_name(name: &str) -> Self {
+        OptionalColumn::IfPresent(name.to_string())
+    }
+}
+
+/// An open CSV table with its header read.
+pub(crate) struct Table<R: Read> {
+    pub name: &'static str,
+    reader: csv::Reader<R>,
+    header: Vec<String>,
+}
+
+fn csv_error(table: &str, e: csv::Error) -> Error {
+    let line = e.position().map_or(0, csv::Position::line);
+    match e.into_kind() {
+        csv::ErrorKind::Io(source) => Error::Io {
+            path: PathBuf::from(format!("<{table}>")),
+            source,
+        },
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => Error::FieldCount {
+            line,
+            expected: expected_len as usize,
+            found: len as usize,
+        },
+        other => Error::Csv {
+            line,
+            message: format!("{table}: {other:?}"),
+        },
+    }
+}
+
+impl<R: Read> Table<R> {
+    /// Opens `reader` as a CSV with a header row, separated by `delimiter`.
+    pub fn open(name: &'static str, reader: R, delimiter: u8) -> Result<Self> {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(reader);
+        let header: Vec<String> = reader
+            .headers()
+            .map_err(|e| csv_error(name, e))?
+            .iter()
+            .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+            .collect();
+        if header.is_empty() || header.iter().all(String::is_empty) {
+            return Err(Error::EmptyInput {
+                what: format!("{name}: no header row"),
+            });
+        }
+        Ok(Self {
+            name,
+            reader,
+            header,
+        })
+    }
+
+    fn find(&self, column: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == column)
+    }
+
+    fn missing(&self, column: &str) -> Error {
+        Error::MissingColumn {
+            column: format!("{column} (in {})", self.name),
+            found: self.header.join(","),
+        }
+    }
+
+    /// Index of a required column.
+    pub fn required(&self, column: &str) -> Result<usize> {
+        self.find(column).ok_or_else(|| self.missing(column))
+    }
+
+    /// Index of an optional column, `None` when it is not read.
+    pub fn optional(&self, column: &OptionalColumn) -> Result<Option<usize>> {
+        match column {
+            OptionalColumn::IfPresent(c) => Ok(self.find(c)),
+            OptionalColumn::Named(c) => self.required(c).map(Some),
+            OptionalColumn::Ignored => Ok(None),
+        }
+    }
+
+    /// The header's name of column `i`.
+    pub fn column_name(&self, i: usize) -> &str {
+        &self.header[i]
+    }
+
+    /// Calls `f(line, record)` for each data row (line numbers are 1-based, header = 1); stops
+    /// at the first error. An input without data rows is [`Error::EmptyInput`] unless
+    /// `allow_empty`.
+    pub fn for_each(
+        mut self,
+        allow_empty: bool,
+        mut f: impl FnMut(u64, &csv::StringRecord) -> Result<()>,
+    ) -> Result<u64> {
+        let mut record = csv::StringRecord::new();
+        let mut rows = 0u64;
+        loop {
+            match self.reader.read_record(&mut record) {
+                Ok(true) => {
+                    let line = record.position().map_or(rows + 2, csv::Position::line);
+                    rows += 1;
+                    f(line, &record)?;
+                }
+                Ok(false) => break,
+                Err(e) => return Err(csv_error(self.name, e)),
+            }
+        }
+        if rows == 0 && !allow_empty {
+            return Err(Error::EmptyInput {
+                what: format!("{}: no data rows", self.name),
+            });
+        }
+        Ok(rows)
+    }
+}
+
+/// A field of `record` as trimmed text.
+pub(crate) fn field(record: &csv::StringRecord, i: usize) -> &str {
+    record.get(i).unwrap_or("").trim()
+}
+
+/// A non-empty text field.
+pub(crate) fn text(
+    record: &csv::StringRecord,
+    i: usize,
+    line: u64,
+    column: &str,
+) -> Result<String> {
+    let v = field(record, i);
+    if v.is_empty() {
+        return Err(Error::invalid_field(line, column, v, "must not be empty"));
+    }
+    Ok(v.to_string())
+}
+
+/// A finite, non-negative number.
+pub(crate) fn amount(record: &csv::StringRecord, i: usize, line: u64, column: &str) -> Result<f64> {
+    let v = field(record, i);
+    match v.parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x + 0.0),
+        Ok(_) => Err(Error::invalid_field(
+            line,
+            column,
+            v,
+            "must be a finite number >= 0",
+        )),
+        Err(_) => Err(Error::invalid_field(line, column, v, "not a number")),
+    }
+}
+
+/// An optional finite, non-negative number: an empty field is `None`.
+pub(crate) fn optional_amount(
+    record: &csv::StringRecord,
+    i: Option<usize>,
+    line: u64,
+    column: &str,
+) -> Result<Option<f64>> {
+    match i {
+        Some(i) if !field(record, i).is_empty() => amount(record, i, line, column).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// A calendar date in `format` (a `chrono` format string).
+pub(crate) fn date(
+    record: &csv::StringRecord,
+    i: usize,
+    line: u64,
+    column: &str,
+    format: &str,
+) -> Result<chrono::NaiveDate> {
+    let v = field(record, i);
+    chrono::NaiveDate::parse_from_str(v, format).map_err(|_| {
+        Error::invalid_field(
+            line,
+            column,
+            v,
+            format!("expected a date in format `{format}`"),
+        )
+    })
+}

@@ -1,0 +1,214 @@
+//! The model step's interface: each user's estimated revenue over the horizon, with the
+//! uncertainty the report turns into interval bounds per group.
+//!
+//! [`ValueModel`] is what the report calls; the crate's default is
+//! [`BuyTillYouDieValue`](crate::report::BuyTillYouDieValue) (a transaction model such as BG/NBD
+//! with Gamma-Gamma spend). A service with its own predictions implements the trait (or hands
+//! [`FutureValues`] to [`CampaignReport::from_values`](crate::report::CampaignReport::from_values)).
+
+use crate::error::{Error, Result};
+use crate::report::users::ReportUsers;
+
+/// The model's time unit: the period of the RFM summary it is fitted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelPeriod {
+    /// Days (30 per month in the CLV sum, as lifetimes).
+    Day,
+    /// Weeks, Monday to Sunday (4.345 per month in the CLV sum, as lifetimes).
+    #[default]
+    Week,
+}
+
+impl ModelPeriod {
+    /// Parses `day` or `week`.
+    pub fn parse(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "day" => Ok(ModelPeriod::Day),
+            "week" => Ok(ModelPeriod::Week),
+            other => Err(Error::Report {
+                message: format!("unknown period `{other}` (expected day or week)"),
+            }),
+        }
+    }
+
+    /// `day` or `week`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelPeriod::Day => "day",
+            ModelPeriod::Week => "week",
+        }
+    }
+}
+
+/// What the model is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Horizon {
+    /// Whole months after the as-of date over which future revenue is estimated (> 0).
+    pub months: u32,
+    /// Monthly discount rate applied at each month's end (0 = undiscounted, the default for
+    /// ROAS).
+    pub discount_rate: f64,
+    /// The model's time unit.
+    pub period: ModelPeriod,
+    /// Coverage of the interval bounds (0.95 = 95%).
+    pub interval_level: f64,
+}
+
+impl Horizon {
+    /// Checks the horizon: months > 0, discount rate in [0, 1),
+    /// interval level in (0, 1).
+    pub fn validate(&self) -> Result<()> {
+        if self.months == 0 {
+            return Err(Error::invalid_parameter(
+                "horizon_months",
+                0.0,
+                "must be at least 1",
+            ));
+        }
+        if !(self.discount_rate >= 0.0 && self.discount_rate < 1.0) {
+            return Err(Error::invalid_parameter(
+                "discount_rate",
+                self.discount_rate,
+                "must be in [0, 1) (a monthly rate)",
+            ));
+        }
+        if !(self.interval_level > 0.0 && self.interval_level < 1.0) {
+            return Err(Error::invalid_parameter(
+                "interval_level",
+                self.interval_level,
+                "must be in (0, 1)",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// How sure the per-user estimates are, in a form that adds up over groups.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Uncertainty {
+    /// No intervals.
+    None,
+    /// Per-user bounds at the horizon's level. A group's bounds are the sums of its users'
+    /// bounds: exact when the users' values move together (as they do under parameter
+    /// uncertainty, which shifts every user the same way), conservative otherwise.
+    Bounds {
+        /// Lower bound per user.
+        lower: Vec<f64>,
+        /// Upper bound per user.
+        upper: Vec<f64>,
+    },
+    /// The delta method over the model parameters. The parameters form independent blocks
+    /// (one per fitted pair of models; one block for a single pooled fit), each of at most
+    /// `k` parameters; user i's value depends on block `block_of_user[i]` only, with gradient
+    /// ∂value_i/∂θ in `gradients[i·k..(i+1)·k]` (padded with zeros). A group's value G is a
+    /// sum, so per block B, ∇_B G = Σ_{i∈G, block i = B} ∇value_i, and
+    /// Var G ≈ Σ_B ∇_B Gᵀ Σ_B ∇_B G; the bounds are G ∓ z·sd with z the normal quantile of the
+    /// level (the lower bound floored at 0).
+    Linearized {
+        /// Parameters per block (the stride of `gradients`).
+        k: usize,
+        /// Per-user gradients, row-major `n × k`.
+        gradients: Vec<f64>,
+        /// The parameter block of each user.
+        block_of_user: Vec<u32>,
+        /// Covariance of each block's parameters, row-major `k × k` (padded with zeros);
+        /// empty when the block's fit has none (groups with users in it get no bounds).
+        covariances: Vec<Vec<f64>>,
+    },
+}
+
+/// Estimated future revenue per user over the horizon (report currency), in the order of
+/// [`ReportUsers::ids`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct FutureValues {
+    /// Expected revenue of each user from the as-of cut to the end of the horizon.
+    pub expected: Vec<f64>,
+    /// Uncertainty of the expectations.
+    pub uncertainty: Uncertainty,
+    /// The fitted models and anything the report should record about them (parameters,
+    /// log-likelihood, ...), copied into the report's metadata.
+    pub description: serde_json::Value,
+    /// Things the caller should know (weak fit, strong frequency-spend correlation, ...).
+    pub warnings: Vec<String>,
+}
+
+impl FutureValues {
+    /// Checks lengths against `n` users and that every value is finite and >= 0 (no quiet NaN
+    /// reaches a report).
+    pub fn validate(&self, n: usize) -> Result<()> {
+        let len = |name: &str, l: usize| {
+            if l == n {
+                Ok(())
+            } else {
+                Err(Error::LengthMismatch {
+                    left: "users".into(),
+                    left_len: n,
+                    right: name.into(),
+                    right_len: l,
+                })
+            }
+        };
+        len("expected", self.expected.len())?;
+        let finite =
+            |name: &str, v: &[f64]| match v.iter().position(|x| !(x.is_finite() && *x >= 0.0)) {
+                None => Ok(()),
+                Some(i) => Err(Error::numerical(
+                    "report valuation",
+                    format!("{name} of user #{i} is {} (must be finite and >= 0)", v[i]),
+                )),
+            };
+        finite("expected value", &self.expected)?;
+        match &self.uncertainty {
+            Uncertainty::None => {}
+            Uncertainty::Bounds { lower, upper } => {
+                len("lower", lower.len())?;
+                len("upper", upper.len())?;
+                finite("lower bound", lower)?;
+                finite("upper bound", upper)?;
+            }
+            Uncertainty::Linearized {
+                k,
+                gradients,
+                block_of_user,
+                covariances,
+            } => {
+                len("block_of_user", block_of_user.len())?;
+                if gradients.len() != n * k
+                    || covariances
+                        .iter()
+                        .any(|c| !c.is_empty() && c.len() != k * k)
+                    || block_of_user
+                        .iter()
+                        .any(|&b| b as usize >= covariances.len())
+                {
+                    return Err(Error::Report {
+                        message: format!(
+                            "linearized uncertainty: {} gradient values for {n} users × {k} parameters, {} covariance blocks",
+                            gradients.len(),
+                            covariances.len()
+                        ),
+                    });
+                }
+                if gradients
+                    .iter()
+                    .chain(covariances.iter().flatten())
+                    .any(|x| !x.is_finite())
+                {
+                    return Err(Error::numerical(
+                        "report valuation",
+                        "non-finite gradient or covariance",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A model that values every user of the report over the horizon.
+pub trait ValueModel {
+    /// Fits on `users` (their payments up to the as-of cut, born at install) and estimates each
+    /// user's revenue over `horizon`, in the report currency.
+    fn estimate(&self, users: &ReportUsers, horizon: &Horizon) -> Result<FutureValues>;
+}

@@ -1,0 +1,143 @@
+//! `ltv report` end to end: files in, CSV / JSON out, logs on stderr, non-zero exit on bad
+//! input.
+#![cfg(feature = "cli")]
+
+mod report_common;
+
+use report_common::*;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+fn ltv(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ltv"))
+        .args(args)
+        .output()
+        .expect("run ltv")
+}
+
+/// The fixture with enough payers for the model step: the hand-checked tables plus 400 users
+/// simulated from BG/NBD.
+fn files(dir: &Path) -> [String; 5] {
+    let mut installs = INSTALLS.to_string();
+    let mut tx = TRANSACTIONS.to_string();
+    simulated_users(&mut installs, &mut tx, "meta", "spring", 400, 7);
+    [
+        write(dir, "costs.csv", COSTS),
+        write(dir, "installs.csv", &installs),
+        write(dir, "tx.csv", &tx),
+        write(dir, "fx.csv", FX),
+        write(dir, "credit.csv", CREDIT),
+    ]
+}
+
+#[test]
+fn writes_csv_and_json_and_logs_to_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let [costs, installs, tx, fx, credit] = files(dir.path());
+    let out_csv = dir.path().join("report.csv").to_string_lossy().into_owned();
+    let common = [
+        "report",
+        "--costs",
+        &costs,
+        "--installs",
+        &installs,
+        "--transactions",
+        &tx,
+        "--fx",
+        &fx,
+        "--credit",
+        &credit,
+        "--as-of",
+        "2024-03-02",
+        "--horizon-months",
+        "12",
+        "--period",
+        "day",
+        "--group-by",
+        "network,campaign",
+        "--currency",
+        "EUR",
+    ];
+    let o = ltv(&[&common[..], &["--output", &out_csv]].concat());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.stdout.is_empty(), "data goes to the file, not stdout");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("read 5 cost rows"), "{stderr}");
+    let csv = std::fs::read_to_string(&out_csv).unwrap();
+    assert!(csv.starts_with("network,campaign,cohort,users,payers,cost,"));
+    assert_eq!(csv.lines().count(), 1 + 4);
+
+    // same date again: the same bytes
+    let again = dir.path().join("again.csv").to_string_lossy().into_owned();
+    assert!(
+        ltv(&[&common[..], &["--output", &again, "--quiet"]].concat())
+            .status
+            .success()
+    );
+    assert_eq!(csv, std::fs::read_to_string(&again).unwrap());
+
+    let o = ltv(&[&common[..], &["--format", "json", "--quiet"]].concat());
+    assert!(o.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["meta"]["as_of"], "2024-03-02");
+    assert_eq!(json["rows"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn bad_input_exits_non_zero_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let [costs, installs, tx, _fx, _] = files(dir.path());
+    let bad_tx = write(
+        dir.path(),
+        "bad.csv",
+        "user_id,time,amount\nu1,2024-03-01,1\nu2,not a time,1\n",
+    );
+    let run = |tx: &str, extra: &[&str]| {
+        ltv(&[
+            &[
+                "report",
+                "--costs",
+                &costs,
+                "--installs",
+                &installs,
+                "--transactions",
+                tx,
+                "--as-of",
+                "2024-03-02",
+                "--currency",
+                "EUR",
+            ][..],
+            extra,
+        ]
+        .concat())
+    };
+    let o = run(&bad_tx, &[]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("line 3") && err.contains("`time`"), "{err}");
+    // no exchange rates: the USD cost row has none
+    let o = run(&tx, &[]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no exchange rate for"));
+    let o = run(&tx, &["--group-by", "network,adset"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown group-by level"));
+    let o = ltv(&[
+        "report",
+        "--costs",
+        &costs,
+        "--installs",
+        &installs,
+        "--transactions",
+        &tx,
+        "--as-of",
+        "2024-02-30",
+    ]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("invalid date `2024-02-30`"));
+}

@@ -1,0 +1,83 @@
+//! The model step: per-segment fits are exactly the pooled fit run on the segment alone.
+
+mod report_common;
+
+use approx::assert_relative_eq;
+use ltv::report::*;
+use report_common::*;
+
+fn inputs_of(installs: &str, tx: &str) -> ReportInputs {
+    ReportInputs {
+        costs: read_costs(COSTS.as_bytes(), &CostColumns::default()).unwrap(),
+        installs: read_installs(installs.as_bytes(), &InstallColumns::default()).unwrap(),
+        transactions: read_transactions(tx.as_bytes(), &TransactionColumns::default()).unwrap(),
+        fx: Some(read_fx(FX.as_bytes(), &FxColumns::default(), "EUR").unwrap()),
+        credit: None,
+    }
+}
+
+#[test]
+fn a_segment_fit_equals_a_report_on_that_segment_alone() {
+    let head_i = "user_id,install_time,network,campaign,ad\n";
+    let head_t = "user_id,time,amount,currency\n";
+    let (mut meta_i, mut meta_t) = (head_i.to_string(), head_t.to_string());
+    simulated_users(&mut meta_i, &mut meta_t, "meta", "spring", 700, 21);
+    let (mut google_i, mut google_t) = (String::new(), String::new());
+    simulated_users(&mut google_i, &mut google_t, "google", "search", 500, 22);
+    let both = inputs_of(&(meta_i.clone() + &google_i), &(meta_t.clone() + &google_t));
+    let alone = inputs_of(&meta_i, &meta_t);
+
+    let mut config = config();
+    config.horizon.period = ModelPeriod::Day;
+    // meta (700 users) gets its own fit, google (500) the pooled one
+    let segmented = BuyTillYouDieValue {
+        fit_by: Some(Level::Network),
+        min_segment_users: 600,
+        ..BuyTillYouDieValue::default()
+    };
+    let seg = CampaignReport::build(&both, &config, &segmented).unwrap();
+    let solo = CampaignReport::build(&alone, &config, &BuyTillYouDieValue::default()).unwrap();
+    let pooled = CampaignReport::build(&both, &config, &BuyTillYouDieValue::default()).unwrap();
+    let row =
+        |r: &CampaignReport, net: &str| r.rows.iter().find(|x| x.group[0] == net).unwrap().clone();
+    let (a, b) = (row(&seg, "meta"), row(&solo, "meta"));
+    assert_eq!(a.users, b.users);
+    assert_relative_eq!(
+        a.estimated_future_revenue,
+        b.estimated_future_revenue,
+        max_relative = 1e-12
+    );
+    assert_relative_eq!(
+        a.estimated_future_revenue_upper.unwrap(),
+        b.estimated_future_revenue_upper.unwrap(),
+        max_relative = 1e-12
+    );
+    // google users take the pooled fit on everyone
+    let (c, d) = (row(&seg, "google"), row(&pooled, "google"));
+    assert_relative_eq!(
+        c.estimated_future_revenue,
+        d.estimated_future_revenue,
+        max_relative = 1e-12
+    );
+    assert!(seg.meta.model.get("segment:meta").is_some());
+    assert!(seg.meta.model.get("segment:google").is_none());
+
+    // a group spanning both blocks: independent blocks, so variances add
+    let mut all = config.clone();
+    all.group_by = "".parse().unwrap();
+    let total = CampaignReport::build(&both, &all, &segmented).unwrap();
+    let t = &total.rows[0];
+    let half_width =
+        |r: &ReportRow| r.estimated_future_revenue_upper.unwrap() - r.estimated_future_revenue;
+    let per_network: Vec<ReportRow> = ["meta", "google", ORGANIC]
+        .iter()
+        .filter_map(|n| seg.rows.iter().find(|x| x.group[0] == *n).cloned())
+        .collect();
+    let future: f64 = per_network.iter().map(|r| r.estimated_future_revenue).sum();
+    assert_relative_eq!(t.estimated_future_revenue, future, max_relative = 1e-12);
+    // the total's half-width lies between the largest part's and the sum of the parts'
+    let parts: Vec<f64> = per_network.iter().map(half_width).collect();
+    let hw = half_width(t);
+    assert!(hw >= parts.iter().cloned().fold(0.0, f64::max) * (1.0 - 1e-12));
+    assert!(hw <= parts.iter().sum::<f64>() * (1.0 + 1e-12));
+}
