@@ -36,7 +36,17 @@ mod tests {
     #[test]
     fn round_trips() {
         let mut s = String::new();
-        for x in [0.0, 1.0, -7.0, 22.35, 1.0 / 3.0, 1e300, 5e-324, 123_456_789.123, 1e15] {
+        for x in [
+            0.0,
+            1.0,
+            -7.0,
+            22.35,
+            1.0 / 3.0,
+            1e300,
+            5e-324,
+            123_456_789.123,
+            1e15,
+        ] {
             s.clear();
             push_number(&mut s, x);
             assert_eq!(s.parse::<f64>().unwrap(), x, "{s}");

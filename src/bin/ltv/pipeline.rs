@@ -20,6 +20,8 @@ use std::time::Instant;
 
 use ltv::data::{DateFormat, Delimiter, Period, TransactionCsvOptions};
 use ltv::fit::FitOptions;
+use ltv::models::gamma_gamma::{GammaGamma, SpendData};
+use ltv::models::SavedModel;
 use ltv::summary::{write_summary_csv, SummaryOptions};
 use ltv::value::{
     customer_lifetime_value, customer_lifetime_value_with_intervals, ClvSettings,
@@ -83,9 +85,12 @@ pub struct Args {
     /// Transaction model.
     #[arg(long, value_enum, default_value = "bgnbd")]
     model: TransactionModelKind,
-    /// L2 penalty of both fits, with lifetimes' `penalizer_coef` meaning.
+    /// L2 penalty of the transaction model's fit, with lifetimes' `penalizer_coef` meaning.
     #[arg(long, default_value_t = 0.0)]
     penalizer: f64,
+    /// L2 penalty of the Gamma-Gamma fit, with lifetimes' `penalizer_coef` meaning.
+    #[arg(long, default_value_t = 0.0)]
+    spend_penalizer: f64,
     /// CLV horizon in whole months.
     #[arg(long)]
     months: u32,
@@ -95,6 +100,12 @@ pub struct Args {
     /// Confidence level of the CLV intervals.
     #[arg(long, default_value_t = 0.95)]
     level: f64,
+    /// Leave repeat customers whose mean repeat spend is not > 0 (refunds, free orders) out
+    /// of the Gamma-Gamma fit and value their purchases at the population mean spend, as a
+    /// customer without repeat purchases is; their number is logged. Without this flag such
+    /// a customer is an error naming its row (the Gamma-Gamma model has no zero spends).
+    #[arg(long)]
+    exclude_nonpositive_spend: bool,
     /// Leave out the CLV intervals (`clv_lower`, `clv_upper`).
     #[arg(long)]
     no_intervals: bool,
@@ -170,6 +181,10 @@ pub fn run(args: Args) -> Result<()> {
         penalizer: args.penalizer,
         ..FitOptions::default()
     };
+    let spend_options = FitOptions {
+        penalizer: args.spend_penalizer,
+        ..FitOptions::default()
+    };
 
     let log = TransactionCsvOptions::new(&args.customer_col, &args.date_col)
         .delimiter(Delimiter::from_spec(&args.delimiter)?)
@@ -218,10 +233,33 @@ pub fn run(args: Args) -> Result<()> {
             fit.convergence().iterations
         ),
     );
-    let spend_file = fit_model(ModelKind::GammaGamma, &summary, &options)?;
+    let monetary = summary
+        .monetary_value()
+        .ok_or_else(|| Error::MissingColumn {
+            column: args.amount_col.clone(),
+            found: "(no amounts read)".into(),
+        })?;
+    // the (frequency, mean spend) the spend model sees: excluded customers as non-repeaters
+    let (spend_x, spend_m, excluded) = spend_history(
+        summary.frequency(),
+        monetary,
+        args.exclude_nonpositive_spend,
+    );
+    let spend_file = fit_spend_model(summary.customer_ids(), &spend_x, &spend_m, &spend_options)?;
     stages.end(
         "fit gamma-gamma",
-        format_args!("LL {:.4}", spend_file.fit().log_likelihood()),
+        format_args!(
+            "LL {:.4}{}",
+            spend_file.fit().log_likelihood(),
+            if excluded > 0 {
+                format!(
+                    "; {excluded} repeat customers with mean spend <= 0 left out and valued at \
+                     the population mean"
+                )
+            } else {
+                String::new()
+            }
+        ),
     );
     for (path, saved) in [
         (&args.transaction_model_output, &transactions),
@@ -233,9 +271,11 @@ pub fn run(args: Args) -> Result<()> {
     }
     // the fits as `ltv fit` prints them, for the log
     for saved in [&transactions, &spend_file] {
-        let text = serde_json::to_string(&FitPrintout::new(saved.name(), saved.fit()))
-            .map_err(|e| Error::ModelFormat {
-                message: e.to_string(),
+        let text =
+            serde_json::to_string(&FitPrintout::new(saved.name(), saved.fit())).map_err(|e| {
+                Error::ModelFormat {
+                    message: e.to_string(),
+                }
             })?;
         eprintln!("ltv pipeline: {text}");
     }
@@ -243,16 +283,12 @@ pub fn run(args: Args) -> Result<()> {
     let model = transactions.as_transaction_model()?;
     let spend = spend_file.as_spend_model()?;
     let (x, tx, t) = (summary.frequency(), summary.recency(), summary.t());
-    let monetary = summary.monetary_value().ok_or_else(|| Error::MissingColumn {
-        column: args.amount_col.clone(),
-        found: "(no amounts read)".into(),
-    })?;
     let horizon = f64::from(args.months) * settings.period.periods_per_month();
     let (expected, p_alive) = model.expected_purchases_and_alive(horizon, x, tx, t)?;
     let with_intervals = !args.no_intervals;
     let (value, clv, bounds) = if with_intervals {
         let (value, variance) =
-            spend.conditional_expected_average_values_with_variance(x, monetary)?;
+            spend.conditional_expected_average_values_with_variance(&spend_x, &spend_m)?;
         let c = customer_lifetime_value_with_intervals(
             model,
             &settings,
@@ -265,7 +301,7 @@ pub fn run(args: Args) -> Result<()> {
         )?;
         (value, c.clv, Some((c.lower, c.upper)))
     } else {
-        let value = spend.conditional_expected_average_values(x, monetary)?;
+        let value = spend.conditional_expected_average_values(&spend_x, &spend_m)?;
         let clv = customer_lifetime_value(model, &settings, x, tx, t, &value)?;
         (value, clv, None)
     };
@@ -301,9 +337,10 @@ pub fn run(args: Args) -> Result<()> {
     stages.end("write output", format_args!("{} rows", summary.len()));
 
     if let Some(path) = &args.timings {
-        let text = serde_json::to_string_pretty(&stages.json()).map_err(|e| Error::ModelFormat {
-            message: e.to_string(),
-        })?;
+        let text =
+            serde_json::to_string_pretty(&stages.json()).map_err(|e| Error::ModelFormat {
+                message: e.to_string(),
+            })?;
         std::fs::write(path, text).map_err(|source| Error::Io {
             path: path.clone(),
             source,
@@ -314,4 +351,60 @@ pub fn run(args: Args) -> Result<()> {
         stages.start.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The (frequency, mean spend) pairs the spend model is fitted on and predicts from. With
+/// `exclude`, repeat customers whose mean spend is not > 0 become (0, 0) — a customer
+/// without repeat purchases, whom Gamma-Gamma values at the population mean — and are
+/// counted; without it they stay, and the fit reports them as an error naming the row.
+fn spend_history(
+    frequency: &[f64],
+    monetary: &[f64],
+    exclude: bool,
+) -> (Vec<f64>, Vec<f64>, usize) {
+    let (mut x, mut m, mut excluded) = (frequency.to_vec(), monetary.to_vec(), 0);
+    if exclude {
+        for i in 0..x.len() {
+            if x[i] > 0.0 && !(m[i] > 0.0) {
+                x[i] = 0.0;
+                m[i] = 0.0;
+                excluded += 1;
+            }
+        }
+    }
+    (x, m, excluded)
+}
+
+/// Gamma-Gamma on the repeat customers of `(frequency, monetary)` (errors name the summary row
+/// and the customer id), as `ltv fit --model
+/// gamma-gamma` fits it (with its independence warning on stderr).
+fn fit_spend_model(
+    ids: &[String],
+    frequency: &[f64],
+    monetary: &[f64],
+    options: &FitOptions,
+) -> Result<SavedModel> {
+    let mut xs = Vec::new();
+    let mut ms = Vec::new();
+    for (i, (&x, &m)) in frequency.iter().zip(monetary).enumerate() {
+        if x > 0.0 {
+            if !(m > 0.0 && m.is_finite()) {
+                return Err(Error::invalid_field(
+                    i as u64 + 1,
+                    "monetary_value",
+                    format!("{m} (customer {})", ids[i]),
+                    "the mean spend of a repeat customer must be finite and > 0 (the \
+                     Gamma-Gamma model has no zero or negative spends; see \
+                     --exclude-nonpositive-spend)",
+                ));
+            }
+            xs.push(x);
+            ms.push(m);
+        }
+    }
+    let spend = SpendData::new(&xs, &ms, None)?;
+    if let Some(warning) = spend.independence_warning() {
+        eprintln!("ltv pipeline: warning: {warning}");
+    }
+    Ok(GammaGamma::fit(&spend, options)?.into())
 }

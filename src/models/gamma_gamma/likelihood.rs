@@ -61,7 +61,10 @@ impl<'a> GammaGammaLikelihood<'a> {
     pub(crate) fn new(data: &'a SpendData) -> Self {
         let mut merged: BitsMap<(u64, u64), f64> = BitsMap::default();
         for i in 0..data.frequency.len() {
-            let key = (key_bits(data.frequency[i]), key_bits(data.monetary_value[i]));
+            let key = (
+                key_bits(data.frequency[i]),
+                key_bits(data.monetary_value[i]),
+            );
             *merged.entry(key).or_insert(0.0) += data.weight[i];
         }
         let mut pairs: Vec<(f64, f64, f64)> = merged
