@@ -365,7 +365,7 @@ fn spend_history(
     let (mut x, mut m, mut excluded) = (frequency.to_vec(), monetary.to_vec(), 0);
     if exclude {
         for i in 0..x.len() {
-            if x[i] > 0.0 && !(m[i] > 0.0) {
+            if x[i] > 0.0 && (m[i].is_nan() || m[i] <= 0.0) {
                 x[i] = 0.0;
                 m[i] = 0.0;
                 excluded += 1;
