@@ -9,6 +9,7 @@
 
 pub(crate) mod beta_geometric;
 mod fitted;
+mod parameters;
 pub(crate) mod rows;
 mod saved;
 mod simulation;

@@ -1,5 +1,6 @@
 use super::*;
 use crate::fit::{gradient_check::assert_gradient_matches, hessian_natural, maximize, Likelihood};
+use nalgebra::DMatrix;
 
 fn donations() -> CompressedSummary {
     crate::data::datasets::donations().unwrap().compress()

@@ -1,6 +1,7 @@
 use super::*;
 use crate::fit::gradient_check::assert_gradient_matches;
 use crate::models::bgnbd::tests::{assert_same_optimum, cdnow, cdnow_columns};
+use crate::Error;
 
 #[test]
 fn gradient_matches_finite_differences() {
