@@ -74,7 +74,7 @@ use crate::error::{Error, Result};
 use crate::fit::{maximize, FitOptions};
 use crate::models::fitted::{Fitted, ModelParameters};
 use crate::models::parameters::{given_parameters, positive_parameters};
-use crate::models::{map_rows, TransactionModel};
+use crate::models::TransactionModel;
 use crate::summary::CompressedSummary;
 
 pub(crate) use likelihood::BgBbLikelihood;
@@ -274,8 +274,7 @@ impl TransactionModel for BgBb {
         t_age: &[f64],
     ) -> Result<Vec<f64>> {
         check_periods("t", t)?;
-        predict::check_histories(frequency, recency, t_age)?;
-        map_rows(frequency, recency, t_age, |x, tx, n| {
+        predict::map_histories(frequency, recency, t_age, |x, tx, n| {
             self.conditional_expected_transactions(t, x, tx, n)
         })
     }

@@ -8,6 +8,7 @@
 //! and loaded as a [`SavedModel`].
 
 pub(crate) mod beta_geometric;
+mod beta_geometric_likelihood;
 mod fitted;
 mod parameters;
 pub(crate) mod rows;

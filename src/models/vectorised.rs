@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::error::Result;
+use crate::models::traits::check_lengths;
 
 /// Cache of a quantity that depends on (frequency, T) only, keyed by their bit patterns.
 pub(crate) type PairCache = HashMap<(u64, u64), f64, BuildHasherDefault<MixHasher>>;
@@ -88,21 +89,6 @@ pub(crate) fn cached(
     Ok(v)
 }
 
-/// Checks that three customer columns have the same length.
-fn check_lengths(frequency: &[f64], recency: &[f64], t_age: &[f64]) -> Result<()> {
-    for (name, len) in [("recency", recency.len()), ("T", t_age.len())] {
-        if len != frequency.len() {
-            return Err(crate::Error::LengthMismatch {
-                left: "frequency".into(),
-                left_len: frequency.len(),
-                right: name.into(),
-                right_len: len,
-            });
-        }
-    }
-    Ok(())
-}
-
 /// One value per customer: each row is checked (rules of
 /// [`crate::summary::RfmSummary::new`], row numbered from 1) and passed to `f(x, t_x, T,
 /// cache)`, in parallel chunks, in a single pass over the data.
@@ -115,7 +101,7 @@ pub(crate) fn per_customer<F>(
 where
     F: Fn(f64, f64, f64, &mut PairCache) -> Result<f64> + Sync,
 {
-    check_lengths(frequency, recency, t_age)?;
+    check_lengths(frequency, recency, t_age, "T")?;
     fill_rows(frequency.len(), |start, out, cache| {
         for (k, v) in out.iter_mut().enumerate() {
             let i = start + k;
@@ -137,7 +123,7 @@ pub(crate) fn per_customer_pair<F>(
 where
     F: Fn(f64, f64, f64, &mut PairCache) -> Result<(f64, f64)> + Sync,
 {
-    check_lengths(frequency, recency, t_age)?;
+    check_lengths(frequency, recency, t_age, "T")?;
     let n = frequency.len();
     let (mut first, mut second) = (vec![0.0; n], vec![0.0; n]);
     let chunk = chunk_len(n);

@@ -8,7 +8,8 @@ use crate::fit::{maximize, FitOptions, Likelihood};
 use crate::models::bgnbd::check_identifiable;
 use crate::models::fitted::{Fitted, ModelParameters};
 use crate::models::parameters::given_parameters;
-use crate::models::{check_columns, check_horizon, map_rows, TransactionModel};
+use crate::models::traits::map_checked_rows;
+use crate::models::{check_horizon, TransactionModel};
 use crate::summary::CompressedSummary;
 
 /// A Pareto/NBD model estimated from data, with its fit record.
@@ -76,8 +77,7 @@ impl ParetoNbd {
         t_age: &[f64],
     ) -> Result<Vec<f64>> {
         check_horizon("t", t)?;
-        check_columns(frequency, recency, t_age)?;
-        map_rows(frequency, recency, t_age, |x, tx, tt| {
+        map_checked_rows(frequency, recency, t_age, |x, tx, tt| {
             self.probability_alive_at_one(t, x, tx, tt)
         })
     }
@@ -96,8 +96,7 @@ impl ParetoNbd {
         t_age: &[f64],
     ) -> Result<Vec<f64>> {
         check_horizon("t", t)?;
-        check_columns(frequency, recency, t_age)?;
-        map_rows(frequency, recency, t_age, |x, tx, tt| {
+        map_checked_rows(frequency, recency, t_age, |x, tx, tt| {
             self.conditional_probability_of_n_purchases_one(n, t, x, tx, tt)
         })
     }
