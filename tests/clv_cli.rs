@@ -2,8 +2,11 @@
 //! `ltv fit`, then CLV with intervals.
 #![cfg(feature = "cli")]
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+
+use common::cli::{ltv, ok};
 
 use ltv::models::SavedModel;
 use ltv::value::{
@@ -22,19 +25,6 @@ const COLUMNS: [&str; 6] = [
     "--monetary-value-col",
     "zbar",
 ];
-
-fn ltv() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ltv"))
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "ltv failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn fit(model: &str, path: &Path) {
     let mut cmd = ltv();

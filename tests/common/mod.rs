@@ -1,6 +1,9 @@
 //! Shared loaders for the model tests.
 #![allow(dead_code)]
 
+#[cfg(feature = "cli")]
+pub mod cli;
+
 use ltv::models::TransactionModel;
 use ltv::summary::CompressedSummary;
 
