@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::cli::{ltv, ok};
+use common::cli::{ltv, ok, CDNOW_SPEND, CDNOW_SPEND_COLUMNS};
 
 use ltv::models::SavedModel;
 
@@ -13,10 +13,6 @@ const CDNOW: &str = concat!(
 );
 
 const DONATIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/donations.csv");
-const CDNOW_SPEND: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/datasets/cdnow_customers_summary_with_transactions.csv"
-);
 
 fn json(out: std::process::Output) -> serde_json::Value {
     serde_json::from_str(&ok(out)).unwrap()
@@ -49,14 +45,7 @@ fn fit_gamma_gamma_with_custom_columns() {
     let path = dir.path().join("gg.json");
     let out = ltv()
         .args(["fit", "--model", "gamma-gamma", "--input", CDNOW_SPEND])
-        .args([
-            "--frequency-col",
-            "x",
-            "--recency-col",
-            "t_x",
-            "--monetary-value-col",
-            "zbar",
-        ])
+        .args(CDNOW_SPEND_COLUMNS)
         .arg("--output")
         .arg(&path)
         .output()

@@ -36,21 +36,5 @@ fn shared_reference_values() {
 #[test]
 fn penalizer_has_lifetimes_meaning() {
     let reference = lifetimes_reference();
-    let c = 0.01;
-    let theirs: MbgNbd = model_at(&reference["mbgnbd"]["penalizer_0.01_params"]);
-    let their_objective = reference["mbgnbd"]["penalizer_0.01_objective"]
-        .as_f64()
-        .unwrap();
-    assert_rel(
-        lifetimes_objective(&theirs, c),
-        their_objective,
-        1e-12,
-        "penalised objective",
-    );
-    let opts = FitOptions {
-        penalizer: c,
-        ..FitOptions::default()
-    };
-    let fitted = MbgNbd::fit(&cdnow(), &opts).unwrap();
-    assert!(lifetimes_objective(fitted.model(), c) <= their_objective + 1e-12);
+    assert_penalizer_has_lifetimes_meaning::<MbgNbd>(&reference["mbgnbd"]);
 }

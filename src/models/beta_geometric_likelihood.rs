@@ -17,7 +17,9 @@
 use std::marker::PhantomData;
 
 use crate::error::{Error, Result};
-use crate::fit::Likelihood;
+use crate::fit::{maximize, FitOptions, Likelihood};
+use crate::models::bgnbd::check_identifiable;
+use crate::models::fitted::{Fitted, ModelParameters};
 use crate::models::rows::{chunked_sum, IndexedRows};
 use crate::summary::CompressedSummary;
 
@@ -39,6 +41,8 @@ pub(crate) type LogAt = (f64, f64);
 /// What one beta-geometric model adds to [`BetaGeometricLikelihood`]: its name and the two
 /// parts of its per-customer log-likelihood.
 pub(crate) trait BetaGeometricTerms: Sync {
+    /// The model these terms belong to.
+    type Model: ModelParameters;
     /// Model name, as [`Likelihood::MODEL`].
     const MODEL: &'static str;
     /// Name in the error for a non-finite value (`"BG/NBD log-likelihood"`).
@@ -92,8 +96,21 @@ impl<'a, M: BetaGeometricTerms> BetaGeometricLikelihood<'a, M> {
         }
     }
 
-    pub(crate) fn rows(&self) -> &IndexedRows<'a> {
-        &self.rows
+    /// Maximum-likelihood fit of the model on `data` (shared by `BgNbd::fit` and
+    /// `MbgNbd::fit`): refuses data where nobody repeats, then runs [`maximize`].
+    pub(crate) fn fit(
+        data: &'a CompressedSummary,
+        options: &FitOptions,
+    ) -> Result<Fitted<M::Model>> {
+        let likelihood = Self::new(data);
+        let repeats = likelihood.rows.total_repeat_purchases();
+        check_identifiable(M::MODEL, data, repeats)?;
+        Fitted::from_fit(maximize(&likelihood, options)?)
+    }
+
+    /// The log-likelihood of `data` at the parameters of `model`.
+    pub(crate) fn at(data: &'a CompressedSummary, model: &M::Model) -> Result<f64> {
+        Self::new(data).log_likelihood(&model.to_parameters(), None)
     }
 }
 

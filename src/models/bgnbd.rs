@@ -63,7 +63,7 @@ mod likelihood;
 pub(crate) mod tests;
 
 use crate::error::{Error, Result};
-use crate::fit::{maximize, FitOptions};
+use crate::fit::FitOptions;
 use crate::models::beta_geometric::{alive_purchases, ln_beta, nbd_counts};
 use crate::models::fitted::{Fitted, ModelParameters};
 use crate::models::parameters::{given_parameters, positive_parameters};
@@ -120,9 +120,7 @@ impl BgNbd {
     /// purchase (the dropout process is then not identified and the likelihood has no
     /// maximum); [`Error::NotConverged`] and the other errors of the optimizer.
     pub fn fit(data: &CompressedSummary, options: &FitOptions) -> Result<FittedBgNbd> {
-        let likelihood = BgNbdLikelihood::new(data);
-        check_identifiable(Self::NAME, data, likelihood.rows().total_repeat_purchases())?;
-        Fitted::from_fit(maximize(&likelihood, options)?)
+        BgNbdLikelihood::fit(data, options)
     }
 
     /// Log-likelihood of the data at these parameters, summed over customers (weights).
@@ -130,8 +128,7 @@ impl BgNbd {
     /// # Errors
     /// [`Error::Numerical`] if it is not finite.
     pub fn log_likelihood(&self, data: &CompressedSummary) -> Result<f64> {
-        use crate::fit::Likelihood;
-        BgNbdLikelihood::new(data).log_likelihood(&self.to_parameters(), None)
+        BgNbdLikelihood::at(data, self)
     }
 
     /// Expected purchases in a window of length `t` of a customer alive at age `t_age` with `x`

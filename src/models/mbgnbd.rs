@@ -53,9 +53,9 @@ mod tests;
 #[cfg(doc)]
 use crate::error::Error;
 use crate::error::Result;
-use crate::fit::{maximize, FitOptions};
+use crate::fit::FitOptions;
 use crate::models::beta_geometric::{alive_purchases, ln_beta, nbd_counts};
-use crate::models::bgnbd::{check_count, check_identifiable, finite};
+use crate::models::bgnbd::{check_count, finite};
 use crate::models::fitted::{Fitted, ModelParameters};
 use crate::models::parameters::{given_parameters, positive_parameters};
 use crate::models::simulation::{simulate_beta_geometric, SimulatedCustomers};
@@ -100,9 +100,7 @@ impl MbgNbd {
     /// [`Error::EmptyInput`] for no rows; [`Error::Unidentifiable`] when nobody made a repeat
     /// purchase; [`Error::NotConverged`] and the other errors of the optimizer.
     pub fn fit(data: &CompressedSummary, options: &FitOptions) -> Result<FittedMbgNbd> {
-        let likelihood = MbgNbdLikelihood::new(data);
-        check_identifiable(Self::NAME, data, likelihood.rows().total_repeat_purchases())?;
-        Fitted::from_fit(maximize(&likelihood, options)?)
+        MbgNbdLikelihood::fit(data, options)
     }
 
     /// Log-likelihood of the data at these parameters, summed over customers (weights).
@@ -110,8 +108,7 @@ impl MbgNbd {
     /// # Errors
     /// [`Error::Numerical`] if it is not finite.
     pub fn log_likelihood(&self, data: &CompressedSummary) -> Result<f64> {
-        use crate::fit::Likelihood;
-        MbgNbdLikelihood::new(data).log_likelihood(&self.to_parameters(), None)
+        MbgNbdLikelihood::at(data, self)
     }
 
     /// Expected purchases in a window of length `t` of a customer alive at age `t_age` with

@@ -23,7 +23,7 @@ pub use saved::{SavedModel, FORMAT_VERSION};
 pub use simulation::SimulatedCustomers;
 pub use tracking::{expected_cumulative_transactions, probability_alive_matrix};
 pub use traits::TransactionModel;
-pub(crate) use traits::{check_columns, check_horizon, check_row, map_rows};
+pub(crate) use traits::{check_columns, check_horizon, check_row};
 
 pub mod bgbb;
 pub mod bgnbd;

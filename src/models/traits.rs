@@ -240,15 +240,25 @@ where
 
 /// [`check_columns`], then [`map_rows`]: `f` on every (frequency, recency, T) row of checked
 /// columns.
-pub(crate) fn map_checked_rows<F>(
+pub(crate) fn map_checked_rows(
     frequency: &[f64],
     recency: &[f64],
     t_age: &[f64],
-    f: F,
-) -> Result<Vec<f64>>
-where
-    F: Fn(f64, f64, f64) -> Result<f64> + Sync,
-{
-    check_columns(frequency, recency, t_age)?;
+    f: impl Fn(f64, f64, f64) -> Result<f64> + Sync,
+) -> Result<Vec<f64>> {
+    map_rows_checked_with(frequency, recency, t_age, "T", check_row, f)
+}
+
+/// [`check_rows_with`] (the third column called `t_name`, rows checked by `check`), then
+/// [`map_rows`].
+pub(crate) fn map_rows_checked_with(
+    frequency: &[f64],
+    recency: &[f64],
+    t_age: &[f64],
+    t_name: &str,
+    check: impl Fn(u64, f64, f64, f64) -> Result<()>,
+    f: impl Fn(f64, f64, f64) -> Result<f64> + Sync,
+) -> Result<Vec<f64>> {
+    check_rows_with(frequency, recency, t_age, t_name, check)?;
     map_rows(frequency, recency, t_age, f)
 }

@@ -29,3 +29,20 @@ pub fn write(dir: &Path, name: &str, text: &str) -> String {
     std::fs::write(&p, text).unwrap();
     p.to_str().unwrap().to_string()
 }
+
+/// The CDNOW summary with mean spend (2,357 customers), whose columns are named `x`, `t_x`,
+/// `zbar`: pass [`CDNOW_SPEND_COLUMNS`] to read it.
+pub const CDNOW_SPEND: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/datasets/cdnow_customers_summary_with_transactions.csv"
+);
+
+/// The column flags for [`CDNOW_SPEND`]: frequency, recency, then monetary value.
+pub const CDNOW_SPEND_COLUMNS: [&str; 6] = [
+    "--frequency-col",
+    "x",
+    "--recency-col",
+    "t_x",
+    "--monetary-value-col",
+    "zbar",
+];

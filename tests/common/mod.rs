@@ -4,7 +4,7 @@
 #[cfg(feature = "cli")]
 pub mod cli;
 
-use ltv::models::TransactionModel;
+use ltv::models::{Fitted, ModelParameters, TransactionModel};
 use ltv::summary::CompressedSummary;
 
 /// The CDNOW summary (2,357 customers of the 1/10 sample, weeks; Fader, Hardie & Lee 2005),
@@ -75,13 +75,15 @@ pub fn floats(v: &serde_json::Value) -> Vec<f64> {
 
 /// What the lifetimes comparisons of `bgnbd_reference.rs` and `mbgnbd_reference.rs` ask of a
 /// BG/NBD-family model beyond [`TransactionModel`].
-pub trait BetaGeometricModel: TransactionModel + Sized {
+pub trait BetaGeometricModel: TransactionModel + ModelParameters {
     /// The model at parameters `(r, α, a, b)`.
     fn with(p: [f64; 4]) -> Self;
     /// `P(X(t) = n)` for a new customer.
     fn probability_of_purchases(&self, t: f64, n: f64) -> f64;
     /// Log-likelihood of a summary.
     fn log_likelihood(&self, data: &CompressedSummary) -> f64;
+    /// Maximum-likelihood fit on a summary.
+    fn fit_to(data: &CompressedSummary, options: &ltv::fit::FitOptions) -> Fitted<Self>;
 }
 
 macro_rules! beta_geometric_model {
@@ -95,6 +97,9 @@ macro_rules! beta_geometric_model {
             }
             fn log_likelihood(&self, data: &CompressedSummary) -> f64 {
                 <$model>::log_likelihood(self, data).unwrap()
+            }
+            fn fit_to(data: &CompressedSummary, options: &ltv::fit::FitOptions) -> Fitted<Self> {
+                <$model>::fit(data, options).unwrap()
             }
         }
     };
@@ -240,4 +245,30 @@ pub fn assert_fit_matches_lifetimes(
         let theirs = r["std_errors_lifetimes"][name].as_f64().unwrap();
         assert_rel(s, theirs, se_rel, &format!("std error of {name}"));
     }
+}
+
+/// lifetimes minimises `-LL/n + c·Σp²` ([`lifetimes_objective`]). With `c = 0.01`: our
+/// objective at lifetimes' penalised estimates (`penalizer_0.01_params` of section `r` of
+/// `bgnbd_mbgnbd_lifetimes.json`) equals lifetimes' own value within 1e-12 relative (same
+/// definition), and our penalised optimum is at least as good (within 1e-12). Returns our
+/// penalised fit.
+pub fn assert_penalizer_has_lifetimes_meaning<M: BetaGeometricModel>(
+    r: &serde_json::Value,
+) -> Fitted<M> {
+    let c = 0.01;
+    let theirs: M = model_at(&r["penalizer_0.01_params"]);
+    let their_objective = r["penalizer_0.01_objective"].as_f64().unwrap();
+    assert_rel(
+        lifetimes_objective(&theirs, c),
+        their_objective,
+        1e-12,
+        "penalised objective",
+    );
+    let opts = ltv::fit::FitOptions {
+        penalizer: c,
+        ..ltv::fit::FitOptions::default()
+    };
+    let fitted = M::fit_to(&cdnow(), &opts);
+    assert!(lifetimes_objective(fitted.model(), c) <= their_objective + 1e-12);
+    fitted
 }

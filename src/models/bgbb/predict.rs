@@ -10,8 +10,7 @@ use super::{check_discrete_row, check_periods, BgBb};
 use crate::error::{Error, Result};
 use crate::models::bgnbd::finite;
 use crate::models::fitted::ModelParameters;
-use crate::models::map_rows;
-use crate::models::traits::check_rows_with;
+use crate::models::traits::map_rows_checked_with;
 use crate::summary::CompressedSummary;
 
 impl BgBb {
@@ -252,23 +251,21 @@ impl BgBb {
     }
 }
 
-/// Checks that the three columns have equal lengths and every row is a discrete-time history
-/// (1-based row numbers in the errors).
-fn check_histories(frequency: &[f64], recency: &[f64], periods: &[f64]) -> Result<()> {
-    check_rows_with(frequency, recency, periods, "periods", check_discrete_row)
-}
-
-/// [`check_histories`], then `f(x, t_x, n)` on every row (in parallel with feature
-/// `parallel`).
-pub(crate) fn map_histories<F>(
+/// `f(x, t_x, n)` on every row (in parallel with feature `parallel`) after checking that the
+/// three columns have equal lengths and every row is a discrete-time history (1-based row
+/// numbers in the errors).
+pub(crate) fn map_histories(
     frequency: &[f64],
     recency: &[f64],
     periods: &[f64],
-    f: F,
-) -> Result<Vec<f64>>
-where
-    F: Fn(f64, f64, f64) -> Result<f64> + Sync,
-{
-    check_histories(frequency, recency, periods)?;
-    map_rows(frequency, recency, periods, f)
+    f: impl Fn(f64, f64, f64) -> Result<f64> + Sync,
+) -> Result<Vec<f64>> {
+    map_rows_checked_with(
+        frequency,
+        recency,
+        periods,
+        "periods",
+        check_discrete_row,
+        f,
+    )
 }

@@ -25,6 +25,7 @@ pub(crate) type BgNbdLikelihood<'a> = BetaGeometricLikelihood<'a, BgNbdTerms>;
 pub(crate) struct BgNbdTerms;
 
 impl BetaGeometricTerms for BgNbdTerms {
+    type Model = super::BgNbd;
     const MODEL: &'static str = "bgnbd";
     const CONTEXT: &'static str = "BG/NBD log-likelihood";
 

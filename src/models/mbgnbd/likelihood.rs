@@ -35,6 +35,7 @@ fn softplus(v: f64) -> (f64, f64) {
 }
 
 impl BetaGeometricTerms for MbgNbdTerms {
+    type Model = super::MbgNbd;
     const MODEL: &'static str = "mbgnbd";
     const CONTEXT: &'static str = "MBG/NBD log-likelihood";
 
