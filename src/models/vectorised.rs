@@ -1,41 +1,12 @@
 //! Parallel per-customer evaluation shared by the vectorised predictions.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use crate::hashing::BitsMap;
 
 use crate::error::Result;
 use crate::models::traits::check_lengths;
 
 /// Cache of a quantity that depends on (frequency, T) only, keyed by their bit patterns.
-pub(crate) type PairCache = HashMap<(u64, u64), f64, BuildHasherDefault<MixHasher>>;
-
-/// A fast hasher for keys made of `f64` bit patterns. Whole numbers (weekly frequencies and
-/// ages) have all-zero low mantissa bits, which multiplicative hashes like FxHash pass
-/// through to the low bits a hash table indexes by, piling every key into a few buckets; a
-/// final avalanche (the splitmix64 finaliser) spreads them.
-#[derive(Default)]
-pub(crate) struct MixHasher(u64);
-
-impl Hasher for MixHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(23) ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-
-    fn finish(&self) -> u64 {
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
+pub(crate) type PairCache = BitsMap<(u64, u64), f64>;
 
 /// Number of rows per parallel chunk for `n` rows: a few chunks per thread (for balance),
 /// at least 16k rows (so per-chunk caches pay off).
