@@ -106,3 +106,35 @@ fn bad_input_fails_with_a_clear_message() {
 
     assert!(fit_fails("bgnbd", Path::new(CDNOW), &["--penalizer=-1"]).contains("penalizer"));
 }
+
+#[test]
+fn predict_takes_ids_from_an_unnamed_first_column() {
+    // pandas' `to_csv` writes the index as a first column with an empty name
+    let dir = tempfile::tempdir().unwrap();
+    let model_path = dir.path().join("model.json");
+    ok(ltv()
+        .args(["fit", "--model", "bgnbd", "--input", CDNOW, "--output"])
+        .arg(&model_path)
+        .output()
+        .unwrap());
+    let input = dir.path().join("unnamed.csv");
+    std::fs::write(
+        &input,
+        ",frequency,recency,T\nann,2,30.43,38.86\nbob,0,0,38.86\n",
+    )
+    .unwrap();
+    let text = ok(ltv()
+        .args(["predict", "--model-file"])
+        .arg(&model_path)
+        .arg("--input")
+        .arg(&input)
+        .args(["--horizon", "39"])
+        .output()
+        .unwrap());
+    let ids: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids, ["ann", "bob"]);
+}
