@@ -3,6 +3,7 @@
 use crate::error::{Error, Result};
 use crate::report::aggregate::{aggregate, ReportRow};
 use crate::report::cohort::CohortBy;
+use crate::report::credit::CreditLedger;
 use crate::report::currency::{normalize_currency, FxRates};
 use crate::report::hierarchy::{GroupBy, Level};
 use crate::report::inputs::{CostRow, Installs, Transactions};
@@ -70,8 +71,10 @@ pub struct ReportInputs {
     pub transactions: Transactions,
     /// Exchange rates into the report currency (`None`: every amount must already be in it).
     pub fx: Option<FxRates>,
-    /// Revenue credit per user id from the attribution module.
-    pub credit: Option<BTreeMap<String, f64>>,
+    /// Revenue credit per user from the attribution module: dated rows are cut at the as-of
+    /// date like payments; an undated table is taken as of the as-of date as given (see
+    /// [`CreditLedger`]).
+    pub credit: Option<CreditLedger>,
 }
 
 /// Report-wide facts written next to the rows (JSON `meta`).
@@ -201,21 +204,34 @@ impl CampaignReport {
             &mut exclusions,
         )?;
         let mut warnings = values.warnings.clone();
-        let credit = inputs.credit.as_ref().map(|c| {
+        let credit = inputs.credit.as_ref().map(|ledger| {
+            let (c, left_out) = ledger.at(as_of);
+            exclusions.credit_rows_after_as_of += left_out;
+            if !ledger.is_dated() {
+                warnings.push(format!(
+                    "the credit table has no time column: it is taken as of the as-of date {} as given (computing it from payments and matches up to the end of that day is the caller's responsibility)",
+                    config.as_of
+                ));
+            }
             let per_user: Vec<f64> = users
                 .ids()
                 .iter()
-                .map(|id| c.get(id).copied().unwrap_or(0.0))
+                .map(|id| c.get(id.as_str()).copied().unwrap_or(0.0))
                 .collect();
             let known: std::collections::HashSet<&str> =
                 users.ids().iter().map(String::as_str).collect();
-            let (n, total) = c
+            // sorted by user id, so the sum (and the warning) is the same on every run
+            let mut unknown: Vec<(&str, f64)> = c
                 .iter()
-                .filter(|(id, _)| !known.contains(id.as_str()))
-                .fold((0u64, 0.0), |(n, t), (_, v)| (n + 1, t + v));
-            if n > 0 {
+                .filter(|(id, _)| !known.contains(*id))
+                .map(|(id, v)| (*id, *v))
+                .collect();
+            unknown.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            let total: f64 = unknown.iter().map(|(_, v)| v).sum();
+            if !unknown.is_empty() {
                 warnings.push(format!(
-                    "credit of {total} for {n} users who are not in the report (no install or payment up to the as-of date) is left out"
+                    "credit of {total} for {} users who are not in the report (no install or payment up to the as-of date) is left out",
+                    unknown.len()
                 ));
             }
             per_user
@@ -286,6 +302,7 @@ fn describe_exclusions(e: &Exclusions, warnings: &mut Vec<String>) {
             e.payments_before_install,
             "users paid before their install time: their observation starts at the first payment",
         ),
+        (e.credit_rows_after_as_of, "credit rows after the as-of date left out"),
     ];
     for (n, what) in notes {
         if n > 0 {

@@ -55,6 +55,7 @@ mod aggregate;
 mod btyd;
 mod campaign_report;
 mod cohort;
+mod credit;
 mod currency;
 mod hierarchy;
 mod horizon_value;
@@ -71,6 +72,7 @@ pub use aggregate::ReportRow;
 pub use btyd::{BuyTillYouDieValue, TransactionModelKind};
 pub use campaign_report::{CampaignReport, ReportConfig, ReportInputs, ReportMeta};
 pub use cohort::CohortBy;
+pub use credit::{read_credit_ledger, CreditLedger, CreditLedgerColumns};
 pub use currency::{normalize_currency, FxRates};
 pub use hierarchy::{GroupBy, Level, Placement, ORGANIC};
 pub use inputs::{

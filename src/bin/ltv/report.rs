@@ -6,10 +6,10 @@
 //! stderr; a progress bar shows on a terminal for large inputs.
 
 use ltv::report::{
-    output, parse_date_arg, parse_time_zone, read_costs, read_credit, read_fx, read_installs,
-    read_transactions, BuyTillYouDieValue, CampaignReport, CohortBy, CostColumns, CreditColumns,
-    FxColumns, InstallColumns, Level, ModelPeriod, OptionalColumn, ReportConfig, ReportInputs,
-    TimestampFormat, TransactionColumns, TransactionModelKind,
+    output, parse_date_arg, parse_time_zone, read_costs, read_credit_ledger, read_fx,
+    read_installs, read_transactions, BuyTillYouDieValue, CampaignReport, CohortBy, CostColumns,
+    CreditLedgerColumns, FxColumns, InstallColumns, Level, ModelPeriod, OptionalColumn,
+    ReportConfig, ReportInputs, TimestampFormat, TransactionColumns, TransactionModelKind,
 };
 use ltv::{Error, Result};
 use std::collections::BTreeMap;
@@ -37,7 +37,9 @@ pub struct Args {
     /// Daily exchange rates CSV (date, currency, rate into the report currency).
     #[arg(long, value_name = "FILE")]
     fx: Option<PathBuf>,
-    /// Per-user credit CSV from `ltv attribute` (user_id, credit).
+    /// Per-user credit CSV, e.g. from `ltv attribute` (user_id, credit, optional time). With a
+    /// time column only credit before the end of the as-of day counts; without one the table
+    /// is taken as of the as-of date as given (a warning says so).
     #[arg(long, value_name = "FILE")]
     credit: Option<PathBuf>,
     /// Last day that counts (YYYY-MM-DD, whole day, report time zone).
@@ -197,6 +199,10 @@ pub struct Args {
     /// Credit: credit column.
     #[arg(long, default_value = "credit")]
     credit_col: String,
+    /// Credit: time column (optional, read like transaction times; `-` to ignore). When
+    /// absent the credit table is undated.
+    #[arg(long)]
+    credit_time_col: Option<String>,
 }
 
 fn optional(flag: &Option<String>, default: &str) -> OptionalColumn {
@@ -422,7 +428,7 @@ pub fn run(args: Args) -> Result<()> {
         time: args.tx_time_col.clone(),
         amount: args.tx_amount_col.clone(),
         currency: optional(&args.tx_currency_col, "currency"),
-        time_format,
+        time_format: time_format.clone(),
         time_zone: input_tz,
         delimiter: delim,
     };
@@ -458,12 +464,15 @@ pub fn run(args: Args) -> Result<()> {
     };
     let credit = match &args.credit {
         Some(p) => {
-            let cols = CreditColumns {
+            let cols = CreditLedgerColumns {
                 user: args.credit_user_col.clone(),
                 credit: args.credit_col.clone(),
+                time: optional(&args.credit_time_col, "time"),
+                time_format: time_format.clone(),
+                time_zone: input_tz,
                 delimiter: delim,
             };
-            Some(read_credit(progress.open(p, "credit")?, &cols).map_err(at(p))?)
+            Some(read_credit_ledger(progress.open(p, "credit")?, &cols).map_err(at(p))?)
         }
         None => None,
     };
@@ -475,9 +484,11 @@ pub fn run(args: Args) -> Result<()> {
         transactions.len(),
         fx.as_ref()
             .map_or(String::new(), |f| format!(", {} exchange rates", f.len())),
-        credit
-            .as_ref()
-            .map_or(String::new(), |c| format!(", credit for {} users", c.len())),
+        credit.as_ref().map_or(String::new(), |c| format!(
+            ", {} {} credit rows",
+            c.len(),
+            if c.is_dated() { "dated" } else { "undated" }
+        )),
     ));
 
     let inputs = ReportInputs {
