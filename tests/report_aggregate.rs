@@ -182,7 +182,7 @@ fn group_by_ad_keeps_campaign_level_costs_apart() {
     assert_eq!(google.users, 2);
     assert_eq!(
         csv_of(&report).lines().next().unwrap(),
-        "network,ad,cohort,users,payers,cost,cost_per_install,revenue_to_date,estimated_future_revenue,estimated_future_revenue_lower,estimated_future_revenue_upper,estimated_total_revenue,roas_to_date,estimated_roas,estimated_roas_lower,estimated_roas_upper,impressions,clicks,ctr,cvr,ecpm,network_installs,credit,score,rank"
+        "network,ad,cohort,users,payers,cost,cost_per_install,revenue_to_date,estimated_future_revenue,estimated_future_revenue_lower,estimated_future_revenue_upper,estimated_total_revenue,roas_to_date,estimated_roas,estimated_roas_lower,estimated_roas_upper,impressions,clicks,ctr,cvr,ecpm,network_installs,credit,score,rank,fit_status"
     );
 }
 

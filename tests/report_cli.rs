@@ -141,3 +141,82 @@ fn bad_input_exits_non_zero_with_a_clear_message() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("invalid date `2024-02-30`"));
 }
+
+/// Dated credit is read with `--credit-time-col`; undated credit (as `ltv attribute` writes
+/// it) is taken as given with a warning on stderr. A fit that stalls short of its tolerance is
+/// reported (stderr, `fit_status` column) and, with `--strict`, fails the job without writing
+/// the output.
+#[test]
+fn credit_dates_and_strict_convergence() {
+    let dir = tempfile::tempdir().unwrap();
+    let [costs, installs, tx, fx, credit] = files(dir.path());
+    let dated = write(
+        dir.path(),
+        "dated.csv",
+        &CREDIT_DATED.replace("user_id,time,credit", "user_id,earned_at,credit"),
+    );
+    let run = |extra: &[&str]| {
+        ltv(&[
+            &[
+                "report",
+                "--costs",
+                &costs,
+                "--installs",
+                &installs,
+                "--transactions",
+                &tx,
+                "--fx",
+                &fx,
+                "--as-of",
+                "2024-03-02",
+                "--period",
+                "day",
+                "--currency",
+                "EUR",
+            ][..],
+            extra,
+        ]
+        .concat())
+    };
+    let o = run(&["--credit", &credit]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("warning: the credit table has no time column"),
+        "{err}"
+    );
+    let undated_csv = String::from_utf8(o.stdout).unwrap();
+    let o = run(&["--credit", &dated, "--credit-time-col", "earned_at"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("no time column"), "{err}");
+    assert!(err.contains("4 dated credit rows"), "{err}");
+    // all dated credit lies before the cut: the same report
+    assert_eq!(undated_csv, String::from_utf8(o.stdout).unwrap());
+    // a named time column that is not there is an error
+    let o = run(&["--credit", &credit, "--credit-time-col", "earned_at"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("earned_at"));
+
+    // a tolerance no fit can reach: the fits stall just short of it
+    let out = dir.path().join("r.csv").to_string_lossy().into_owned();
+    let o = run(&["--tolerance", "1e-300", "--output", &out]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("did NOT converge") && err.contains("--strict"),
+        "{err}"
+    );
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.contains(",not_converged\n"), "{csv}");
+    std::fs::remove_file(&out).unwrap();
+    let o = run(&["--tolerance", "1e-300", "--output", &out, "--strict"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("ltv: error:") && err.contains("did not converge"),
+        "{err}"
+    );
+    assert!(!Path::new(&out).exists(), "--strict writes no report");
+    assert!(run(&["--strict"]).status.success());
+}

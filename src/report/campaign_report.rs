@@ -1,7 +1,7 @@
 //! The report as a whole: configuration, inputs, and the assembly of the rows.
 
 use crate::error::{Error, Result};
-use crate::report::aggregate::{aggregate, ReportRow};
+use crate::report::aggregate::{aggregate, FitStatus, ReportRow};
 use crate::report::cohort::CohortBy;
 use crate::report::credit::CreditLedger;
 use crate::report::currency::{normalize_currency, FxRates};
@@ -11,7 +11,7 @@ use crate::report::ranking::Ranking;
 use crate::report::spend::allocate;
 use crate::report::timezone::AsOf;
 use crate::report::users::{Exclusions, ReportUsers};
-use crate::report::valuation::{FutureValues, Horizon, ModelPeriod, ValueModel};
+use crate::report::valuation::{FutureValues, Horizon, ModelPeriod, UnconvergedFit, ValueModel};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
@@ -106,6 +106,11 @@ pub struct ReportMeta {
     pub estimated_future_revenue: f64,
     /// What the model step recorded (fitted parameters, ...).
     pub model: serde_json::Value,
+    /// `converged` when every fit behind the estimates converged, `not_converged` when some
+    /// estimates rest on a fit that stopped short of its tolerance (see `unconverged_fits`).
+    pub fit_status: FitStatus,
+    /// The fits that did not converge but whose predictions are used (empty normally).
+    pub unconverged_fits: Vec<UnconvergedFit>,
     /// Rows left out by the as-of cut.
     pub exclusions: Exclusions,
     /// Things a person should read.
@@ -277,6 +282,12 @@ impl CampaignReport {
             revenue_to_date: rows.iter().map(|r| r.revenue_to_date).sum(),
             estimated_future_revenue: rows.iter().map(|r| r.estimated_future_revenue).sum(),
             model: values.description,
+            fit_status: if values.unconverged_fits.is_empty() {
+                FitStatus::Converged
+            } else {
+                FitStatus::NotConverged
+            },
+            unconverged_fits: values.unconverged_fits,
             exclusions,
             warnings,
         };
@@ -285,6 +296,30 @@ impl CampaignReport {
             rows,
             levels: config.group_by.levels().to_vec(),
         })
+    }
+}
+
+impl CampaignReport {
+    /// `Ok` when every fit behind the estimates converged; otherwise
+    /// [`Error::NotConverged`] for the first fit that did not (the CLI's `--strict`: a nightly
+    /// job that must not publish estimates from a stalled fit).
+    ///
+    /// By default the report uses fits that stall just short of their tolerance (see
+    /// [`LOOSE_TOLERANCE`](crate::report::LOOSE_TOLERANCE)) and marks them: `fit_status` per row
+    /// and in the metadata, [`ReportMeta::unconverged_fits`], a warning.
+    pub fn ensure_converged(&self) -> Result<()> {
+        match self.meta.unconverged_fits.first() {
+            None => Ok(()),
+            Some(f) => Err(Error::NotConverged {
+                model: format!("{} ({} fit)", f.model, f.fit),
+                iterations: f.iterations,
+                gradient_norm: f.gradient_norm,
+                reason: format!(
+                    "{} fit(s) stopped short of the tolerance; the report marks them fit_status not_converged",
+                    self.meta.unconverged_fits.len()
+                ),
+            }),
+        }
     }
 }
 

@@ -68,8 +68,8 @@ mod timezone;
 mod users;
 mod valuation;
 
-pub use aggregate::ReportRow;
-pub use btyd::{BuyTillYouDieValue, TransactionModelKind};
+pub use aggregate::{FitStatus, ReportRow};
+pub use btyd::{BuyTillYouDieValue, TransactionModelKind, LOOSE_TOLERANCE};
 pub use campaign_report::{CampaignReport, ReportConfig, ReportInputs, ReportMeta};
 pub use cohort::CohortBy;
 pub use credit::{read_credit_ledger, CreditLedger, CreditLedgerColumns};
@@ -86,4 +86,4 @@ pub use timezone::{
     TimestampFormat, TimestampParser,
 };
 pub use users::{Exclusions, ReportUsers};
-pub use valuation::{FutureValues, Horizon, ModelPeriod, Uncertainty, ValueModel};
+pub use valuation::{FutureValues, Horizon, ModelPeriod, Uncertainty, UnconvergedFit, ValueModel};

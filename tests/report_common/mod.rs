@@ -98,6 +98,8 @@ impl ValueModel for DoubleRevenue {
             expected,
             description: serde_json::json!({"model": "double-revenue"}),
             warnings: vec![],
+            unconverged_fits: vec![],
+            unconverged_users: vec![],
         })
     }
 }

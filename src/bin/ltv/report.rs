@@ -8,7 +8,7 @@
 use ltv::report::{
     output, parse_date_arg, parse_time_zone, read_costs, read_credit_ledger, read_fx,
     read_installs, read_transactions, BuyTillYouDieValue, CampaignReport, CohortBy, CostColumns,
-    CreditLedgerColumns, FxColumns, InstallColumns, Level, ModelPeriod, OptionalColumn,
+    CreditLedgerColumns, FitStatus, FxColumns, InstallColumns, Level, ModelPeriod, OptionalColumn,
     ReportConfig, ReportInputs, TimestampFormat, TransactionColumns, TransactionModelKind,
 };
 use ltv::{Error, Result};
@@ -85,6 +85,11 @@ pub struct Args {
     /// maximum likelihood).
     #[arg(long, default_value_t = 0.0)]
     penalizer: f64,
+    /// Convergence tolerance of the fits: the gradient norm of the per-customer objective must
+    /// end below it. A fit that stalls above it but below 1e-4 is used and reported as not
+    /// converged (see --strict); above 1e-4 it is an error.
+    #[arg(long, default_value_t = 1e-8)]
+    tolerance: f64,
     /// Monthly discount rate of future revenue (0 = undiscounted).
     #[arg(long, default_value_t = 0.0)]
     discount_rate: f64,
@@ -107,6 +112,11 @@ pub struct Args {
     /// No progress or info lines on stderr (warnings and errors still).
     #[arg(long)]
     quiet: bool,
+    /// Fail (non-zero exit, no output written) when a fit behind the estimates did not
+    /// converge. Without it such a fit is used and reported: a warning on stderr, the
+    /// `fit_status` column (`not_converged`) and `meta.unconverged_fits` in JSON.
+    #[arg(long)]
+    strict: bool,
 
     /// Field delimiter of every input (one character, or `tab`).
     #[arg(long, default_value = ",")]
@@ -342,6 +352,8 @@ fn read_account_zones(path: &Path, delim: u8) -> Result<BTreeMap<String, chrono_
 
 /// `bgnbd r=0.62 alpha=8.3 ... (LL -2933.8); gamma-gamma p=...` from the model description.
 fn model_line(model: &serde_json::Value) -> String {
+    // with per-segment fits (--fit-by), the pooled fit
+    let model = model.get("pooled").unwrap_or(model);
     ["transaction_model", "spend_model"]
         .iter()
         .filter_map(|k| model.get(k))
@@ -356,9 +368,14 @@ fn model_line(model: &serde_json::Value) -> String {
                 })
                 .unwrap_or_default();
             format!(
-                "{} {params} (LL {:.2})",
+                "{} {params} (LL {:.2}){}",
                 m["model"].as_str().unwrap_or("?"),
-                m["log_likelihood"].as_f64().unwrap_or(f64::NAN)
+                m["log_likelihood"].as_f64().unwrap_or(f64::NAN),
+                if m["converged"].as_bool() == Some(false) {
+                    " NOT CONVERGED"
+                } else {
+                    ""
+                }
             )
         })
         .collect::<Vec<_>>()
@@ -394,6 +411,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     let mut model = BuyTillYouDieValue::new(TransactionModelKind::parse(&args.model)?);
     model.fit_options.penalizer = args.penalizer;
+    model.fit_options.tolerance = args.tolerance;
     model.fit_by = args.fit_by.as_deref().map(Level::parse).transpose()?;
     model.min_segment_users = args.min_segment_users;
 
@@ -514,6 +532,32 @@ pub fn run(args: Args) -> Result<()> {
     ));
     for w in &report.meta.warnings {
         log.warn(w);
+    }
+    if !report.meta.unconverged_fits.is_empty() {
+        let fits: Vec<String> = report
+            .meta
+            .unconverged_fits
+            .iter()
+            .map(|f| format!("{} {}", f.fit, f.model))
+            .collect();
+        let rows = report
+            .rows
+            .iter()
+            .filter(|r| r.fit_status == Some(FitStatus::NotConverged))
+            .count();
+        log.warn(format!(
+            "{} fit(s) did NOT converge ({}); {rows} rows rest on them and say fit_status not_converged{}",
+            fits.len(),
+            fits.join(", "),
+            if args.strict {
+                ""
+            } else {
+                " (--strict makes this an error)"
+            }
+        ));
+        if args.strict {
+            return report.ensure_converged();
+        }
     }
 
     let format = match args.format.as_deref() {
