@@ -267,3 +267,41 @@ fn outputs_are_well_formed() {
     assert!(t.contains("meta / spring"));
     assert!(t.contains("2 more rows"));
 }
+
+/// Impressions and clicks are given for meta's cost rows only: a row spanning meta and the
+/// networks without them gets no counts and no CTR / CVR / eCPM (rather than meta's impressions
+/// set against everyone's cost), and a warning; meta's own row keeps them.
+#[test]
+fn counts_given_by_only_some_cost_rows_give_no_ratios() {
+    let mut c = config();
+    c.group_by = "".parse().unwrap();
+    let all = CampaignReport::build(&inputs(), &c, &DoubleRevenue).unwrap();
+    let r = &all.rows[0];
+    assert_eq!(
+        (r.impressions, r.clicks, r.ctr, r.cvr, r.ecpm),
+        (None, None, None, None, None)
+    );
+    assert!(
+        all.meta
+            .warnings
+            .iter()
+            .any(|w| w
+                .starts_with("1 rows have impressions, clicks or network installs on only some"))
+    );
+    let by_network = CampaignReport::build(&inputs(), &config(), &DoubleRevenue).unwrap();
+    let meta = row(&by_network, "meta");
+    assert_eq!(
+        (meta.impressions, meta.clicks),
+        (Some(20_000.0), Some(400.0))
+    );
+    assert_relative_eq!(
+        meta.ecpm.unwrap(),
+        1000.0 * 170.0 / 20_000.0,
+        max_relative = 1e-12
+    );
+    assert!(!by_network
+        .meta
+        .warnings
+        .iter()
+        .any(|w| w.contains("only some")));
+}

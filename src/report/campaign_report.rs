@@ -199,7 +199,7 @@ impl CampaignReport {
         }
         values.validate(users.len())?;
         let mut exclusions = users.exclusions();
-        let spend = allocate(
+        let (spend, partial_counts) = allocate(
             &inputs.costs,
             &fx,
             as_of,
@@ -209,6 +209,11 @@ impl CampaignReport {
             &mut exclusions,
         )?;
         let mut warnings = values.warnings.clone();
+        if partial_counts > 0 {
+            warnings.push(format!(
+                "{partial_counts} rows have impressions, clicks or network installs on only some of their cost rows: those counts (and CTR, CVR, eCPM) are left empty there rather than set against the whole cost"
+            ));
+        }
         let credit = inputs.credit.as_ref().map(|ledger| {
             let (c, left_out) = ledger.at(as_of);
             exclusions.credit_rows_after_as_of += left_out;
