@@ -9,6 +9,12 @@
 //! * realised ROAS to date (revenue so far / cost): what a team sees without a model;
 //! * estimated ROAS (revenue so far + expected revenue over the next 12 months, / cost).
 //!
+//! In the first weeks a campaign's own BG/NBD fit can stall at a boundary of the model (few of
+//! its users have had time to drop out, so the dropout parameters run off together). The report
+//! uses such a fit but says so: the `fit_status` column is `not_converged`, the terminal table
+//! marks the estimated ROAS with `!` and names the fit (`ltv report --strict` would fail the
+//! job instead).
+//!
 //! Run: `cargo run --release --example campaign_report`
 
 use chrono::{Days, NaiveDate};

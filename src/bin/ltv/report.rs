@@ -302,16 +302,29 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+
+    /// A spinner with `msg` while a long step (the fits) runs, when the bar was shown.
+    fn spinner(&self, msg: String) -> Option<indicatif::ProgressBar> {
+        self.bar.as_ref().map(|_| {
+            let s = indicatif::ProgressBar::new_spinner();
+            s.set_message(msg);
+            s.enable_steady_tick(std::time::Duration::from_millis(120));
+            s
+        })
+    }
 }
 
-/// Puts the path on I/O errors raised while reading a file.
+/// Puts the path on errors raised while reading a file: on I/O errors as their path, on bad
+/// rows in the message (`reading costs.csv: line 3, column ...`).
 fn at(path: &Path) -> impl Fn(Error) -> Error + '_ {
     move |e| match e {
         Error::Io { source, .. } => Error::Io {
             path: path.to_path_buf(),
             source,
         },
-        e => e,
+        e => Error::Report {
+            message: format!("reading {}: {e}", path.display()),
+        },
     }
 }
 
@@ -395,6 +408,26 @@ pub fn run(args: Args) -> Result<()> {
         f => TimestampFormat::Custom(f.to_string()),
     };
 
+    // checked before any input is read: a bad flag fails fast
+    let format = match args.format.as_deref() {
+        Some(f) => f.to_ascii_lowercase(),
+        None => match &args.output {
+            Some(p)
+                if p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json")) =>
+            {
+                "json".into()
+            }
+            Some(_) => "csv".into(),
+            None if std::io::stdout().is_terminal() => "table".into(),
+            None => "csv".into(),
+        },
+    };
+    if !matches!(format.as_str(), "csv" | "json" | "table") {
+        return Err(Error::Report {
+            message: format!("unknown --format `{format}` (expected csv, json or table)"),
+        });
+    }
     let mut config = ReportConfig::new(parse_date_arg(&args.as_of)?);
     config.time_zone = parse_time_zone(&args.timezone)?;
     config.currency = args.currency.clone();
@@ -523,7 +556,12 @@ pub fn run(args: Args) -> Result<()> {
         config.time_zone.name(),
         config.horizon.period.name()
     ));
-    let report = CampaignReport::build(&inputs, &config, &model)?;
+    let spinner = progress.spinner(format!("fitting {} + gamma-gamma", args.model));
+    let report = CampaignReport::build(&inputs, &config, &model);
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    let report = report?;
     log.info(format!(
         "{} users, {} rows; {}",
         report.meta.users,
@@ -560,20 +598,6 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
 
-    let format = match args.format.as_deref() {
-        Some(f) => f.to_ascii_lowercase(),
-        None => match &args.output {
-            Some(p)
-                if p.extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("json")) =>
-            {
-                "json".into()
-            }
-            Some(_) => "csv".into(),
-            None if std::io::stdout().is_terminal() => "table".into(),
-            None => "csv".into(),
-        },
-    };
     let path = args.output.as_deref();
     let mut out = open_output(path)?;
     match format.as_str() {
