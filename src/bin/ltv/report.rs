@@ -4,6 +4,11 @@
 //! everything at the end of the as-of day in the report time zone, fits the transaction model
 //! and Gamma-Gamma on all users, and writes one row per group and install cohort. Logs go to
 //! stderr; a progress bar shows on a terminal for large inputs.
+//!
+//! A fit that stalls just short of its tolerance is used and reported (stderr, the
+//! `fit_status` column, `meta.unconverged_fits` in JSON); `--strict` makes it a failure (exit
+//! code 2, nothing written). Credit without a time column is taken as of the as-of date as
+//! given, with a warning; with one (`--credit-time-col`), it is cut like payments.
 
 use ltv::report::{
     output, parse_date_arg, parse_time_zone, read_costs, read_credit_ledger, read_fx,
