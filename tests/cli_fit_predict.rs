@@ -3,19 +3,28 @@
 
 mod common;
 
-use std::process::Command;
+use std::path::Path;
 
+use common::cli::{ltv, ok, stderr};
 use common::*;
 use ltv::models::SavedModel;
-
-fn ltv() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ltv"))
-}
 
 const CDNOW: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/data/cdnow_customers_summary.csv"
 );
+
+/// `ltv fit --model model --input input`, which must fail; returns its stderr.
+fn fit_fails(model: &str, input: &Path, extra: &[&str]) -> String {
+    let out = ltv()
+        .args(["fit", "--model", model, "--input"])
+        .arg(input)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    stderr(&out)
+}
 
 #[test]
 fn fit_prints_the_issue_keys_and_saves_a_model_that_predict_reads() {
@@ -27,12 +36,8 @@ fn fit_prints_the_issue_keys_and_saves_a_model_that_predict_reads() {
             .arg(&model_path)
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let stdout = ok(out);
+        let printed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
         let mut keys: Vec<&str> = printed
             .as_object()
             .unwrap()
@@ -56,8 +61,7 @@ fn fit_prints_the_issue_keys_and_saves_a_model_that_predict_reads() {
         assert_eq!(printed["converged"], true);
         assert_eq!(printed["n_customers"], 2357.0);
         // parameters are printed in the model's order
-        let text = String::from_utf8_lossy(&out.stdout);
-        let at = |k: &str| text.find(&format!("\"{k}\":")).unwrap();
+        let at = |k: &str| stdout.find(&format!("\"{k}\":")).unwrap();
         assert!(at("r") < at("alpha") && at("alpha") < at("a") && at("a") < at("b"));
         assert!(printed["log_likelihood"].as_f64().unwrap() > -9583.0);
 
@@ -69,12 +73,7 @@ fn fit_prints_the_issue_keys_and_saves_a_model_that_predict_reads() {
             .args(["--input", CDNOW, "--horizon", "39"])
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = String::from_utf8(out.stdout).unwrap();
+        let text = ok(out);
         let mut lines = text.lines();
         assert_eq!(lines.next(), Some("customer_id,expected_purchases,p_alive"));
         let (ids, f, r, t) = cdnow_columns();
@@ -98,36 +97,12 @@ fn bad_input_fails_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "id,frequency,recency,T\n1,2,8,5\n").unwrap();
-    let out = ltv()
-        .args(["fit", "--model", "bgnbd", "--input"])
-        .arg(&bad)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = fit_fails("bgnbd", &bad, &[]);
     assert!(err.contains("line 2") && err.contains("recency"), "{err}");
 
     let none = dir.path().join("none.csv");
     std::fs::write(&none, "id,frequency,recency,T\n1,0,0,5\n2,0,0,9\n").unwrap();
-    let out = ltv()
-        .args(["fit", "--model", "mbgnbd", "--input"])
-        .arg(&none)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("repeat purchase"));
+    assert!(fit_fails("mbgnbd", &none, &[]).contains("repeat purchase"));
 
-    let out = ltv()
-        .args([
-            "fit",
-            "--model",
-            "bgnbd",
-            "--input",
-            CDNOW,
-            "--penalizer=-1",
-        ])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("penalizer"));
+    assert!(fit_fails("bgnbd", Path::new(CDNOW), &["--penalizer=-1"]).contains("penalizer"));
 }

@@ -2,46 +2,22 @@
 //! `ltv fit`, then CLV with intervals.
 #![cfg(feature = "cli")]
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
+use std::path::Path;
+
+use common::cli::{ltv, ok, CDNOW_SPEND, CDNOW_SPEND_COLUMNS};
 use ltv::models::SavedModel;
 use ltv::value::{
     gamma_gamma_customer_lifetime_value, ClvSettings, MonthlyDiscountRate, Months, Period,
 };
 
-const CDNOW_SPEND: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/datasets/cdnow_customers_summary_with_transactions.csv"
-);
-const COLUMNS: [&str; 6] = [
-    "--frequency-col",
-    "x",
-    "--recency-col",
-    "t_x",
-    "--monetary-value-col",
-    "zbar",
-];
-
-fn ltv() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ltv"))
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "ltv failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 fn fit(model: &str, path: &Path) {
     let mut cmd = ltv();
     cmd.args(["fit", "--model", model, "--input", CDNOW_SPEND]);
-    cmd.args(&COLUMNS[..4]);
+    cmd.args(&CDNOW_SPEND_COLUMNS[..4]);
     if model == "gamma-gamma" {
-        cmd.args(&COLUMNS[4..]);
+        cmd.args(&CDNOW_SPEND_COLUMNS[4..]);
     }
     ok(cmd.arg("--output").arg(path).output().unwrap());
 }
@@ -76,7 +52,7 @@ fn clv_with_intervals_from_fitted_models() {
             "0.01",
         ])
         .args(["--period", "week"])
-        .args(COLUMNS)
+        .args(CDNOW_SPEND_COLUMNS)
         .arg("--output")
         .arg(&out_path)
         .output()
@@ -130,7 +106,7 @@ fn clv_without_intervals_and_bad_files() {
             .arg(sm)
             .args(["--input", CDNOW_SPEND, "--months", "3"])
             .arg(format!("--discount-rate={discount}"))
-            .args(COLUMNS)
+            .args(CDNOW_SPEND_COLUMNS)
             .args(extra)
             .output()
             .unwrap()

@@ -377,5 +377,7 @@ pub fn write_calibration_holdout_csv<W: std::io::Write>(
 /// `f64`'s `Display`: the shortest decimal that reads back to the same value (whole numbers
 /// without a fraction).
 fn num(x: f64) -> String {
-    x.to_string()
+    let mut s = String::new();
+    crate::data::push_number(&mut s, x);
+    s
 }
