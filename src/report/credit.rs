@@ -211,13 +211,9 @@ pub fn read_credit_ledger<R: Read>(
         let id = table::text(r, user, line, &columns.user)?;
         let value = table::amount(r, credit, line, &columns.credit)?;
         match time {
-            Some(i) => {
-                let raw = table::field(r, i);
-                let ts = parser
-                    .parse(raw)
-                    .ok_or_else(|| Error::invalid_field(line, &time_name, raw, parser.describe()))?;
-                out.times.push(ts);
-            }
+            Some(i) => out
+                .times
+                .push(table::timestamp(r, i, line, &time_name, &parser)?),
             None => {
                 if let Some(first) = seen.insert(id.clone(), line) {
                     return Err(Error::invalid_field(
