@@ -6,7 +6,10 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::{Command, Output};
+
+mod common;
+
+use common::cli::{ltv, ok};
 
 const CDNOW_MASTER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/CDNOW_master.txt");
 /// The CDNOW master log (23,570 customers), whitespace-separated.
@@ -26,19 +29,6 @@ const CDNOW_ARGS: [&str; 14] = [
     "--observation-end",
     "1998-06-30",
 ];
-
-fn ltv() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ltv"))
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "ltv failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// A CSV file as (header, id -> numeric columns).
 fn read_table(path: &Path) -> (Vec<String>, HashMap<String, Vec<f64>>) {

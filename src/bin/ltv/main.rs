@@ -11,6 +11,7 @@ mod attribute;
 mod clv;
 mod fit;
 mod io;
+mod log_args;
 mod pagerank;
 mod pipeline;
 mod predict;

@@ -18,7 +18,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use ltv::data::{DateFormat, Delimiter, Period, TransactionCsvOptions};
+use ltv::data::Period;
 use ltv::fit::FitOptions;
 use ltv::models::gamma_gamma::{GammaGamma, SpendData};
 use ltv::models::SavedModel;
@@ -32,6 +32,7 @@ use ltv::{Error, Result};
 use crate::clv::PeriodArg;
 use crate::fit::{fit_model, FitPrintout, ModelKind};
 use crate::io::{output, write_err};
+use crate::log_args::LogArgs;
 use crate::table::{Column, CsvTable};
 
 /// Transaction models the pipeline can fit (the continuous-time ones CLV is defined for).
@@ -58,30 +59,14 @@ impl From<TransactionModelKind> for ModelKind {
 /// Arguments of `ltv pipeline`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Transaction log (CSV, TSV, whitespace-separated) with a header line.
-    #[arg(long)]
-    input: PathBuf,
-    /// Column holding the customer id.
-    #[arg(long)]
-    customer_col: String,
-    /// Column holding the transaction date or time.
-    #[arg(long)]
-    date_col: String,
+    #[command(flatten)]
+    log: LogArgs,
     /// Column holding the transaction amount.
     #[arg(long)]
     amount_col: String,
-    /// Date format: auto, YYYY-MM-DD, "YYYY-MM-DD HH:MM:SS", YYYYMMDD, or a chrono format.
-    #[arg(long, default_value = "auto")]
-    date_format: String,
-    /// Field delimiter: one character (default ,), tab, or whitespace (runs of blanks).
-    #[arg(long, default_value = ",")]
-    delimiter: String,
     /// Unit of frequency, recency and T, and of the fitted models.
     #[arg(long, value_enum)]
     period: PeriodArg,
-    /// End of observation (YYYY-MM-DD, YYYY-MM-DD HH:MM:SS, YYYYMMDD or the --date-format).
-    #[arg(long)]
-    observation_end: String,
     /// Transaction model.
     #[arg(long, value_enum, default_value = "bgnbd")]
     model: TransactionModelKind,
@@ -163,7 +148,6 @@ impl Stages {
 /// Runs `ltv pipeline`.
 pub fn run(args: Args) -> Result<()> {
     let mut stages = Stages::new();
-    let date_format = DateFormat::from_spec(&args.date_format)?;
     let period_arg = args.period;
     let period: Period = match period_arg {
         PeriodArg::Hour => Period::Hour,
@@ -171,7 +155,7 @@ pub fn run(args: Args) -> Result<()> {
         PeriodArg::Week => Period::Week,
         PeriodArg::Month => Period::Month,
     };
-    let end = crate::summary::parse_date(&args.observation_end, "observation-end", &date_format)?;
+    let end = args.log.observation_end()?;
     let settings = ClvSettings {
         period: period_arg.into(),
         horizon: Months::new(args.months),
@@ -186,11 +170,7 @@ pub fn run(args: Args) -> Result<()> {
         ..FitOptions::default()
     };
 
-    let log = TransactionCsvOptions::new(&args.customer_col, &args.date_col)
-        .delimiter(Delimiter::from_spec(&args.delimiter)?)
-        .date_format(date_format)
-        .amount_col(&args.amount_col)
-        .read_path(&args.input)?;
+    let log = args.log.read(Some(&args.amount_col))?;
     stages.end(
         "read",
         format_args!(

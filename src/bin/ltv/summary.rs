@@ -1,7 +1,8 @@
 //! `ltv summary`: a transaction log in, one RFM row per customer out.
 
 use crate::io::{output, write_err};
-use ltv::data::{DateFormat, Delimiter, Period, Timestamp, TransactionCsvOptions};
+use crate::log_args::{parse_date, LogArgs};
+use ltv::data::Period;
 use ltv::summary::{write_calibration_holdout_csv, write_summary_csv, SummaryOptions};
 use ltv::{Error, Result};
 use std::path::PathBuf;
@@ -9,32 +10,15 @@ use std::path::PathBuf;
 /// Arguments of `ltv summary`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Transaction log (CSV, TSV, whitespace-separated) with a header line.
-    #[arg(long)]
-    input: PathBuf,
-    /// Column holding the customer id.
-    #[arg(long)]
-    customer_col: String,
-    /// Column holding the transaction date or time.
-    #[arg(long)]
-    date_col: String,
+    #[command(flatten)]
+    log: LogArgs,
     /// Column holding the transaction amount (adds monetary_value to the output).
     #[arg(long)]
     amount_col: Option<String>,
-    /// Date format: auto, YYYY-MM-DD, "YYYY-MM-DD HH:MM:SS", YYYYMMDD, or a chrono format
-    /// such as %d/%m/%Y.
-    #[arg(long, default_value = "auto")]
-    date_format: String,
-    /// Field delimiter: one character (default ,), tab, or whitespace (runs of blanks).
-    #[arg(long, default_value = ",")]
-    delimiter: String,
     /// Unit of frequency, recency and T: day, week (Monday-Sunday), month, hour, or a custom
     /// length in seconds such as 3600s (counted from each customer's first purchase).
     #[arg(long)]
     period: String,
-    /// End of observation (YYYY-MM-DD, YYYY-MM-DD HH:MM:SS, YYYYMMDD or the --date-format).
-    #[arg(long)]
-    observation_end: String,
     /// End of the calibration period: output lifetimes' calibration and holdout columns.
     #[arg(long)]
     calibration_end: Option<String>,
@@ -46,32 +30,16 @@ pub struct Args {
     output: Option<PathBuf>,
 }
 
-/// Parses a date argument with the fixed formats, then with the log's own format.
-pub fn parse_date(arg: &str, flag: &str, format: &DateFormat) -> Result<Timestamp> {
-    Timestamp::parse(arg)
-        .or_else(|_| format.parse_str(arg))
-        .map_err(|_| Error::InvalidDate {
-            value: arg.to_string(),
-            rule: format!("--{flag}: {}", format.describe()),
-        })
-}
-
 pub fn run(args: Args) -> Result<()> {
-    let date_format = DateFormat::from_spec(&args.date_format)?;
+    let date_format = args.log.date_format()?;
     let period = Period::from_spec(&args.period)?;
-    let end = parse_date(&args.observation_end, "observation-end", &date_format)?;
+    let end = args.log.observation_end()?;
     let calibration_end = args
         .calibration_end
         .as_deref()
         .map(|s| parse_date(s, "calibration-end", &date_format))
         .transpose()?;
-    let mut reader = TransactionCsvOptions::new(&args.customer_col, &args.date_col)
-        .delimiter(Delimiter::from_spec(&args.delimiter)?)
-        .date_format(date_format);
-    if let Some(a) = &args.amount_col {
-        reader = reader.amount_col(a);
-    }
-    let log = reader.read_path(&args.input)?;
+    let log = args.log.read(args.amount_col.as_deref())?;
     let opts = SummaryOptions::new(period)
         .observation_end(end)
         .include_first_transaction(args.include_first_transaction);
