@@ -165,7 +165,8 @@ def main():
         bgf = BetaGeoFitter(penalizer_coef=0.0).fit(f, r, T)
         t_lt = time.perf_counter() - t0
         bg_json = os.path.join(w, "bgnbd.json")
-        t_ltv = run_ltv(args.ltv, ["fit", "--model", "bgnbd", "--input", rfm, "--output", bg_json])
+        t_ltv = run_ltv(args.ltv, ["fit", "--model", "bgnbd", "--input", rfm, "--period", args.period,
+                                      "--output", bg_json])
         bg = json.load(open(bg_json))
         lt_bg = {k: float(bgf.params_[k]) for k in ["r", "alpha", "a", "b"]}
         ltv_bg = {k: float(bg["params"][k]) for k in lt_bg}
@@ -185,7 +186,8 @@ def main():
         ggf = GammaGammaFitter(penalizer_coef=0.0).fit(f[rep], m[rep])
         t_lt = time.perf_counter() - t0
         gg_json = os.path.join(w, "gamma_gamma.json")
-        t_ltv = run_ltv(args.ltv, ["fit", "--model", "gamma-gamma", "--input", rfm, "--output", gg_json])
+        t_ltv = run_ltv(args.ltv, ["fit", "--model", "gamma-gamma", "--input", rfm, "--period", args.period,
+                                      "--output", gg_json])
         gg = json.load(open(gg_json))
         lt_gg = {k: float(ggf.params_[k]) for k in ["p", "q", "v"]}
         ltv_gg = {k: float(gg["params"][k]) for k in lt_gg}
@@ -221,7 +223,7 @@ def main():
             p = subprocess.run([args.ltv, "clv", "--transaction-model", bg_json + ".lifetimes",
                                 "--spend-model", gg_json + ".lifetimes", "--input", rfm,
                                 "--months", f"{args.months:g}", "--discount-rate", f"{args.discount_rate:g}",
-                                "--output", same_csv], capture_output=True, text=True)
+                                "--period", args.period, "--output", same_csv], capture_output=True, text=True)
             if p.returncode == 0:
                 s = pd.read_csv(same_csv, dtype={"customer_id": str}).set_index("customer_id").loc[clv.index]
                 same = f"{max_rel(clv.values, s['clv'].values, floor=1e-9):.1e}"

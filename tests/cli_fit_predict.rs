@@ -6,7 +6,8 @@ mod common;
 use std::process::Command;
 
 use common::*;
-use ltv::models::SavedModel;
+use ltv::models::{ModelFile, SavedModel};
+use ltv::value::Period;
 
 fn ltv() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ltv"))
@@ -21,12 +22,15 @@ const CDNOW: &str = concat!(
 fn fit_prints_the_issue_keys_and_saves_a_model_that_predict_reads() {
     let dir = tempfile::tempdir().unwrap();
     let model_path = dir.path().join("model.json");
-    for model in ["bgnbd", "mbgnbd"] {
-        let out = ltv()
-            .args(["fit", "--model", model, "--input", CDNOW, "--output"])
-            .arg(&model_path)
-            .output()
-            .unwrap();
+    // with and without the summary's period recorded (predict does not need it)
+    for (model, period) in [("bgnbd", None), ("mbgnbd", Some("week"))] {
+        let mut cmd = ltv();
+        cmd.args(["fit", "--model", model, "--input", CDNOW, "--output"])
+            .arg(&model_path);
+        if let Some(p) = period {
+            cmd.args(["--period", p]);
+        }
+        let out = cmd.output().unwrap();
         assert!(
             out.status.success(),
             "{}",
@@ -61,6 +65,8 @@ fn fit_prints_the_issue_keys_and_saves_a_model_that_predict_reads() {
         assert!(at("r") < at("alpha") && at("alpha") < at("a") && at("a") < at("b"));
         assert!(printed["log_likelihood"].as_f64().unwrap() > -9583.0);
 
+        let file = ModelFile::load(&model_path).unwrap();
+        assert_eq!(file.period, period.map(|p| Period::parse(p).unwrap()));
         let saved = SavedModel::load(&model_path).unwrap();
         assert_eq!(saved.name(), model);
         let out = ltv()
@@ -130,4 +136,21 @@ fn bad_input_fails_with_a_clear_message() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("penalizer"));
+
+    // an unknown period is refused by the argument parser, naming the choices
+    let out = ltv()
+        .args([
+            "fit",
+            "--model",
+            "bgnbd",
+            "--input",
+            CDNOW,
+            "--period",
+            "fortnight",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("week") && err.contains("day"), "{err}");
 }

@@ -76,9 +76,10 @@ impl<M: PurchasesGradient + ModelParameters> PurchasesGradient for Fitted<M> {
         values: &mut [f64],
         gradient: &mut [f64],
     ) -> Result<()> {
-        self.model().conditional_expected_purchases_path_gradient_one(
-            horizons, frequency, recency, t_age, values, gradient,
-        )
+        self.model()
+            .conditional_expected_purchases_path_gradient_one(
+                horizons, frequency, recency, t_age, values, gradient,
+            )
     }
 }
 

@@ -70,8 +70,8 @@ fn worst_error(model: &dyn PurchasesGradient) -> f64 {
             };
             let (m2, m1, p1, p2) = (at(-2.0), at(-1.0), at(1.0), at(2.0));
             for h in 0..n {
-                let fd = (m2[h] - 8.0 * m1[h] + 8.0 * p1[h] - p2[h])
-                    / (12.0 * ORACLE_STEP * theta[j]);
+                let fd =
+                    (m2[h] - 8.0 * m1[h] + 8.0 * p1[h] - p2[h]) / (12.0 * ORACLE_STEP * theta[j]);
                 let an = grad[h * k + j];
                 let floor = 1e-7 * values[h] / theta[j];
                 let err = (an - fd).abs() / (fd.abs() + floor + f64::MIN_POSITIVE);
@@ -100,7 +100,10 @@ fn bgnbd_gradient_matches_finite_differences() {
     ] {
         let m = BgNbd::new(r, alpha, a, b).unwrap();
         let worst = worst_error(&m);
-        println!("BG/NBD {:?}: worst relative error {worst:e}", (r, alpha, a, b));
+        println!(
+            "BG/NBD {:?}: worst relative error {worst:e}",
+            (r, alpha, a, b)
+        );
     }
 }
 
@@ -113,7 +116,10 @@ fn mbgnbd_gradient_matches_finite_differences() {
     ] {
         let m = MbgNbd::new(r, alpha, a, b).unwrap();
         let worst = worst_error(&m);
-        println!("MBG/NBD {:?}: worst relative error {worst:e}", (r, alpha, a, b));
+        println!(
+            "MBG/NBD {:?}: worst relative error {worst:e}",
+            (r, alpha, a, b)
+        );
     }
 }
 
@@ -127,7 +133,10 @@ fn pareto_nbd_gradient_matches_finite_differences() {
     ] {
         let m = ParetoNbd::new(r, alpha, s, beta).unwrap();
         let worst = worst_error(&m);
-        println!("Pareto/NBD {:?}: worst relative error {worst:e}", (r, alpha, s, beta));
+        println!(
+            "Pareto/NBD {:?}: worst relative error {worst:e}",
+            (r, alpha, s, beta)
+        );
     }
 }
 
