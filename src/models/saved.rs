@@ -204,8 +204,14 @@ impl SavedModel {
     }
 }
 
-/// A saved model together with the time unit of the summary it was fitted on (see the
-/// [module docs](self)).
+/// A saved model together with the time unit of the summary it was fitted on.
+///
+/// The file is a [`SavedModel`]'s JSON with an optional `"period"` key (`"hour"`, `"day"`,
+/// `"week"`, `"month"`) after `"format_version"`. The key is optional and the format version
+/// stays 1: files written before it (or by [`SavedModel::save`]) load with `period: None`, and
+/// older builds read files that have it (ignoring it). A transaction model's parameters and
+/// predictions are per period, so CLV, which counts months, needs the period: `ltv clv` uses
+/// the recorded one and refuses to guess when there is none.
 ///
 /// ```
 /// use ltv::models::{bgnbd::BgNbd, ModelFile};

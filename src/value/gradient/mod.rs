@@ -28,8 +28,8 @@
 //! tests, over histories with frequency 0 and large frequencies and over short and long
 //! horizons.
 
-pub(crate) mod beta_geometric;
-mod pareto_nbd;
+pub mod beta_geometric;
+pub mod pareto_nbd;
 #[cfg(test)]
 mod tests;
 
