@@ -185,3 +185,92 @@ fn h_expm1_is_continuous_at_its_switch() {
         assert!((h_expm1(w) - closed).abs() < 1e-14);
     }
 }
+
+/// Largest relative discrepancy between the analytic path gradient and the five-point oracle
+/// for one history (same measure as [`worst_error`]).
+fn history_error(model: &dyn PurchasesGradient, x: f64, tx: f64, t: f64, horizons: &[f64]) -> f64 {
+    let theta = model.parameters();
+    let (k, n) = (theta.len(), horizons.len());
+    let mut values = vec![0.0; n];
+    let mut grad = vec![0.0; n * k];
+    model
+        .conditional_expected_purchases_path_gradient_one(
+            horizons,
+            x,
+            tx,
+            t,
+            &mut values,
+            &mut grad,
+        )
+        .unwrap();
+    let mut worst: f64 = 0.0;
+    for j in 0..k {
+        let at = |sign: f64| {
+            let mut p = theta.clone();
+            p[j] *= 1.0 + sign * ORACLE_STEP;
+            let mut out = vec![0.0; n];
+            model
+                .with_parameters(&p)
+                .unwrap()
+                .conditional_expected_purchases_path_one(horizons, x, tx, t, &mut out)
+                .unwrap();
+            out
+        };
+        let (m2, m1, p1, p2) = (at(-2.0), at(-1.0), at(1.0), at(2.0));
+        for h in 0..n {
+            let fd = (m2[h] - 8.0 * m1[h] + 8.0 * p1[h] - p2[h]) / (12.0 * ORACLE_STEP * theta[j]);
+            let floor = 1e-7 * values[h] / theta[j];
+            worst =
+                worst.max((grad[h * k + j] - fd).abs() / (fd.abs() + floor + f64::MIN_POSITIVE));
+        }
+    }
+    worst
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Histories in periods: frequency 0 to 60, recency anywhere in (0, T], T from 1 to 200.
+    fn history() -> impl Strategy<Value = (f64, f64, f64)> {
+        (0u32..60, 0.0..1.0f64, 1.0..200.0f64).prop_map(|(x, frac, t)| {
+            let x = f64::from(x);
+            (x, if x == 0.0 { 0.0 } else { frac * t }, t)
+        })
+    }
+
+    /// Horizons from a month to several years, covering both sides of z = 0.9.
+    fn horizons() -> impl Strategy<Value = Vec<f64>> {
+        (1.0..2000.0f64).prop_map(|t| vec![0.0, t / 8.0, t / 2.0, t])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        // parameter ranges around those seen on real data; the oracle's truncation error
+        // grows with (r+x)/α, hence α ≥ 1 and x < 60 here (the table covers larger x)
+        #[test]
+        fn bgnbd_gradient(r in 0.1..3.0f64, alpha in 1.0..40.0f64, a in 0.2..3.0f64,
+                          b in 0.2..5.0f64, h in history(), ts in horizons()) {
+            let m = BgNbd::new(r, alpha, a, b).unwrap();
+            let err = history_error(&m, h.0, h.1, h.2, &ts);
+            prop_assert!(err < 1e-5, "error {err}");
+        }
+
+        #[test]
+        fn mbgnbd_gradient(r in 0.1..3.0f64, alpha in 1.0..40.0f64, a in 0.2..3.0f64,
+                           b in 0.2..5.0f64, h in history(), ts in horizons()) {
+            let m = MbgNbd::new(r, alpha, a, b).unwrap();
+            let err = history_error(&m, h.0, h.1, h.2, &ts);
+            prop_assert!(err < 1e-5, "error {err}");
+        }
+
+        #[test]
+        fn pareto_nbd_gradient(r in 0.1..3.0f64, alpha in 1.0..40.0f64, s in 0.2..3.0f64,
+                               beta in 1.0..40.0f64, h in history(), ts in horizons()) {
+            let m = ParetoNbd::new(r, alpha, s, beta).unwrap();
+            let err = history_error(&m, h.0, h.1, h.2, &ts);
+            prop_assert!(err < 1e-5, "error {err}");
+        }
+    }
+}
