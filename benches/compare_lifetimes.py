@@ -2,10 +2,12 @@
 """Side by side: Python lifetimes 0.11.3 and the `ltv` command line on one transaction log.
 
 Stage by stage -- read + RFM summary, BG/NBD fit, Gamma-Gamma fit, 12-month CLV -- this runs
-lifetimes in this process and the `ltv` binary as a subprocess per stage (so ltv's times include
-process start, reading its input file and writing its output file), then prints one table:
-the parameters each side estimated, the largest difference of each stage's output, and the
-wall time of each stage with the ratio.
+lifetimes in this process, and `ltv pipeline` (the same four stages in one process, as a service
+or a batch job would run them) as a subprocess, then prints one table: the parameters each side
+estimated, the largest difference of each stage's output, and the wall time of each stage with
+the ratio. ltv's stage times are its own (`--timings`); its total is the wall time of the whole
+process, so it includes process start, writing its 1-million-row output CSV (lifetimes' side
+writes nothing) and computing CLV intervals (which lifetimes does not offer).
 
 Usage (normally through compare_lifetimes.sh, which prepares the virtual environment and
 builds the binary):
@@ -135,7 +137,13 @@ def main():
     rows = []
 
     try:
-        # ---- stage 1: read + summary ------------------------------------------------------------
+        # ---- ltv: the whole pipeline in one process ---------------------------------------------
+        out_csv = os.path.join(w, "ltv_pipeline.csv")
+        bg_json = os.path.join(w, "bgnbd.json")
+        gg_json = os.path.join(w, "gamma_gamma.json")
+        timings = os.path.join(w, "ltv_timings.json")
+
+        # ---- lifetimes, stage 1: read + summary --------------------------------------------------
         t0 = time.perf_counter()
         df = pd.read_csv(log, dtype={cc: str})
         if args.observation_end is None:
@@ -143,20 +151,26 @@ def main():
         lt_sum = summary_data_from_transaction_data(
             df, cc, dc, monetary_value_col=ac, observation_period_end=args.observation_end, freq=freq
         )
-        t_lt = time.perf_counter() - t0
-        rfm = os.path.join(w, "rfm.csv")
-        t_ltv = run_ltv(args.ltv, ["summary", "--input", log, "--customer-col", cc, "--date-col", dc,
-                                      "--amount-col", ac, "--period", args.period,
-                                      "--observation-end", args.observation_end, "--output", rfm])
-        ltv_sum = pd.read_csv(rfm, dtype={"customer_id": str}).set_index("customer_id")
-        ltv_sum = ltv_sum.loc[lt_sum.index]
-        diff = max(float(np.max(np.abs(lt_sum[c].values - ltv_sum[col].values)))
-                   for c, col in [("frequency", "frequency"), ("recency", "recency"), ("T", "T")])
-        diff_m = max_rel(lt_sum["monetary_value"], ltv_sum["monetary_value"])
-        rows.append(("read + summary", t_lt, t_ltv,
-                     f"{len(df)} transactions, {len(lt_sum)} customers", "same",
-                     f"F/R/T max abs diff {diff:g}; monetary max rel diff {diff_m:.1e}"))
+        t_lt_summary = time.perf_counter() - t0
+        n_tx = len(df)
         del df
+
+        t_ltv_total = run_ltv(args.ltv, [
+            "pipeline", "--input", log, "--customer-col", cc, "--date-col", dc, "--amount-col", ac,
+            "--period", args.period, "--observation-end", args.observation_end,
+            "--model", "bgnbd", "--months", f"{args.months:g}", "--discount-rate", f"{args.discount_rate:g}",
+            "--output", out_csv, "--transaction-model-output", bg_json, "--spend-model-output", gg_json,
+            "--timings", timings])
+        stage = {s["stage"]: s["seconds"] for s in json.load(open(timings))["stages"]}
+        ltv_out = pd.read_csv(out_csv, dtype={"customer_id": str}).set_index("customer_id")
+        ltv_out = ltv_out.loc[lt_sum.index]
+
+        diff = max(float(np.max(np.abs(lt_sum[c].values - ltv_out[c].values)))
+                   for c in ["frequency", "recency", "T"])
+        diff_m = max_rel(lt_sum["monetary_value"], ltv_out["monetary_value"])
+        rows.append(("read + summary", t_lt_summary, stage["read"] + stage["summary"],
+                     f"{n_tx} transactions, {len(lt_sum)} customers", f"{len(ltv_out)} customers",
+                     f"F/R/T max abs diff {diff:g}; monetary max rel diff {diff_m:.1e}"))
 
         f, r, T, m = lt_sum["frequency"], lt_sum["recency"], lt_sum["T"], lt_sum["monetary_value"]
 
@@ -164,9 +178,6 @@ def main():
         t0 = time.perf_counter()
         bgf = BetaGeoFitter(penalizer_coef=0.0).fit(f, r, T)
         t_lt = time.perf_counter() - t0
-        bg_json = os.path.join(w, "bgnbd.json")
-        t_ltv = run_ltv(args.ltv, ["fit", "--model", "bgnbd", "--input", rfm, "--period", args.period,
-                                      "--output", bg_json])
         bg = json.load(open(bg_json))
         lt_bg = {k: float(bgf.params_[k]) for k in ["r", "alpha", "a", "b"]}
         ltv_bg = {k: float(bg["params"][k]) for k in lt_bg}
@@ -175,7 +186,8 @@ def main():
         ll_lt = -BetaGeoFitter._negative_log_likelihood(
             np.log([lt_bg[k] for k in ["r", "alpha", "a", "b"]]),
             f.values, r.values, T.values, np.ones(len(f)), 0.0) * len(f)
-        rows.append(("BG/NBD fit", t_lt, t_ltv, fmt_params(lt_bg) + f", LL {ll_lt:.4f}",
+        rows.append(("BG/NBD fit", t_lt, stage["fit transaction model"],
+                     fmt_params(lt_bg) + f", LL {ll_lt:.4f}",
                      fmt_params(ltv_bg) + f", LL {bg['log_likelihood']:.4f}",
                      f"params max rel diff {max_rel(list(lt_bg.values()), list(ltv_bg.values())):.1e}; "
                      f"LL ltv - lifetimes {bg['log_likelihood'] - ll_lt:+.2e}"))
@@ -185,16 +197,14 @@ def main():
         t0 = time.perf_counter()
         ggf = GammaGammaFitter(penalizer_coef=0.0).fit(f[rep], m[rep])
         t_lt = time.perf_counter() - t0
-        gg_json = os.path.join(w, "gamma_gamma.json")
-        t_ltv = run_ltv(args.ltv, ["fit", "--model", "gamma-gamma", "--input", rfm, "--period", args.period,
-                                      "--output", gg_json])
         gg = json.load(open(gg_json))
         lt_gg = {k: float(ggf.params_[k]) for k in ["p", "q", "v"]}
         ltv_gg = {k: float(gg["params"][k]) for k in lt_gg}
         ll_lt = -GammaGammaFitter._negative_log_likelihood(
             np.log([lt_gg[k] for k in ["p", "q", "v"]]),
             f[rep].values, m[rep].values, np.ones(int(rep.sum())), 0.0) * int(rep.sum())
-        rows.append(("Gamma-Gamma fit", t_lt, t_ltv, fmt_params(lt_gg) + f", LL {ll_lt:.4f}",
+        rows.append(("Gamma-Gamma fit", t_lt, stage["fit gamma-gamma"],
+                     fmt_params(lt_gg) + f", LL {ll_lt:.4f}",
                      fmt_params(ltv_gg) + f", LL {gg['log_likelihood']:.4f}",
                      f"params max rel diff {max_rel(list(lt_gg.values()), list(ltv_gg.values())):.1e}; "
                      f"LL ltv - lifetimes {gg['log_likelihood'] - ll_lt:+.2e}"))
@@ -204,34 +214,37 @@ def main():
         clv = ggf.customer_lifetime_value(bgf, f, r, T, m, time=args.months,
                                           discount_rate=args.discount_rate, freq=freq)
         t_lt = time.perf_counter() - t0
-        clv_csv = os.path.join(w, "clv.csv")
-        clv_args = ["clv", "--transaction-model", bg_json, "--spend-model", gg_json, "--input", rfm,
-                    "--months", f"{args.months:g}", "--discount-rate", f"{args.discount_rate:g}",
-                "--period", args.period]
-        t_ltv = run_ltv(args.ltv, clv_args + ["--output", clv_csv])
-        ltv_clv = pd.read_csv(clv_csv, dtype={"customer_id": str}).set_index("customer_id").loc[clv.index]
-        fitted_diff = max_rel(clv.values, ltv_clv["clv"].values, floor=1e-9)
-        # the same prediction at lifetimes' parameters isolates the arithmetic from the optimizers
+        fitted_diff = max_rel(clv.values, ltv_out["clv"].values, floor=1e-9)
+        # the same prediction at lifetimes' parameters isolates the arithmetic from the
+        # optimizers (`ltv clv` on the pipeline's summary; not timed)
         same = "n/a"
         try:
+            rfm = os.path.join(w, "rfm.csv")
+            ltv_out[["frequency", "recency", "T", "monetary_value"]].to_csv(rfm)
             bg_same, gg_same = dict(bg), dict(gg)
             bg_same["params"] = dict(bg["params"], **lt_bg)
             gg_same["params"] = dict(gg["params"], **lt_gg)
             for path, obj in [(bg_json + ".lifetimes", bg_same), (gg_json + ".lifetimes", gg_same)]:
                 json.dump(obj, open(path, "w"))
-            same_csv = clv_csv + ".lifetimes"
+            same_csv = os.path.join(w, "clv_at_lifetimes_params.csv")
             p = subprocess.run([args.ltv, "clv", "--transaction-model", bg_json + ".lifetimes",
                                 "--spend-model", gg_json + ".lifetimes", "--input", rfm,
                                 "--months", f"{args.months:g}", "--discount-rate", f"{args.discount_rate:g}",
-                                "--period", args.period, "--output", same_csv], capture_output=True, text=True)
+                                "--period", args.period, "--no-intervals", "--output", same_csv],
+                               capture_output=True, text=True)
             if p.returncode == 0:
                 s = pd.read_csv(same_csv, dtype={"customer_id": str}).set_index("customer_id").loc[clv.index]
                 same = f"{max_rel(clv.values, s['clv'].values, floor=1e-9):.1e}"
+            else:
+                same = f"n/a ({p.stderr.strip()[-200:]})"
         except Exception as e:  # a model file format the script does not know: report, go on
             same = f"n/a ({e})"
-        rows.append((f"{args.months:g}-month CLV", t_lt, t_ltv,
-                     f"total {clv.sum():.6g}", f"total {ltv_clv['clv'].sum():.6g}",
+        rows.append((f"{args.months:g}-month CLV", t_lt, stage["predict + clv"],
+                     f"total {clv.sum():.6g}", f"total {ltv_out['clv'].sum():.6g} (with 95% intervals)",
                      f"max rel diff {fitted_diff:.1e} (at lifetimes' parameters: {same})"))
+        rows.append(("write output CSV (ltv only)", 0.0, stage["write output"], "", f"{len(ltv_out)} rows", ""))
+        rows.append(("process start, parsing, logging (ltv only)", 0.0,
+                     t_ltv_total - sum(stage.values()), "", "", ""))
 
     except StageFailed as e:
         print(f"stopped: {e}", file=sys.stderr)
@@ -247,7 +260,8 @@ def main():
     print("|---|---:|---:|---:|---|---|---|")
     for name, a, b, pl, pv, d in rows:
         if b == b:
-            print(f"| {name} | {a:.3f} | {b:.3f} | {a / b:.0f}x | {pl} | {pv} | {d} |")
+            ratio = f"{a / b:.0f}x" if a > 0 else ""
+            print(f"| {name} | {a:.3f} | {b:.3f} | {ratio} | {pl} | {pv} | {d} |")
         else:
             print(f"| {name} | | | | | | {d} |")
     print(f"| **total** | **{total_lt:.2f}** | **{total_ltv:.3f}** | **{total_lt / total_ltv:.0f}x** | | | |")

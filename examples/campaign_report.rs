@@ -9,6 +9,12 @@
 //! * realised ROAS to date (revenue so far / cost): what a team sees without a model;
 //! * estimated ROAS (revenue so far + expected revenue over the next 12 months, / cost).
 //!
+//! In the first weeks, with little history, a campaign's own BG/NBD fit can stall just short of
+//! its tolerance (typically with parameters running toward a boundary of the model). The report
+//! uses such a fit but says so: the `fit_status` column is `not_converged`, the terminal table
+//! marks the estimated ROAS with `!` and names the fit (`ltv report --strict` would fail the
+//! job instead).
+//!
 //! Run: `cargo run --release --example campaign_report`
 
 use chrono::{Days, NaiveDate};

@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+mod hashing;
 
 pub mod data;
 pub mod special;

@@ -1,17 +1,25 @@
 //! `ltv attribute` and `ltv pagerank` end to end.
 #![cfg(feature = "cli")]
 
-use std::path::Path;
+mod common;
+
 use std::process::Command;
 
-fn ltv() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ltv"))
-}
+use common::cli::{ltv, ok, stderr, write};
 
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p.to_str().unwrap().to_string()
+/// `ltv attribute --matches m --payments p --method method`.
+fn attribute(m: &str, p: &str, method: &str) -> Command {
+    let mut cmd = ltv();
+    cmd.args([
+        "attribute",
+        "--matches",
+        m,
+        "--payments",
+        p,
+        "--method",
+        method,
+    ]);
+    cmd
 }
 
 fn cents(s: &str) -> i64 {
@@ -38,16 +46,7 @@ fn attribute_writes_credits_that_add_up() {
     let p = write(dir.path(), "p.csv", PAYMENTS);
     for method in ["pagerank", "shapley-shared", "shapley-availability"] {
         let out = dir.path().join(format!("{method}.csv"));
-        let run = ltv()
-            .args([
-                "attribute",
-                "--matches",
-                &m,
-                "--payments",
-                &p,
-                "--method",
-                method,
-            ])
+        let run = attribute(&m, &p, method)
             .args(["--lookback-days", "30", "--output"])
             .arg(&out)
             .output()
@@ -85,21 +84,9 @@ fn attribute_shared_values() {
         "p.csv",
         "user_id,time,amount\nann,2024-01-03,10\n",
     );
-    let out = ltv()
-        .args([
-            "attribute",
-            "--matches",
-            &m,
-            "--payments",
-            &p,
-            "--method",
-            "shapley-shared",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = attribute(&m, &p, "shapley-shared").output().unwrap();
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
+        ok(out),
         "user_id,paid,credit\nann,10.00,5.00\nbob,0.00,2.50\ncat,0.00,2.50\n"
     );
 }
@@ -113,33 +100,11 @@ fn attribute_bad_input_is_a_clear_error() {
         "p.csv",
         "user_id,time,amount\nann,2024-01-03,-1\n",
     );
-    let out = ltv()
-        .args([
-            "attribute",
-            "--matches",
-            &m,
-            "--payments",
-            &p,
-            "--method",
-            "pagerank",
-        ])
-        .output()
-        .unwrap();
+    let out = attribute(&m, &p, "pagerank").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8(out.stderr).unwrap();
+    let err = stderr(&out);
     assert!(err.contains("line 2") && err.contains("amount"), "{err}");
-    let out = ltv()
-        .args([
-            "attribute",
-            "--matches",
-            &m,
-            "--payments",
-            &p,
-            "--method",
-            "magic",
-        ])
-        .output()
-        .unwrap();
+    let out = attribute(&m, &p, "magic").output().unwrap();
     assert!(!out.status.success());
 }
 
@@ -161,8 +126,7 @@ fn pagerank_writes_scores() {
         ])
         .output()
         .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = ok(out);
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("node,score"));
     let rows: Vec<(String, f64)> = lines
@@ -189,11 +153,7 @@ fn pagerank_writes_scores() {
         ])
         .output()
         .unwrap();
-    assert!(out.status.success());
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        "node,score\nh,0\na,0.5\nb,0.5\nc,0\n"
-    );
+    assert_eq!(ok(out), "node,score\nh,0\na,0.5\nb,0.5\nc,0\n");
 }
 
 #[test]
@@ -206,7 +166,7 @@ fn pagerank_errors() {
     );
     let out = ltv().args(["pagerank", "--edges", &e]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8(out.stderr).unwrap().contains("line 3"));
+    assert!(stderr(&out).contains("line 3"));
     let e = write(dir.path(), "e2.csv", "source,target\na,b\n");
     let p = write(dir.path(), "p.csv", "node,value\nzed,1\n");
     let out = ltv()
@@ -227,7 +187,5 @@ fn pagerank_errors() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8(out.stderr)
-        .unwrap()
-        .contains("did not converge"));
+    assert!(stderr(&out).contains("did not converge"));
 }

@@ -218,3 +218,47 @@ fn monte_carlo_on_a_large_match_game() {
     assert!(within >= 0.97, "{within}");
     assert!(l1 / total < 0.1, "relative L1 error {}", l1 / total);
 }
+
+#[test]
+fn pagerank_credits_only_revenue_paid_after_the_match() {
+    // a–b matched on day 10; a pays 100.00 on day 5 (before: a keeps it) and 100.00 on day 20
+    // (after: split as PageRank on the one edge, a 1/(1+α), b α/(1+α)). α = 0.85:
+    // b = 10000 · 0.85/1.85 = 4594.59 cents, a = 10000 + 5405.41.
+    let mut l = Logs::new(2);
+    l.add_match("a", "b", 10 * DAY, 1.0).unwrap();
+    l.add_payment("a", 5 * DAY, 10_000).unwrap();
+    l.add_payment("a", 20 * DAY, 10_000).unwrap();
+    let c = attribute(
+        &l,
+        &Crediting::new(),
+        &Method::PageRank(RevenueLedger::new()),
+    )
+    .unwrap();
+    assert_eq!(c, vec![15_405, 4_595]);
+}
+
+#[test]
+fn pagerank_first_hop_follows_the_payers_own_matches() {
+    // a pays 100.00 on day 5 with one eligible match, c (day 1). b matched a on day 10 and
+    // pays 100.00 on day 20. The first step of a's revenue goes to c only; b reaches a's
+    // revenue only through a (partners of partners), so b gets less from a than c does, and
+    // c gets nothing of b's revenue but through a.
+    let mut l = Logs::new(2);
+    l.add_match("a", "c", DAY, 1.0).unwrap();
+    l.add_match("a", "b", 10 * DAY, 1.0).unwrap();
+    l.add_payment("a", 5 * DAY, 10_000).unwrap();
+    l.add_payment("b", 20 * DAY, 10_000).unwrap();
+    let ledger = RevenueLedger::new();
+    let both = attribute(&l, &Crediting::new(), &Method::PageRank(ledger.clone())).unwrap();
+    assert_eq!(both.iter().sum::<i64>(), 20_000);
+    // only a's payment: c is a's only first-hop partner
+    let mut only_a = Logs::new(2);
+    only_a.add_match("a", "c", DAY, 1.0).unwrap();
+    only_a.add_match("a", "b", 10 * DAY, 1.0).unwrap();
+    only_a.add_payment("a", 5 * DAY, 10_000).unwrap();
+    let c_a = attribute(&only_a, &Crediting::new(), &Method::PageRank(ledger)).unwrap();
+    let idx = |u: &str| only_a.users().get(u).unwrap() as usize;
+    // the a–b match carried no revenue of this log: b gets nothing
+    assert_eq!(c_a[idx("b")], 0);
+    assert!(c_a[idx("c")] > 4_000, "{c_a:?}");
+}

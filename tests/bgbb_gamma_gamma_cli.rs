@@ -1,7 +1,9 @@
 //! `ltv fit --model bgbb|gamma-gamma` end to end (needs `--features cli`).
 #![cfg(feature = "cli")]
 
-use std::process::Command;
+mod common;
+
+use common::cli::{ltv, ok, CDNOW_SPEND, CDNOW_SPEND_COLUMNS};
 
 use ltv::models::SavedModel;
 
@@ -10,23 +12,10 @@ const CDNOW: &str = concat!(
     "/datasets/cdnow_customers_summary.csv"
 );
 
-fn ltv() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ltv"))
-}
-
 const DONATIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/donations.csv");
-const CDNOW_SPEND: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/datasets/cdnow_customers_summary_with_transactions.csv"
-);
 
-fn json(out: &std::process::Output) -> serde_json::Value {
-    assert!(
-        out.status.success(),
-        "ltv failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+fn json(out: std::process::Output) -> serde_json::Value {
+    serde_json::from_str(&ok(out)).unwrap()
 }
 
 /// BG/BB on donations.csv as is: `periods` and `weights` are picked up by name.
@@ -39,7 +28,7 @@ fn fit_bgbb_on_donations_layout() {
         .arg(&path)
         .output()
         .unwrap();
-    let v = json(&out);
+    let v = json(out);
     assert_eq!(v["model"], "bgbb");
     assert_eq!(v["n_customers"], 11104.0);
     assert!(v["converged"].as_bool().unwrap());
@@ -56,19 +45,12 @@ fn fit_gamma_gamma_with_custom_columns() {
     let path = dir.path().join("gg.json");
     let out = ltv()
         .args(["fit", "--model", "gamma-gamma", "--input", CDNOW_SPEND])
-        .args([
-            "--frequency-col",
-            "x",
-            "--recency-col",
-            "t_x",
-            "--monetary-value-col",
-            "zbar",
-        ])
+        .args(CDNOW_SPEND_COLUMNS)
         .arg("--output")
         .arg(&path)
         .output()
         .unwrap();
-    let v = json(&out);
+    let v = json(out);
     assert_eq!(v["model"], "gamma-gamma");
     assert_eq!(v["n_customers"], 946.0);
     let p = v["params"]["p"].as_f64().unwrap();

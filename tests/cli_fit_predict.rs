@@ -3,20 +3,29 @@
 
 mod common;
 
-use std::process::Command;
+use std::path::Path;
 
+use common::cli::{ltv, ok, stderr};
 use common::*;
 use ltv::models::{ModelFile, SavedModel};
 use ltv::value::Period;
-
-fn ltv() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ltv"))
-}
 
 const CDNOW: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/data/cdnow_customers_summary.csv"
 );
+
+/// `ltv fit --model model --input input`, which must fail; returns its stderr.
+fn fit_fails(model: &str, input: &Path, extra: &[&str]) -> String {
+    let out = ltv()
+        .args(["fit", "--model", model, "--input"])
+        .arg(input)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    stderr(&out)
+}
 
 #[test]
 fn fit_prints_the_issue_keys_and_saves_a_model_that_predict_reads() {
@@ -30,13 +39,8 @@ fn fit_prints_the_issue_keys_and_saves_a_model_that_predict_reads() {
         if let Some(p) = period {
             cmd.args(["--period", p]);
         }
-        let out = cmd.output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let stdout = ok(cmd.output().unwrap());
+        let printed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
         let mut keys: Vec<&str> = printed
             .as_object()
             .unwrap()
@@ -60,8 +64,7 @@ fn fit_prints_the_issue_keys_and_saves_a_model_that_predict_reads() {
         assert_eq!(printed["converged"], true);
         assert_eq!(printed["n_customers"], 2357.0);
         // parameters are printed in the model's order
-        let text = String::from_utf8_lossy(&out.stdout);
-        let at = |k: &str| text.find(&format!("\"{k}\":")).unwrap();
+        let at = |k: &str| stdout.find(&format!("\"{k}\":")).unwrap();
         assert!(at("r") < at("alpha") && at("alpha") < at("a") && at("a") < at("b"));
         assert!(printed["log_likelihood"].as_f64().unwrap() > -9583.0);
 
@@ -75,12 +78,7 @@ fn fit_prints_the_issue_keys_and_saves_a_model_that_predict_reads() {
             .args(["--input", CDNOW, "--horizon", "39"])
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = String::from_utf8(out.stdout).unwrap();
+        let text = ok(out);
         let mut lines = text.lines();
         assert_eq!(lines.next(), Some("customer_id,expected_purchases,p_alive"));
         let (ids, f, r, t) = cdnow_columns();
@@ -104,53 +102,48 @@ fn bad_input_fails_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "id,frequency,recency,T\n1,2,8,5\n").unwrap();
-    let out = ltv()
-        .args(["fit", "--model", "bgnbd", "--input"])
-        .arg(&bad)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = fit_fails("bgnbd", &bad, &[]);
     assert!(err.contains("line 2") && err.contains("recency"), "{err}");
 
     let none = dir.path().join("none.csv");
     std::fs::write(&none, "id,frequency,recency,T\n1,0,0,5\n2,0,0,9\n").unwrap();
-    let out = ltv()
-        .args(["fit", "--model", "mbgnbd", "--input"])
-        .arg(&none)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("repeat purchase"));
+    assert!(fit_fails("mbgnbd", &none, &[]).contains("repeat purchase"));
 
-    let out = ltv()
-        .args([
-            "fit",
-            "--model",
-            "bgnbd",
-            "--input",
-            CDNOW,
-            "--penalizer=-1",
-        ])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("penalizer"));
+    assert!(fit_fails("bgnbd", Path::new(CDNOW), &["--penalizer=-1"]).contains("penalizer"));
 
     // an unknown period is refused by the argument parser, naming the choices
-    let out = ltv()
-        .args([
-            "fit",
-            "--model",
-            "bgnbd",
-            "--input",
-            CDNOW,
-            "--period",
-            "fortnight",
-        ])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = fit_fails("bgnbd", Path::new(CDNOW), &["--period", "fortnight"]);
     assert!(err.contains("week") && err.contains("day"), "{err}");
+}
+
+#[test]
+fn predict_takes_ids_from_an_unnamed_first_column() {
+    // pandas' `to_csv` writes the index as a first column with an empty name
+    let dir = tempfile::tempdir().unwrap();
+    let model_path = dir.path().join("model.json");
+    ok(ltv()
+        .args(["fit", "--model", "bgnbd", "--input", CDNOW, "--output"])
+        .arg(&model_path)
+        .output()
+        .unwrap());
+    let input = dir.path().join("unnamed.csv");
+    std::fs::write(
+        &input,
+        ",frequency,recency,T\nann,2,30.43,38.86\nbob,0,0,38.86\n",
+    )
+    .unwrap();
+    let text = ok(ltv()
+        .args(["predict", "--model-file"])
+        .arg(&model_path)
+        .arg("--input")
+        .arg(&input)
+        .args(["--horizon", "39"])
+        .output()
+        .unwrap());
+    let ids: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids, ["ann", "bob"]);
 }

@@ -2,47 +2,24 @@
 //! `ltv fit`, then CLV with intervals; the model file's recorded period.
 #![cfg(feature = "cli")]
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
+use std::path::Path;
+use std::process::Output;
+
+use common::cli::{ltv, ok, stderr, CDNOW_SPEND, CDNOW_SPEND_COLUMNS};
 use ltv::models::{ModelFile, SavedModel};
 use ltv::value::{
     gamma_gamma_customer_lifetime_value, ClvSettings, MonthlyDiscountRate, Months, Period,
 };
 
-const CDNOW_SPEND: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/datasets/cdnow_customers_summary_with_transactions.csv"
-);
-const COLUMNS: [&str; 6] = [
-    "--frequency-col",
-    "x",
-    "--recency-col",
-    "t_x",
-    "--monetary-value-col",
-    "zbar",
-];
-
-fn ltv() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ltv"))
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "ltv failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 /// `ltv fit` on CDNOW (weekly), recording `period` when given.
 fn fit(model: &str, path: &Path, period: Option<&str>) {
     let mut cmd = ltv();
     cmd.args(["fit", "--model", model, "--input", CDNOW_SPEND]);
-    cmd.args(&COLUMNS[..4]);
+    cmd.args(&CDNOW_SPEND_COLUMNS[..4]);
     if model == "gamma-gamma" {
-        cmd.args(&COLUMNS[4..]);
+        cmd.args(&CDNOW_SPEND_COLUMNS[4..]);
     }
     if let Some(p) = period {
         cmd.args(["--period", p]);
@@ -80,7 +57,7 @@ fn clv_with_intervals_from_fitted_models() {
             "0.01",
         ])
         // no --period: the recorded one (week) is used
-        .args(COLUMNS)
+        .args(CDNOW_SPEND_COLUMNS)
         .arg("--output")
         .arg(&out_path)
         .output()
@@ -134,7 +111,7 @@ fn clv_without_intervals_and_bad_files() {
             .arg(sm)
             .args(["--input", CDNOW_SPEND, "--months", "3"])
             .arg(format!("--discount-rate={discount}"))
-            .args(COLUMNS)
+            .args(CDNOW_SPEND_COLUMNS)
             .args(extra)
             .output()
             .unwrap()
@@ -167,7 +144,7 @@ fn clv(tm: &Path, sm: &Path, extra: &[&str]) -> Output {
             "--discount-rate",
             "0.01",
         ])
-        .args(COLUMNS)
+        .args(CDNOW_SPEND_COLUMNS)
         .args(extra)
         .output()
         .unwrap()
@@ -184,7 +161,6 @@ fn the_recorded_period_is_used_and_never_guessed() {
     fit("bgnbd", &none, None);
     fit("bgnbd", &day, Some("day"));
     fit("gamma-gamma", &g, None);
-    let stderr = |o: &Output| String::from_utf8_lossy(&o.stderr).to_string();
 
     // no period recorded and none given: an error naming --period, no output
     let out = clv(&none, &g, &[]);

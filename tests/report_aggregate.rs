@@ -182,7 +182,7 @@ fn group_by_ad_keeps_campaign_level_costs_apart() {
     assert_eq!(google.users, 2);
     assert_eq!(
         csv_of(&report).lines().next().unwrap(),
-        "network,ad,cohort,users,payers,cost,cost_per_install,revenue_to_date,estimated_future_revenue,estimated_future_revenue_lower,estimated_future_revenue_upper,estimated_total_revenue,roas_to_date,estimated_roas,estimated_roas_lower,estimated_roas_upper,impressions,clicks,ctr,cvr,ecpm,network_installs,credit,score,rank"
+        "network,ad,cohort,users,payers,cost,cost_per_install,revenue_to_date,estimated_future_revenue,estimated_future_revenue_lower,estimated_future_revenue_upper,estimated_total_revenue,roas_to_date,estimated_roas,estimated_roas_lower,estimated_roas_upper,impressions,clicks,ctr,cvr,ecpm,network_installs,credit,score,rank,fit_status"
     );
 }
 
@@ -266,4 +266,42 @@ fn outputs_are_well_formed() {
     let t = output::table(&report, 2);
     assert!(t.contains("meta / spring"));
     assert!(t.contains("2 more rows"));
+}
+
+/// Impressions and clicks are given for meta's cost rows only: a row spanning meta and the
+/// networks without them gets no counts and no CTR / CVR / eCPM (rather than meta's impressions
+/// set against everyone's cost), and a warning; meta's own row keeps them.
+#[test]
+fn counts_given_by_only_some_cost_rows_give_no_ratios() {
+    let mut c = config();
+    c.group_by = "".parse().unwrap();
+    let all = CampaignReport::build(&inputs(), &c, &DoubleRevenue).unwrap();
+    let r = &all.rows[0];
+    assert_eq!(
+        (r.impressions, r.clicks, r.ctr, r.cvr, r.ecpm),
+        (None, None, None, None, None)
+    );
+    assert!(
+        all.meta
+            .warnings
+            .iter()
+            .any(|w| w
+                .starts_with("1 rows have impressions, clicks or network installs on only some"))
+    );
+    let by_network = CampaignReport::build(&inputs(), &config(), &DoubleRevenue).unwrap();
+    let meta = row(&by_network, "meta");
+    assert_eq!(
+        (meta.impressions, meta.clicks),
+        (Some(20_000.0), Some(400.0))
+    );
+    assert_relative_eq!(
+        meta.ecpm.unwrap(),
+        1000.0 * 170.0 / 20_000.0,
+        max_relative = 1e-12
+    );
+    assert!(!by_network
+        .meta
+        .warnings
+        .iter()
+        .any(|w| w.contains("only some")));
 }

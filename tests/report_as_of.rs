@@ -9,8 +9,9 @@ use report_common::*;
 
 /// Rows after the cut (as of 2024-03-02 UTC) of every kind: payments by known and unknown
 /// users, installs (new users and re-installs), cost rows (also for an account in Los Angeles
-/// whose 03-03 starts after the cut, and a currency with rates only after the cut), and
-/// exchange rates dated after the as-of day.
+/// whose 03-03 starts after the cut, and a currency with rates only after the cut), exchange
+/// rates dated after the as-of day, and dated credit of known and unknown users (written in
+/// UTC or with a Tokyo offset).
 #[derive(Debug, Clone)]
 enum Late {
     Payment {
@@ -32,6 +33,12 @@ enum Late {
     },
     Rate {
         days: u8,
+    },
+    Credit {
+        user: u8,
+        seconds: u32,
+        amount: u16,
+        tokyo: bool,
     },
 }
 
@@ -59,6 +66,14 @@ fn late() -> impl Strategy<Value = Late> {
             }
         }),
         (1u8..40).prop_map(|days| Late::Rate { days }),
+        (0u8..12, 0u32..5_000_000, 0u16..1000, any::<bool>()).prop_map(
+            |(user, seconds, amount, tokyo)| Late::Credit {
+                user,
+                seconds,
+                amount,
+                tokyo
+            }
+        ),
     ]
 }
 
@@ -75,6 +90,7 @@ fn with_late(rows: &[(Late, u16)]) -> ReportInputs {
     let mut installs: Vec<String> = INSTALLS.lines().map(String::from).collect();
     let mut tx: Vec<String> = TRANSACTIONS.lines().map(String::from).collect();
     let mut fx: Vec<String> = FX.lines().map(String::from).collect();
+    let mut credit: Vec<String> = CREDIT_DATED.lines().map(String::from).collect();
     let ts = |s: u32| {
         chrono::DateTime::from_timestamp(CUT + i64::from(s), 0)
             .unwrap()
@@ -131,6 +147,21 @@ fn with_late(rows: &[(Late, u16)]) -> ReportInputs {
                     if *la { "America/Los_Angeles" } else { "UTC" },
                 ),
             ),
+            Late::Credit {
+                user,
+                seconds,
+                amount,
+                tokyo,
+            } => {
+                let at = chrono::DateTime::from_timestamp(CUT + i64::from(*seconds), 0).unwrap();
+                let when = if *tokyo {
+                    at.with_timezone(&parse_time_zone("Asia/Tokyo").unwrap())
+                        .to_rfc3339()
+                } else {
+                    ts(*seconds)
+                };
+                insert(&mut credit, *pos, format!("u{user},{when},{amount}"));
+            }
             Late::Rate { days } => {
                 // one rate per currency and day (a day drawn twice gives the same line)
                 for cur in ["USD", "JPY", "GBP"] {
@@ -148,13 +179,21 @@ fn with_late(rows: &[(Late, u16)]) -> ReportInputs {
         }
     }
     let join = |v: Vec<String>| v.join("\n") + "\n";
-    let (costs, installs, tx, fx) = (join(costs), join(installs), join(tx), join(fx));
+    let (costs, installs, tx, fx, credit) = (
+        join(costs),
+        join(installs),
+        join(tx),
+        join(fx),
+        join(credit),
+    );
     ReportInputs {
         costs: read_costs(costs.as_bytes(), &CostColumns::default()).unwrap(),
         installs: read_installs(installs.as_bytes(), &InstallColumns::default()).unwrap(),
         transactions: read_transactions(tx.as_bytes(), &TransactionColumns::default()).unwrap(),
         fx: Some(read_fx(fx.as_bytes(), &FxColumns::default(), "EUR").unwrap()),
-        credit: Some(read_credit(CREDIT.as_bytes(), &CreditColumns::default()).unwrap()),
+        credit: Some(
+            read_credit_ledger(credit.as_bytes(), &CreditLedgerColumns::default()).unwrap(),
+        ),
     }
 }
 
@@ -174,11 +213,46 @@ fn configs() -> Vec<ReportConfig> {
 #[test]
 fn rerunning_a_date_gives_identical_output() {
     for c in configs() {
-        let a = CampaignReport::build(&inputs(), &c, &DoubleRevenue).unwrap();
-        let b = CampaignReport::build(&inputs(), &c, &DoubleRevenue).unwrap();
-        assert_eq!(csv_of(&a), csv_of(&b));
-        assert_eq!(json_of(&a), json_of(&b));
+        for inputs in [inputs, || with_late(&[])] {
+            let a = CampaignReport::build(&inputs(), &c, &DoubleRevenue).unwrap();
+            let b = CampaignReport::build(&inputs(), &c, &DoubleRevenue).unwrap();
+            assert_eq!(csv_of(&a), csv_of(&b));
+            assert_eq!(json_of(&a), json_of(&b));
+        }
     }
+}
+
+/// Dated credit is cut like payments (the whole as-of day in the report zone); undated credit
+/// is taken as given, and the report says so.
+#[test]
+fn credit_is_cut_at_the_as_of_date_or_flagged_as_taken_as_given() {
+    let credit_of =
+        |r: &CampaignReport| -> Vec<Option<f64>> { r.rows.iter().map(|x| x.credit).collect() };
+    let undated = CampaignReport::build(&inputs(), &config(), &DoubleRevenue).unwrap();
+    assert!(undated
+        .meta
+        .warnings
+        .iter()
+        .any(|w| w.contains("no time column") && w.contains("as given")));
+    let dated = CampaignReport::build(&with_late(&[]), &config(), &DoubleRevenue).unwrap();
+    assert!(!dated
+        .meta
+        .warnings
+        .iter()
+        .any(|w| w.contains("no time column")));
+    assert_eq!(credit_of(&dated), credit_of(&undated));
+    // as of 03-01, only u1's first 1.5 counts (u3 has not installed yet: not a report user)
+    let mut c = config();
+    c.as_of = parse_date_arg("2024-03-01").unwrap();
+    let early = CampaignReport::build(&with_late(&[]), &c, &DoubleRevenue).unwrap();
+    let meta = early.rows.iter().find(|x| x.group[0] == "meta").unwrap();
+    assert_eq!(meta.credit, Some(1.5));
+    assert_eq!(early.meta.exclusions.credit_rows_after_as_of, 2);
+    // in Tokyo the report day 03-02 ends at 03-02 15:00 UTC: u3's 23:59:59 UTC credit is out
+    let mut c = config();
+    c.time_zone = parse_time_zone("Asia/Tokyo").unwrap();
+    let tokyo = CampaignReport::build(&with_late(&[]), &c, &DoubleRevenue).unwrap();
+    assert_eq!(tokyo.meta.exclusions.credit_rows_after_as_of, 1);
 }
 
 proptest! {
@@ -189,7 +263,12 @@ proptest! {
     #[test]
     fn nothing_after_the_as_of_date_leaks_in(rows in prop::collection::vec((late(), any::<u16>()), 1..30)) {
         let c = config();
-        let base = CampaignReport::build(&inputs(), &c, &DoubleRevenue).unwrap();
+        // the fixture with dated credit: the same rows as with the undated credit table
+        let base = CampaignReport::build(&with_late(&[]), &c, &DoubleRevenue).unwrap();
+        prop_assert_eq!(
+            &base.rows,
+            &CampaignReport::build(&inputs(), &c, &DoubleRevenue).unwrap().rows
+        );
         let late = CampaignReport::build(&with_late(&rows), &c, &DoubleRevenue).unwrap();
         prop_assert_eq!(csv_of(&base), csv_of(&late));
         prop_assert_eq!(&base.rows, &late.rows);
@@ -235,18 +314,25 @@ fn the_fitted_model_sees_nothing_after_the_as_of_date() {
     let late_installs = format!("{installs}late1,2024-03-03 00:00:00,meta,spring,\nlate2,2024-03-20 12:00:00,google,search,\n");
     let late_costs = format!("{COSTS}2024-03-03,meta,m1,spring,a1,500,USD,UTC,1,1,1\n2024-03-02,google,g1,search,,48,JPY,Asia/Tokyo,,,\n");
     let late_fx = format!("{FX}2024-03-03,USD,0.5\n2024-03-02,JPY,0.006\n");
-    let read = |costs: &str, installs: &str, tx: &str, fx: &str| ReportInputs {
+    // credit earned from 03-03 on, by a report user, an unknown user, and at 00:30 in Berlin
+    // (still 03-02 in UTC: it counts, in both runs)
+    let berlin_credit = "spring-3,2024-03-03T00:30:00+01:00,0.25\n";
+    let late_credit =
+        format!("{CREDIT_DATED}spring-1,2024-03-03 00:00:00,70\nzz,2024-03-20,5\n{berlin_credit}");
+    let read = |costs: &str, installs: &str, tx: &str, fx: &str, credit: &str| ReportInputs {
         costs: read_costs(costs.as_bytes(), &CostColumns::default()).unwrap(),
         installs: read_installs(installs.as_bytes(), &InstallColumns::default()).unwrap(),
         transactions: read_transactions(tx.as_bytes(), &TransactionColumns::default()).unwrap(),
         fx: Some(read_fx(fx.as_bytes(), &FxColumns::default(), "EUR").unwrap()),
-        credit: None,
+        credit: Some(
+            read_credit_ledger(credit.as_bytes(), &CreditLedgerColumns::default()).unwrap(),
+        ),
     };
     let model = BuyTillYouDieValue::default();
     let mut c = config();
     c.horizon.period = ModelPeriod::Day;
     let full = CampaignReport::build(
-        &read(&late_costs, &late_installs, &tx, &late_fx),
+        &read(&late_costs, &late_installs, &tx, &late_fx, &late_credit),
         &c,
         &model,
     )
@@ -259,18 +345,21 @@ fn the_fitted_model_sees_nothing_after_the_as_of_date() {
             &installs,
             &before,
             FX,
+            &format!("{CREDIT_DATED}{berlin_credit}"),
         ),
         &c,
         &model,
     )
     .unwrap();
+    assert_eq!(full.meta.exclusions.credit_rows_after_as_of, 2);
+    assert_eq!(cut.meta.exclusions.credit_rows_after_as_of, 0);
     assert_eq!(csv_of(&full), csv_of(&cut));
     assert_eq!(full.meta.model, cut.meta.model);
     // and the test is not vacuous: a later as-of date does see the later payments
     let mut later = c.clone();
     later.as_of = parse_date_arg("2024-03-20").unwrap();
     let l = CampaignReport::build(
-        &read(&late_costs, &late_installs, &tx, &late_fx),
+        &read(&late_costs, &late_installs, &tx, &late_fx, &late_credit),
         &later,
         &model,
     )

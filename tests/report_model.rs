@@ -81,3 +81,103 @@ fn a_segment_fit_equals_a_report_on_that_segment_alone() {
     assert!(hw >= parts.iter().cloned().fold(0.0, f64::max) * (1.0 - 1e-12));
     assert!(hw <= parts.iter().sum::<f64>() * (1.0 + 1e-12));
 }
+
+/// A fit that stalls short of its tolerance (here: a tolerance below machine precision, which
+/// no fit can reach, while the gradient norm ends far below `LOOSE_TOLERANCE`) is used, and
+/// said to be unconverged in the rows, the metadata and the warnings; `ensure_converged` (the
+/// CLI's `--strict`) and `accept_stalled_fits = false` turn it into `Error::NotConverged`.
+#[test]
+fn a_stalled_fit_is_reported_loudly_or_fails_when_asked() {
+    let head_i = "user_id,install_time,network,campaign,ad\n";
+    let head_t = "user_id,time,amount,currency\n";
+    let (mut i, mut t) = (head_i.to_string(), head_t.to_string());
+    simulated_users(&mut i, &mut t, "meta", "spring", 400, 31);
+    simulated_users(&mut i, &mut t, "google", "search", 300, 32);
+    let inputs = inputs_of(&i, &t);
+    let mut config = config();
+    config.horizon.period = ModelPeriod::Day;
+
+    let fine = CampaignReport::build(&inputs, &config, &BuyTillYouDieValue::default()).unwrap();
+    assert_eq!(fine.meta.fit_status, FitStatus::Converged);
+    assert!(fine.meta.unconverged_fits.is_empty());
+    // rows without users (a campaign with cost only) have no estimate and no fit status
+    let status = |r: &CampaignReport| -> Vec<(u64, Option<FitStatus>)> {
+        r.rows.iter().map(|x| (x.users, x.fit_status)).collect()
+    };
+    assert!(status(&fine)
+        .iter()
+        .all(|&(n, s)| s == (n > 0).then_some(FitStatus::Converged)));
+    fine.ensure_converged().unwrap();
+
+    let mut stalling = BuyTillYouDieValue::default();
+    stalling.fit_options.tolerance = 1e-300;
+    stalling.fit_options.max_iterations = 200;
+    let loud = CampaignReport::build(&inputs, &config, &stalling).unwrap();
+    assert_eq!(loud.meta.fit_status, FitStatus::NotConverged);
+    let fits: Vec<(&str, &str)> = loud
+        .meta
+        .unconverged_fits
+        .iter()
+        .map(|f| (f.fit.as_str(), f.model.as_str()))
+        .collect();
+    assert!(fits.contains(&("pooled", "bgnbd")), "{fits:?}");
+    assert!(loud
+        .meta
+        .unconverged_fits
+        .iter()
+        .all(|f| f.gradient_norm < LOOSE_TOLERANCE && f.iterations > 0));
+    assert!(status(&loud)
+        .iter()
+        .all(|&(n, s)| s == (n > 0).then_some(FitStatus::NotConverged)));
+    assert!(loud
+        .meta
+        .warnings
+        .iter()
+        .any(|w| w.contains("did NOT converge")));
+    assert_eq!(loud.meta.model["fit_status"], "not_converged");
+    assert_eq!(loud.meta.model["transaction_model"]["converged"], false);
+    let csv = csv_of(&loud);
+    assert!(csv.lines().next().unwrap().ends_with(",fit_status"));
+    assert_eq!(
+        csv.lines()
+            .filter(|l| l.ends_with(",not_converged"))
+            .count(),
+        loud.rows.iter().filter(|r| r.users > 0).count()
+    );
+    assert!(json_of(&loud).contains("\"unconverged_fits\""));
+    assert!(output::table(&loud, 10).contains("did NOT converge"));
+    assert!(matches!(
+        loud.ensure_converged(),
+        Err(ltv::Error::NotConverged { .. })
+    ));
+    // the stalled estimate is still the converged one to within what the tolerance allows
+    for (a, b) in loud.rows.iter().zip(&fine.rows) {
+        assert_eq!(a.group, b.group);
+        assert_relative_eq!(
+            a.estimated_future_revenue,
+            b.estimated_future_revenue,
+            max_relative = 1e-3
+        );
+    }
+
+    let strict = BuyTillYouDieValue {
+        accept_stalled_fits: false,
+        ..stalling.clone()
+    };
+    assert!(matches!(
+        CampaignReport::build(&inputs, &config, &strict),
+        Err(ltv::Error::NotConverged { .. })
+    ));
+
+    // per-segment fits: only the rows of a stalled segment are marked
+    let mut per_network = stalling;
+    per_network.fit_by = Some(Level::Network);
+    per_network.min_segment_users = 350;
+    let seg = CampaignReport::build(&inputs, &config, &per_network).unwrap();
+    assert!(seg
+        .meta
+        .unconverged_fits
+        .iter()
+        .any(|f| f.fit == "segment:meta"));
+    assert!(seg.meta.model["segment:meta"]["fit_status"] == "not_converged");
+}

@@ -30,6 +30,7 @@ fn row(roas: Option<f64>, users: u64, cpi: Option<f64>) -> ReportRow {
         credit: None,
         score: None,
         rank: None,
+        fit_status: None,
     }
 }
 

@@ -2,16 +2,35 @@
 //! non-zero exit code.
 #![cfg(feature = "cli")]
 
+mod common;
+
 use std::process::Command;
 
-fn ltv() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ltv"))
-}
+use common::cli::{ltv, ok};
 
 fn cdnow_path(dir: &std::path::Path) -> std::path::PathBuf {
     let p = dir.join("CDNOW_master.txt");
     std::fs::write(&p, ltv::data::datasets::cdnow_master_text()).unwrap();
     p
+}
+
+/// `ltv summary` of the CDNOW master file at `input` (columns customer_id, date,
+/// dollar_value, whitespace-delimited, weekly periods), with further arguments to add.
+fn cdnow_summary(input: &std::path::Path) -> Command {
+    let mut cmd = ltv();
+    cmd.args(["summary", "--input"]).arg(input).args([
+        "--customer-col",
+        "customer_id",
+        "--date-col",
+        "date",
+        "--amount-col",
+        "dollar_value",
+        "--delimiter",
+        "whitespace",
+        "--period",
+        "week",
+    ]);
+    cmd
 }
 
 fn reference(name: &str) -> String {
@@ -53,34 +72,13 @@ fn weekly_summary_of_cdnow() {
     let dir = tempfile::tempdir().unwrap();
     let input = cdnow_path(dir.path());
     let out_path = dir.path().join("summary.csv");
-    let out = ltv()
-        .args(["summary", "--input"])
-        .arg(&input)
-        .args([
-            "--customer-col",
-            "customer_id",
-            "--date-col",
-            "date",
-            "--amount-col",
-            "dollar_value",
-            "--date-format",
-            "YYYYMMDD",
-            "--delimiter",
-            "whitespace",
-            "--period",
-            "week",
-            "--observation-end",
-            "1998-06-30",
-            "--output",
-        ])
+    let out = cdnow_summary(&input)
+        .args(["--date-format", "YYYYMMDD"])
+        .args(["--observation-end", "1998-06-30", "--output"])
         .arg(&out_path)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ok(out);
     let got = std::fs::read_to_string(&out_path).unwrap();
     assert!(got.starts_with("customer_id,frequency,recency,T,monetary_value\n"));
     assert_same(&got, &reference("cdnow_weekly_summary.csv"));
@@ -90,36 +88,12 @@ fn weekly_summary_of_cdnow() {
 fn calibration_holdout_to_stdout() {
     let dir = tempfile::tempdir().unwrap();
     let input = cdnow_path(dir.path());
-    let out = ltv()
-        .args(["summary", "--input"])
-        .arg(&input)
-        .args([
-            "--customer-col",
-            "customer_id",
-            "--date-col",
-            "date",
-            "--amount-col",
-            "dollar_value",
-            "--delimiter",
-            "whitespace",
-            "--period",
-            "week",
-            "--observation-end",
-            "19980630",
-            "--calibration-end",
-            "1997-09-30",
-        ])
+    let out = cdnow_summary(&input)
+        .args(["--observation-end", "19980630"])
+        .args(["--calibration-end", "1997-09-30"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_same(
-        &String::from_utf8(out.stdout).unwrap(),
-        &reference("cdnow_weekly_calibration_holdout.csv"),
-    );
+    assert_same(&ok(out), &reference("cdnow_weekly_calibration_holdout.csv"));
 }
 
 #[test]

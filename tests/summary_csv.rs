@@ -52,6 +52,14 @@ fn weights_and_renamed_columns() {
 }
 
 #[test]
+fn a_weights_column_is_read_without_being_named() {
+    // lifetimes' compressed layout: frequency, recency, T, weights
+    let s = read("frequency,recency,T,weights\n0,0,6,3464\n1,1,6,1091\n").unwrap();
+    assert_eq!(s.n_customers(), 4555.0);
+    assert_eq!(s.weights(), Some(&[3464.0, 1091.0][..]));
+}
+
+#[test]
 fn every_rule_is_checked() {
     let h = "frequency,recency,T\n";
     assert_field(read(&format!("{h}1,4,3\n")), 2, "recency", "exceed T");

@@ -14,7 +14,9 @@
 //! (or only zero weights) stays with its payer in every method.
 //!
 //! All methods in [`crate::attribution`] read the logs through this rule, so a match made
-//! after a payment never takes credit for it.
+//! after a payment never takes credit for it directly. (The PageRank ledger passes credit on
+//! beyond the first hop — partners of partners — along matches that carried revenue; see
+//! [`crate::attribution::RevenueLedger`].)
 
 use super::logs::Logs;
 use crate::error::{Error, Result};
@@ -191,6 +193,7 @@ impl Eligibility {
         let n = logs.user_count();
         let mut kept = vec![0.0; n];
         let mut pairs: Vec<(u32, u32, f64)> = Vec::new();
+        let mut arcs: Vec<(u32, u32, f64)> = Vec::new();
         for (p, pay) in logs.payments().iter().enumerate() {
             let amount = pay.amount as f64;
             let (who, w) = self.partners(p);
@@ -212,24 +215,33 @@ impl Eligibility {
             for (&v, &wv) in who.iter().zip(w) {
                 if wv > 0.0 {
                     let (a, b) = (pay.user.min(v), pay.user.max(v));
-                    pairs.push((a, b, amount * rel(wv) / total));
+                    let share = amount * rel(wv) / total;
+                    pairs.push((a, b, share));
+                    arcs.push((pay.user, v, share));
                 }
-            }
-        }
-        pairs.sort_by_key(|x| (x.0, x.1));
-        let mut merged: Vec<(u32, u32, f64)> = Vec::with_capacity(pairs.len());
-        for (a, b, r) in pairs {
-            match merged.last_mut() {
-                Some(last) if last.0 == a && last.1 == b => last.2 += r,
-                _ => merged.push((a, b, r)),
             }
         }
         RevenueSplit {
             users: n,
-            pairs: merged,
+            pairs: merge_by_ends(pairs),
+            arcs: merge_by_ends(arcs),
             kept,
         }
     }
+}
+
+/// `(a, b, r)` entries sorted by `(a, b)` with equal ends merged (their `r` summed in input
+/// order).
+fn merge_by_ends(mut entries: Vec<(u32, u32, f64)>) -> Vec<(u32, u32, f64)> {
+    entries.sort_by_key(|x| (x.0, x.1));
+    let mut merged: Vec<(u32, u32, f64)> = Vec::with_capacity(entries.len());
+    for (a, b, r) in entries {
+        match merged.last_mut() {
+            Some(last) if last.0 == a && last.1 == b => last.2 += r,
+            _ => merged.push((a, b, r)),
+        }
+    }
+    merged
 }
 
 /// Revenue per pair of users and revenue kept by lone payers; see
@@ -240,6 +252,10 @@ pub struct RevenueSplit {
     pub users: usize,
     /// `(a, b, revenue)` with `a < b`, one entry per pair, in minor units.
     pub pairs: Vec<(u32, u32, f64)>,
+    /// `(payer, partner, revenue)`: the revenue `payer` paid that was credited to matches
+    /// with `partner` (eligible at the time of each payment), one entry per ordered pair, in
+    /// minor units. Summed over both directions this is [`RevenueSplit::pairs`].
+    pub arcs: Vec<(u32, u32, f64)>,
     /// Revenue of payments with no eligible partner, by payer, in minor units.
     pub kept: Vec<f64>,
 }

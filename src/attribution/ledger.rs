@@ -24,10 +24,24 @@
 //!
 //! # Graph from the logs
 //!
-//! [`RevenueLedger::from_logs`] weights each undirected match edge by the revenue it carried:
-//! every payment is split over the payer's eligible matches in proportion to their (decayed)
-//! weights ([`Crediting`]); payments with no eligible match leave their payer dangling for that
-//! revenue, i.e. kept. Matches that carried no revenue carry no credit.
+//! [`RevenueLedger::from_logs`] splits every payment over the payer's eligible matches in
+//! proportion to their (decayed) weights ([`Crediting`]: only matches at or before the
+//! payment, within the look-back window). Then:
+//!
+//! * revenue of payments with no eligible match stays with its payer and never enters the
+//!   walk;
+//! * every payer `u` with eligible revenue gets a *source* node `u*`, seeded with that revenue.
+//!   Its arcs go to the partners of `u`'s own payments only, weighted by the revenue each was
+//!   credited — so the first step of every walk respects time exactly: a match made after a
+//!   payment, or one that carried only the partner's revenue, never receives it directly.
+//!   Whatever the walk leaves at `u*` (the `1 − α` of each return) is `u`'s credit;
+//! * between users, each match edge is undirected and weighted by all the revenue it carried
+//!   (both directions): from a partner, credit moves on to *their* revenue-carrying partners
+//!   (including back to the payer), which is how an enabler of an enabler shares in revenue.
+//!
+//! With one payer and one partner this gives the payer `1/(1+α)` and the partner `α/(1+α)` of
+//! each payment, as PageRank on the single undirected edge. The map stays linear in the
+//! revenue and preserves its total. Matches that carried no revenue carry no credit.
 
 use super::crediting::Crediting;
 use super::graph::{Graph, GraphBuilder};
@@ -163,8 +177,40 @@ impl RevenueLedger {
     /// # Errors
     /// As [`RevenueLedger::credit_minor`].
     pub fn from_logs(&self, logs: &Logs, crediting: &Crediting) -> Result<Vec<i64>> {
-        let graph = revenue_graph(logs, crediting)?;
-        self.credit_minor(&graph, &logs.paid_by_user())
+        let split = crediting.eligibility(logs).split_revenue(logs);
+        let n = split.users;
+        // a source node per payer with eligible revenue, after the n users
+        let mut source_of: Vec<Option<u32>> = vec![None; n];
+        let mut sources: Vec<u32> = Vec::new();
+        for &(payer, _, _) in &split.arcs {
+            if source_of[payer as usize].is_none() {
+                source_of[payer as usize] = Some((n + sources.len()) as u32);
+                sources.push(payer);
+            }
+        }
+        let mut b = GraphBuilder::new(true).with_node_count(n + sources.len());
+        b.reserve(2 * split.pairs.len() + split.arcs.len());
+        for &(a, c, r) in &split.pairs {
+            b.add_edge(a, c, r)?;
+            b.add_edge(c, a, r)?;
+        }
+        let mut seeds = vec![0.0; n + sources.len()];
+        for &(payer, partner, r) in &split.arcs {
+            let s = source_of[payer as usize].unwrap_or_default();
+            b.add_edge(s, partner, r)?;
+            seeds[s as usize] += r;
+        }
+        let graph = b.build()?;
+        let walked = self.credit(&graph, &seeds)?;
+        let mut credit: Vec<f64> = walked[..n].to_vec();
+        for (k, &payer) in sources.iter().enumerate() {
+            credit[payer as usize] += walked[n + k];
+        }
+        for (c, k) in credit.iter_mut().zip(&split.kept) {
+            *c += k;
+        }
+        let total = logs.total_revenue();
+        largest_remainder(&credit, total)
     }
 }
 

@@ -74,7 +74,7 @@ pub fn cdnow_master_text() -> &'static str {
 /// the purchase days at midnight, amounts are `dollar_value`.
 ///
 /// The weekly summary of this log with observation end 1998-06-30 equals lifetimes 0.11.3's
-/// `summary_data_from_transaction_data` row for row (see `tests/summary_cdnow_reference.rs`).
+/// `summary_data_from_transaction_data` row for row (see `tests/summary_reference.rs`).
 pub fn cdnow_master() -> Result<TransactionLog> {
     TransactionCsvOptions::new("customer_id", "date")
         .amount_col("dollar_value")

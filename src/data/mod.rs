@@ -9,11 +9,13 @@
 
 pub mod datasets;
 mod interner;
+mod number;
 mod period;
 mod reader;
 mod timestamp;
 mod transactions;
 
+pub use number::push_number;
 pub use period::Period;
 pub use reader::{Delimiter, TransactionCsvOptions};
 pub use timestamp::{DateFormat, Timestamp};

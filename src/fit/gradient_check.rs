@@ -36,3 +36,25 @@ pub(crate) fn assert_gradient_matches<L: Likelihood>(l: &L, p: &[f64], rel_tol: 
         );
     }
 }
+
+/// The Hessian of the log-likelihood in natural parameters from central second differences
+/// of log-likelihood *values* (independent of the analytic gradient), step `1e-4 · p_k` in
+/// parameter `k`: `H_ij ≈ [LL(+,+) − LL(+,−) − LL(−,+) + LL(−,−)] / (4 h_i h_j)`.
+pub(crate) fn second_difference_hessian<L: Likelihood>(l: &L, p: &[f64]) -> nalgebra::DMatrix<f64> {
+    let ll = |q: &[f64]| l.log_likelihood(q, None).unwrap();
+    let k = p.len();
+    let mut h = nalgebra::DMatrix::zeros(k, k);
+    for i in 0..k {
+        for j in 0..k {
+            let (hi, hj) = (1e-4 * p[i], 1e-4 * p[j]);
+            let at = |di: f64, dj: f64| {
+                let mut q = p.to_vec();
+                q[i] += di;
+                q[j] += dj;
+                ll(&q)
+            };
+            h[(i, j)] = (at(hi, hj) - at(hi, -hj) - at(-hi, hj) + at(-hi, -hj)) / (4.0 * hi * hj);
+        }
+    }
+    h
+}

@@ -70,53 +70,30 @@ mod predict;
 #[cfg(test)]
 mod tests;
 
-use nalgebra::DMatrix;
-use serde::{Deserialize, Serialize};
-
 use crate::error::{Error, Result};
 use crate::fit::{maximize, FitOptions};
-use crate::models::fitted::{check_positive_parameters, Fitted, ModelParameters};
-use crate::models::{map_rows, TransactionModel};
+use crate::models::fitted::{Fitted, ModelParameters};
+use crate::models::parameters::{given_parameters, positive_parameters};
+use crate::models::TransactionModel;
 use crate::summary::CompressedSummary;
 
 pub(crate) use likelihood::BgBbLikelihood;
 
-/// A BG/BB model with known parameters (`α`, `β` of the beta distribution of transaction
-/// probabilities; `γ`, `δ` of the beta distribution of dropout probabilities), which predicts.
-///
-/// Build it from parameters with [`BgBb::new`] or estimate it with [`BgBb::fit`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "BgBbRecord", into = "BgBbRecord")]
-pub struct BgBb {
-    alpha: f64,
-    beta: f64,
-    gamma: f64,
-    delta: f64,
-}
-
-#[derive(Serialize, Deserialize)]
-struct BgBbRecord {
-    alpha: f64,
-    beta: f64,
-    gamma: f64,
-    delta: f64,
-}
-
-impl TryFrom<BgBbRecord> for BgBb {
-    type Error = Error;
-    fn try_from(v: BgBbRecord) -> Result<Self> {
-        BgBb::new(v.alpha, v.beta, v.gamma, v.delta)
-    }
-}
-
-impl From<BgBb> for BgBbRecord {
-    fn from(m: BgBb) -> Self {
-        BgBbRecord {
-            alpha: m.alpha,
-            beta: m.beta,
-            gamma: m.gamma,
-            delta: m.delta,
-        }
+positive_parameters! {
+    /// A BG/BB model with known parameters (`α`, `β` of the beta distribution of transaction
+    /// probabilities; `γ`, `δ` of the beta distribution of dropout probabilities), which
+    /// predicts.
+    ///
+    /// Build it from parameters with [`BgBb::new`] or estimate it with [`BgBb::fit`].
+    pub struct BgBb("bgbb", "BgBbRecord") {
+        /// `α` of the beta distribution of transaction probabilities.
+        alpha,
+        /// `β` of the beta distribution of transaction probabilities.
+        beta,
+        /// `γ` of the beta distribution of dropout probabilities.
+        gamma,
+        /// `δ` of the beta distribution of dropout probabilities.
+        delta,
     }
 }
 
@@ -137,33 +114,7 @@ impl BgBb {
     /// # Ok::<(), ltv::Error>(())
     /// ```
     pub fn new(alpha: f64, beta: f64, gamma: f64, delta: f64) -> Result<Self> {
-        check_positive_parameters(Self::PARAMETER_NAMES, &[alpha, beta, gamma, delta])?;
-        Ok(Self {
-            alpha,
-            beta,
-            gamma,
-            delta,
-        })
-    }
-
-    /// `α` of the beta distribution of transaction probabilities.
-    pub fn alpha(&self) -> f64 {
-        self.alpha
-    }
-
-    /// `β` of the beta distribution of transaction probabilities.
-    pub fn beta(&self) -> f64 {
-        self.beta
-    }
-
-    /// `γ` of the beta distribution of dropout probabilities.
-    pub fn gamma(&self) -> f64 {
-        self.gamma
-    }
-
-    /// `δ` of the beta distribution of dropout probabilities.
-    pub fn delta(&self) -> f64 {
-        self.delta
+        Self::from_parameters(&[alpha, beta, gamma, delta])
     }
 
     /// Estimates the model by maximum likelihood on a compressed summary whose `T` column
@@ -291,47 +242,11 @@ pub(crate) fn check_periods(name: &str, m: f64) -> Result<()> {
     Ok(())
 }
 
-impl ModelParameters for BgBb {
-    const NAME: &'static str = "bgbb";
-    const PARAMETER_NAMES: &'static [&'static str] = &["alpha", "beta", "gamma", "delta"];
-
-    fn from_parameters(p: &[f64]) -> Result<Self> {
-        check_positive_parameters(Self::PARAMETER_NAMES, p)?;
-        Self::new(p[0], p[1], p[2], p[3])
-    }
-
-    fn to_parameters(&self) -> Vec<f64> {
-        vec![self.alpha, self.beta, self.gamma, self.delta]
-    }
-}
-
 /// BG/BB as a [`TransactionModel`]: `t`, `recency` and `T` (the number of opportunities) are
 /// whole numbers of periods; a fractional horizon or history is an error.
 /// `probability_alive_one` is the probability of being alive at period `n` (`m = 0`).
 impl TransactionModel for BgBb {
-    fn name(&self) -> &'static str {
-        Self::NAME
-    }
-
-    fn parameter_names(&self) -> &'static [&'static str] {
-        Self::PARAMETER_NAMES
-    }
-
-    fn parameters(&self) -> Vec<f64> {
-        self.to_parameters()
-    }
-
-    fn covariance(&self) -> Result<DMatrix<f64>> {
-        Err(Error::SingularInformation {
-            model: Self::NAME.into(),
-            reason: "the parameters were given, not estimated: fit the model to get a covariance"
-                .into(),
-        })
-    }
-
-    fn with_parameters(&self, parameters: &[f64]) -> Result<Box<dyn TransactionModel>> {
-        Ok(Box::new(Self::from_parameters(parameters)?))
-    }
+    given_parameters!();
 
     fn conditional_expected_purchases_one(
         &self,
@@ -359,8 +274,7 @@ impl TransactionModel for BgBb {
         t_age: &[f64],
     ) -> Result<Vec<f64>> {
         check_periods("t", t)?;
-        predict::check_histories(frequency, recency, t_age)?;
-        map_rows(frequency, recency, t_age, |x, tx, n| {
+        predict::map_histories(frequency, recency, t_age, |x, tx, n| {
             self.conditional_expected_transactions(t, x, tx, n)
         })
     }

@@ -62,56 +62,32 @@ mod likelihood;
 #[cfg(test)]
 pub(crate) mod tests;
 
-use nalgebra::DMatrix;
-use serde::{Deserialize, Serialize};
-
 use crate::error::{Error, Result};
-use crate::fit::{maximize, FitOptions};
+use crate::fit::FitOptions;
 use crate::models::beta_geometric::{alive_purchases, ln_beta, nbd_counts};
-use crate::models::fitted::{check_positive_parameters, Fitted, ModelParameters};
+use crate::models::fitted::{Fitted, ModelParameters};
+use crate::models::parameters::{given_parameters, positive_parameters};
 use crate::models::simulation::{simulate_beta_geometric, SimulatedCustomers};
 use crate::models::traits::check_horizon;
-use crate::models::vectorised::{cached, per_customer, per_customer_pair};
+use crate::models::vectorised::alive_factored_predictions;
 use crate::models::TransactionModel;
 use crate::summary::CompressedSummary;
 
 pub(crate) use likelihood::BgNbdLikelihood;
 
-/// A BG/NBD model with known parameters (`r`, `α` in periods, `a`, `b`), which predicts.
-///
-/// Build it from parameters with [`BgNbd::new`] or estimate it with [`BgNbd::fit`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "BgNbdRecord", into = "BgNbdRecord")]
-pub struct BgNbd {
-    r: f64,
-    alpha: f64,
-    a: f64,
-    b: f64,
-}
-
-#[derive(Serialize, Deserialize)]
-struct BgNbdRecord {
-    r: f64,
-    alpha: f64,
-    a: f64,
-    b: f64,
-}
-
-impl TryFrom<BgNbdRecord> for BgNbd {
-    type Error = Error;
-    fn try_from(v: BgNbdRecord) -> Result<Self> {
-        BgNbd::new(v.r, v.alpha, v.a, v.b)
-    }
-}
-
-impl From<BgNbd> for BgNbdRecord {
-    fn from(m: BgNbd) -> Self {
-        BgNbdRecord {
-            r: m.r,
-            alpha: m.alpha,
-            a: m.a,
-            b: m.b,
-        }
+positive_parameters! {
+    /// A BG/NBD model with known parameters (`r`, `α` in periods, `a`, `b`), which predicts.
+    ///
+    /// Build it from parameters with [`BgNbd::new`] or estimate it with [`BgNbd::fit`].
+    pub struct BgNbd("bgnbd", "BgNbdRecord") {
+        /// Shape `r` of the gamma distribution of purchase rates.
+        r,
+        /// Rate `α` (in periods) of the gamma distribution of purchase rates.
+        alpha,
+        /// First shape `a` of the beta distribution of dropout probabilities.
+        a,
+        /// Second shape `b` of the beta distribution of dropout probabilities.
+        b,
     }
 }
 
@@ -133,28 +109,7 @@ impl BgNbd {
     /// # Ok::<(), ltv::Error>(())
     /// ```
     pub fn new(r: f64, alpha: f64, a: f64, b: f64) -> Result<Self> {
-        check_positive_parameters(Self::PARAMETER_NAMES, &[r, alpha, a, b])?;
-        Ok(Self { r, alpha, a, b })
-    }
-
-    /// Shape `r` of the gamma distribution of purchase rates.
-    pub fn r(&self) -> f64 {
-        self.r
-    }
-
-    /// Rate `α` (in periods) of the gamma distribution of purchase rates.
-    pub fn alpha(&self) -> f64 {
-        self.alpha
-    }
-
-    /// First shape `a` of the beta distribution of dropout probabilities.
-    pub fn a(&self) -> f64 {
-        self.a
-    }
-
-    /// Second shape `b` of the beta distribution of dropout probabilities.
-    pub fn b(&self) -> f64 {
-        self.b
+        Self::from_parameters(&[r, alpha, a, b])
     }
 
     /// Estimates the model by maximum likelihood on a compressed summary (see [`crate::fit`]
@@ -165,9 +120,7 @@ impl BgNbd {
     /// purchase (the dropout process is then not identified and the likelihood has no
     /// maximum); [`Error::NotConverged`] and the other errors of the optimizer.
     pub fn fit(data: &CompressedSummary, options: &FitOptions) -> Result<FittedBgNbd> {
-        let likelihood = BgNbdLikelihood::new(data);
-        check_identifiable(Self::NAME, data, likelihood.rows().total_repeat_purchases())?;
-        Fitted::from_fit(maximize(&likelihood, options)?)
+        BgNbdLikelihood::fit(data, options)
     }
 
     /// Log-likelihood of the data at these parameters, summed over customers (weights).
@@ -175,8 +128,7 @@ impl BgNbd {
     /// # Errors
     /// [`Error::Numerical`] if it is not finite.
     pub fn log_likelihood(&self, data: &CompressedSummary) -> Result<f64> {
-        use crate::fit::Likelihood;
-        BgNbdLikelihood::new(data).log_likelihood(&self.to_parameters(), None)
+        BgNbdLikelihood::at(data, self)
     }
 
     /// Expected purchases in a window of length `t` of a customer alive at age `t_age` with `x`
@@ -269,51 +221,9 @@ pub(crate) fn check_identifiable(
     Ok(())
 }
 
-impl ModelParameters for BgNbd {
-    const NAME: &'static str = "bgnbd";
-    const PARAMETER_NAMES: &'static [&'static str] = &["r", "alpha", "a", "b"];
-
-    fn from_parameters(p: &[f64]) -> Result<Self> {
-        check_positive_parameters(Self::PARAMETER_NAMES, p)?;
-        Self::new(p[0], p[1], p[2], p[3])
-    }
-
-    fn to_parameters(&self) -> Vec<f64> {
-        vec![self.r, self.alpha, self.a, self.b]
-    }
-}
-
 impl TransactionModel for BgNbd {
-    fn name(&self) -> &'static str {
-        Self::NAME
-    }
-
-    fn parameter_names(&self) -> &'static [&'static str] {
-        Self::PARAMETER_NAMES
-    }
-
-    fn parameters(&self) -> Vec<f64> {
-        self.to_parameters()
-    }
-
-    fn covariance(&self) -> Result<DMatrix<f64>> {
-        Err(no_covariance(Self::NAME))
-    }
-
-    fn with_parameters(&self, parameters: &[f64]) -> Result<Box<dyn TransactionModel>> {
-        Ok(Box::new(Self::from_parameters(parameters)?))
-    }
-
-    fn conditional_expected_purchases_one(
-        &self,
-        t: f64,
-        frequency: f64,
-        recency: f64,
-        t_age: f64,
-    ) -> Result<f64> {
-        let n = self.alive_expected(t, frequency, t_age)?;
-        Ok(n * self.probability_alive_one(frequency, recency, t_age)?)
-    }
+    given_parameters!();
+    alive_factored_predictions!();
 
     fn probability_alive_one(&self, frequency: f64, recency: f64, t_age: f64) -> Result<f64> {
         if frequency == 0.0 {
@@ -329,58 +239,5 @@ impl TransactionModel for BgNbd {
     fn expected_purchases(&self, t: f64) -> Result<f64> {
         check_horizon("t", t)?;
         self.alive_expected(t, 0.0, 0.0)
-    }
-
-    /// Vectorised over customers in one checked pass; the part that depends only on
-    /// (frequency, T) is computed once per distinct pair and parallel chunk (weekly summaries
-    /// repeat pairs a lot).
-    fn conditional_expected_purchases(
-        &self,
-        t: f64,
-        frequency: &[f64],
-        recency: &[f64],
-        t_age: &[f64],
-    ) -> Result<Vec<f64>> {
-        check_horizon("t", t)?;
-        per_customer(frequency, recency, t_age, |x, tx, tt, cache| {
-            let n = cached(cache, x, tt, || self.alive_expected(t, x, tt))?;
-            Ok(n * self.probability_alive_one(x, tx, tt)?)
-        })
-    }
-
-    fn probability_alive(
-        &self,
-        frequency: &[f64],
-        recency: &[f64],
-        t_age: &[f64],
-    ) -> Result<Vec<f64>> {
-        per_customer(frequency, recency, t_age, |x, tx, tt, _| {
-            self.probability_alive_one(x, tx, tt)
-        })
-    }
-
-    /// One pass: P(alive) is computed once per customer and reused for the expectation.
-    fn expected_purchases_and_alive(
-        &self,
-        t: f64,
-        frequency: &[f64],
-        recency: &[f64],
-        t_age: &[f64],
-    ) -> Result<(Vec<f64>, Vec<f64>)> {
-        check_horizon("t", t)?;
-        per_customer_pair(frequency, recency, t_age, |x, tx, tt, cache| {
-            let n = cached(cache, x, tt, || self.alive_expected(t, x, tt))?;
-            let alive = self.probability_alive_one(x, tx, tt)?;
-            Ok((n * alive, alive))
-        })
-    }
-}
-
-/// The error for a model whose parameters were given, not estimated.
-pub(crate) fn no_covariance(model: &str) -> Error {
-    Error::SingularInformation {
-        model: model.to_string(),
-        reason: "the parameters were given, not estimated: fit the model to get a covariance"
-            .to_string(),
     }
 }

@@ -8,7 +8,9 @@
 //! and loaded as a [`SavedModel`].
 
 pub(crate) mod beta_geometric;
+mod beta_geometric_likelihood;
 mod fitted;
+mod parameters;
 pub(crate) mod rows;
 mod saved;
 mod simulation;
@@ -21,7 +23,7 @@ pub use saved::{ModelFile, SavedModel, FORMAT_VERSION};
 pub use simulation::SimulatedCustomers;
 pub use tracking::{expected_cumulative_transactions, probability_alive_matrix};
 pub use traits::TransactionModel;
-pub(crate) use traits::{check_columns, check_horizon, check_row, map_rows};
+pub(crate) use traits::{check_columns, check_horizon, check_row};
 
 pub mod bgbb;
 pub mod bgnbd;

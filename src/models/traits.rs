@@ -72,8 +72,7 @@ pub trait TransactionModel: Send + Sync {
         t_age: &[f64],
     ) -> Result<Vec<f64>> {
         check_horizon("t", t)?;
-        check_columns(frequency, recency, t_age)?;
-        map_rows(frequency, recency, t_age, |x, tx, tt| {
+        map_checked_rows(frequency, recency, t_age, |x, tx, tt| {
             self.conditional_expected_purchases_one(t, x, tx, tt)
         })
     }
@@ -107,8 +106,7 @@ pub trait TransactionModel: Send + Sync {
         recency: &[f64],
         t_age: &[f64],
     ) -> Result<Vec<f64>> {
-        check_columns(frequency, recency, t_age)?;
-        map_rows(frequency, recency, t_age, |x, tx, tt| {
+        map_checked_rows(frequency, recency, t_age, |x, tx, tt| {
             self.probability_alive_one(x, tx, tt)
         })
     }
@@ -144,7 +142,34 @@ pub(crate) fn check_horizon(name: &str, t: f64) -> Result<()> {
 
 /// Checks that the three columns have the same length and every row is a valid summary row.
 pub(crate) fn check_columns(frequency: &[f64], recency: &[f64], t_age: &[f64]) -> Result<()> {
-    for (name, len) in [("recency", recency.len()), ("T", t_age.len())] {
+    check_rows_with(frequency, recency, t_age, "T", check_row)
+}
+
+/// Checks that the three columns have the same length (`t_name` names the third in the
+/// error) and that `check(row, frequency, recency, t)` accepts every row (1-based).
+pub(crate) fn check_rows_with(
+    frequency: &[f64],
+    recency: &[f64],
+    t_age: &[f64],
+    t_name: &str,
+    check: impl Fn(u64, f64, f64, f64) -> Result<()>,
+) -> Result<()> {
+    check_lengths(frequency, recency, t_age, t_name)?;
+    for i in 0..frequency.len() {
+        check(i as u64 + 1, frequency[i], recency[i], t_age[i])?;
+    }
+    Ok(())
+}
+
+/// Checks that the three customer columns have the same length (`t_name` names the third in
+/// the error).
+pub(crate) fn check_lengths(
+    frequency: &[f64],
+    recency: &[f64],
+    t_age: &[f64],
+    t_name: &str,
+) -> Result<()> {
+    for (name, len) in [("recency", recency.len()), (t_name, t_age.len())] {
         if len != frequency.len() {
             return Err(Error::LengthMismatch {
                 left: "frequency".into(),
@@ -153,9 +178,6 @@ pub(crate) fn check_columns(frequency: &[f64], recency: &[f64], t_age: &[f64]) -
                 right_len: len,
             });
         }
-    }
-    for i in 0..frequency.len() {
-        check_row(i as u64 + 1, frequency[i], recency[i], t_age[i])?;
     }
     Ok(())
 }
@@ -214,4 +236,29 @@ where
         }
         Ok(())
     })
+}
+
+/// [`check_columns`], then [`map_rows`]: `f` on every (frequency, recency, T) row of checked
+/// columns.
+pub(crate) fn map_checked_rows(
+    frequency: &[f64],
+    recency: &[f64],
+    t_age: &[f64],
+    f: impl Fn(f64, f64, f64) -> Result<f64> + Sync,
+) -> Result<Vec<f64>> {
+    map_rows_checked_with(frequency, recency, t_age, "T", check_row, f)
+}
+
+/// [`check_rows_with`] (the third column called `t_name`, rows checked by `check`), then
+/// [`map_rows`].
+pub(crate) fn map_rows_checked_with(
+    frequency: &[f64],
+    recency: &[f64],
+    t_age: &[f64],
+    t_name: &str,
+    check: impl Fn(u64, f64, f64, f64) -> Result<()>,
+    f: impl Fn(f64, f64, f64) -> Result<f64> + Sync,
+) -> Result<Vec<f64>> {
+    check_rows_with(frequency, recency, t_age, t_name, check)?;
+    map_rows(frequency, recency, t_age, f)
 }

@@ -1,40 +1,12 @@
 //! Parallel per-customer evaluation shared by the vectorised predictions.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use crate::hashing::BitsMap;
 
 use crate::error::Result;
+use crate::models::traits::check_lengths;
 
 /// Cache of a quantity that depends on (frequency, T) only, keyed by their bit patterns.
-pub(crate) type PairCache = HashMap<(u64, u64), f64, BuildHasherDefault<MixHasher>>;
-
-/// A fast hasher for keys made of `f64` bit patterns. Whole numbers (weekly frequencies and
-/// ages) have all-zero low mantissa bits, which multiplicative hashes like FxHash pass
-/// through to the low bits a hash table indexes by, piling every key into a few buckets; a
-/// final avalanche (the splitmix64 finaliser) spreads them.
-#[derive(Default)]
-pub(crate) struct MixHasher(u64);
-
-impl Hasher for MixHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(23) ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-
-    fn finish(&self) -> u64 {
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
+pub(crate) type PairCache = BitsMap<(u64, u64), f64>;
 
 /// Number of rows per parallel chunk for `n` rows: a few chunks per thread (for balance),
 /// at least 16k rows (so per-chunk caches pay off).
@@ -88,21 +60,6 @@ pub(crate) fn cached(
     Ok(v)
 }
 
-/// Checks that three customer columns have the same length.
-fn check_lengths(frequency: &[f64], recency: &[f64], t_age: &[f64]) -> Result<()> {
-    for (name, len) in [("recency", recency.len()), ("T", t_age.len())] {
-        if len != frequency.len() {
-            return Err(crate::Error::LengthMismatch {
-                left: "frequency".into(),
-                left_len: frequency.len(),
-                right: name.into(),
-                right_len: len,
-            });
-        }
-    }
-    Ok(())
-}
-
 /// One value per customer: each row is checked (rules of
 /// [`crate::summary::RfmSummary::new`], row numbered from 1) and passed to `f(x, t_x, T,
 /// cache)`, in parallel chunks, in a single pass over the data.
@@ -115,7 +72,7 @@ pub(crate) fn per_customer<F>(
 where
     F: Fn(f64, f64, f64, &mut PairCache) -> Result<f64> + Sync,
 {
-    check_lengths(frequency, recency, t_age)?;
+    check_lengths(frequency, recency, t_age, "T")?;
     fill_rows(frequency.len(), |start, out, cache| {
         for (k, v) in out.iter_mut().enumerate() {
             let i = start + k;
@@ -137,7 +94,7 @@ pub(crate) fn per_customer_pair<F>(
 where
     F: Fn(f64, f64, f64, &mut PairCache) -> Result<(f64, f64)> + Sync,
 {
-    check_lengths(frequency, recency, t_age)?;
+    check_lengths(frequency, recency, t_age, "T")?;
     let n = frequency.len();
     let (mut first, mut second) = (vec![0.0; n], vec![0.0; n]);
     let chunk = chunk_len(n);
@@ -172,3 +129,72 @@ where
     }
     Ok((first, second))
 }
+
+/// Inside `impl TransactionModel for Model`, the predictions of a model whose conditional
+/// expectation factors as `E[Y(t) | x, t_x, T] = N(t | x, T) · P(alive | x, t_x, T)` (BG/NBD,
+/// MBG/NBD), given `self.alive_expected(t, x, T)` (the expected purchases `N` of a customer
+/// known to be alive) and `self.probability_alive_one`: the one-customer expectation and the
+/// vectorised methods, which check every row once, run in parallel chunks and compute `N`
+/// once per distinct (frequency, T) pair and chunk (weekly summaries repeat pairs a lot).
+macro_rules! alive_factored_predictions {
+    () => {
+        fn conditional_expected_purchases_one(
+            &self,
+            t: f64,
+            frequency: f64,
+            recency: f64,
+            t_age: f64,
+        ) -> $crate::error::Result<f64> {
+            let n = self.alive_expected(t, frequency, t_age)?;
+            Ok(n * self.probability_alive_one(frequency, recency, t_age)?)
+        }
+
+        /// Vectorised over customers in one checked pass; the part that depends only on
+        /// (frequency, T) is computed once per distinct pair and parallel chunk (weekly
+        /// summaries repeat pairs a lot).
+        fn conditional_expected_purchases(
+            &self,
+            t: f64,
+            frequency: &[f64],
+            recency: &[f64],
+            t_age: &[f64],
+        ) -> $crate::error::Result<Vec<f64>> {
+            use $crate::models::vectorised::{cached, per_customer};
+            $crate::models::check_horizon("t", t)?;
+            per_customer(frequency, recency, t_age, |x, tx, tt, cache| {
+                let n = cached(cache, x, tt, || self.alive_expected(t, x, tt))?;
+                Ok(n * self.probability_alive_one(x, tx, tt)?)
+            })
+        }
+
+        fn probability_alive(
+            &self,
+            frequency: &[f64],
+            recency: &[f64],
+            t_age: &[f64],
+        ) -> $crate::error::Result<Vec<f64>> {
+            $crate::models::vectorised::per_customer(frequency, recency, t_age, |x, tx, tt, _| {
+                self.probability_alive_one(x, tx, tt)
+            })
+        }
+
+        /// One pass: P(alive) is computed once per customer and reused for the expectation.
+        fn expected_purchases_and_alive(
+            &self,
+            t: f64,
+            frequency: &[f64],
+            recency: &[f64],
+            t_age: &[f64],
+        ) -> $crate::error::Result<(Vec<f64>, Vec<f64>)> {
+            use $crate::models::vectorised::{cached, per_customer_pair};
+            $crate::models::check_horizon("t", t)?;
+            per_customer_pair(frequency, recency, t_age, |x, tx, tt, cache| {
+                let n = cached(cache, x, tt, || self.alive_expected(t, x, tt))?;
+                let alive = self.probability_alive_one(x, tx, tt)?;
+                Ok((n * alive, alive))
+            })
+        }
+    };
+}
+
+pub(crate) use alive_factored_predictions;

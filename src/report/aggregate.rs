@@ -11,6 +11,28 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
+/// Whether a row's estimates rest only on fits that converged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FitStatus {
+    /// Every fit behind the row's estimates converged.
+    Converged,
+    /// Some of the row's users are valued by a fit that stopped short of its tolerance and was
+    /// used anyway (see [`UnconvergedFit`](crate::report::UnconvergedFit)): read the estimate
+    /// with care.
+    NotConverged,
+}
+
+impl FitStatus {
+    /// `converged` or `not_converged` (the value in the report's `fit_status` column).
+    pub fn name(self) -> &'static str {
+        match self {
+            FitStatus::Converged => "converged",
+            FitStatus::NotConverged => "not_converged",
+        }
+    }
+}
+
 /// One line of the report: a group (values at the group-by levels) and an install cohort.
 ///
 /// Money is in the report currency. Ratios are `None` when their denominator is zero or not
@@ -67,6 +89,9 @@ pub struct ReportRow {
     pub score: Option<f64>,
     /// Rank within the cohort by score (1 = best).
     pub rank: Option<u32>,
+    /// Whether the fits behind the estimates converged; `None` for a row without users (no
+    /// estimate).
+    pub fit_status: Option<FitStatus>,
 }
 
 #[derive(Default)]
@@ -80,6 +105,8 @@ struct Cell {
     gradient: Vec<f64>,
     /// a user of a parameter block without covariance is in the cell: no bounds
     unbounded: bool,
+    /// a user valued by a fit that did not converge is in the cell
+    unconverged: bool,
     credit: f64,
     spend: Spend,
 }
@@ -147,6 +174,7 @@ pub(crate) fn aggregate(
         }
         c.revenue += revenue[u];
         c.future += values.expected[u];
+        c.unconverged |= values.unconverged_users.get(u).copied().unwrap_or(false);
         match &values.uncertainty {
             Uncertainty::None => {}
             Uncertainty::Bounds { lower, upper } => {
@@ -237,6 +265,11 @@ pub(crate) fn aggregate(
                 credit: credit.map(|_| c.credit),
                 score: None,
                 rank: None,
+                fit_status: (c.users > 0).then_some(if c.unconverged {
+                    FitStatus::NotConverged
+                } else {
+                    FitStatus::Converged
+                }),
             }
         })
         .collect()

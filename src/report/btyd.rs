@@ -21,7 +21,7 @@ use crate::report::hierarchy::Level;
 use crate::report::horizon_value::{horizon_values, HorizonValues, SpendParams};
 use crate::report::summary::report_summary;
 use crate::report::users::ReportUsers;
-use crate::report::valuation::{FutureValues, Horizon, Uncertainty, ValueModel};
+use crate::report::valuation::{FutureValues, Horizon, Uncertainty, UnconvergedFit, ValueModel};
 use crate::summary::{CompressedSummary, RfmSummary};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -87,6 +87,9 @@ pub struct BuyTillYouDieValue {
     pub fit_by: Option<Level>,
     /// Segments with fewer users take the pooled fit.
     pub min_segment_users: usize,
+    /// Use fits that stall with a gradient norm below [`LOOSE_TOLERANCE`] (reported as not
+    /// converged) instead of failing (default true; false makes them errors).
+    pub accept_stalled_fits: bool,
 }
 
 impl Default for BuyTillYouDieValue {
@@ -103,15 +106,37 @@ impl BuyTillYouDieValue {
             fit_options: FitOptions::default(),
             fit_by: None,
             min_segment_users: 1000,
+            accept_stalled_fits: true,
         }
     }
 }
 
 /// A fit that stops with the per-customer gradient norm below this (but above the tolerance)
-/// is accepted with a warning: the typical case is a parameter pair running along a ridge to
-/// the boundary (BG/NBD's a, b → ∞ at a fixed ratio: every user drops out with the same
-/// probability), where the likelihood still creeps up but the predictions have settled.
-const LOOSE_TOLERANCE: f64 = 1e-4;
+/// is used, and reported as not converged; a larger gradient norm is an error.
+///
+/// The typical case is a parameter pair running along a ridge to the boundary (BG/NBD's
+/// a, b → ∞ at a fixed ratio: every user drops out with the same probability), where the
+/// likelihood still creeps up but the predictions have settled. Failing the nightly job on it
+/// would leave a team without a report for a fit whose predictions are fine; using it quietly
+/// would break the rule that numerical trouble is reported. So the fit is used and said to be
+/// unconverged in three places: an [`UnconvergedFit`] in
+/// [`FutureValues::unconverged_fits`] (the report's JSON `meta.unconverged_fits`, with
+/// `fit_status: "not_converged"` next to the fit in `meta.model`), the `fit_status` column of
+/// every row with users resting on it, and a warning. A caller who prefers a failure calls
+/// [`CampaignReport::ensure_converged`](crate::report::CampaignReport::ensure_converged) (the
+/// CLI's `--strict`), or sets [`BuyTillYouDieValue::accept_stalled_fits`] to false.
+pub const LOOSE_TOLERANCE: f64 = 1e-4;
+
+fn unconverged(fit: &Fit) -> UnconvergedFit {
+    let c = fit.convergence();
+    UnconvergedFit {
+        fit: String::new(),
+        model: fit.model().to_string(),
+        iterations: c.iterations,
+        gradient_norm: c.gradient_norm,
+        note: not_converged_note(fit),
+    }
+}
 
 fn not_converged_note(fit: &Fit) -> String {
     let c = fit.convergence();
@@ -123,7 +148,7 @@ fn not_converged_note(fit: &Fit) -> String {
         .map(|(n, v)| format!("{n} = {v:.3e}"))
         .collect();
     format!(
-        "{} fit stopped short of its tolerance (gradient norm {:.1e} after {} iterations){}; its predictions are used, with care",
+        "{} fit did NOT converge: stopped short of its tolerance (gradient norm {:.1e} after {} iterations){}; its predictions are used, and the rows resting on it say fit_status not_converged",
         fit.model(),
         c.gradient_norm,
         c.iterations,
@@ -178,6 +203,7 @@ fn describe(fit: &Fit) -> serde_json::Value {
         "std_errors": fit.std_errors().ok().map(|se| named(&se)),
         "log_likelihood": fit.log_likelihood(),
         "converged": fit.convergence().converged,
+        "fit_status": if fit.convergence().converged { "converged" } else { "not_converged" },
         "iterations": fit.convergence().iterations,
         "n_customers": fit.n_customers(),
     })
@@ -188,6 +214,8 @@ struct Block {
     values: HorizonValues,
     description: serde_json::Value,
     warnings: Vec<String>,
+    /// Its fits that did not converge (their `fit` label is filled in by the caller).
+    unconverged: Vec<UnconvergedFit>,
 }
 
 impl BuyTillYouDieValue {
@@ -195,9 +223,15 @@ impl BuyTillYouDieValue {
     fn fit_block(&self, summary: &RfmSummary, horizon: &Horizon) -> Result<Block> {
         let compressed = summary.compress();
         let mut warnings = Vec::new();
+        let mut unconverged_fits = Vec::new();
+        let stalled = |gradient_norm: f64, options: &FitOptions| {
+            self.accept_stalled_fits
+                && gradient_norm < LOOSE_TOLERANCE
+                && options.require_convergence
+        };
         let (model, tx_fit) = match self.fit_transaction_model(&compressed, &self.fit_options) {
             Err(Error::NotConverged { gradient_norm, .. })
-                if gradient_norm < LOOSE_TOLERANCE && self.fit_options.require_convergence =>
+                if stalled(gradient_norm, &self.fit_options) =>
             {
                 let loose = FitOptions {
                     require_convergence: false,
@@ -205,6 +239,7 @@ impl BuyTillYouDieValue {
                 };
                 let (model, fit) = self.fit_transaction_model(&compressed, &loose)?;
                 warnings.push(not_converged_note(&fit));
+                unconverged_fits.push(unconverged(&fit));
                 (model, fit)
             }
             other => other?,
@@ -230,7 +265,7 @@ impl BuyTillYouDieValue {
         };
         let gg = match GammaGamma::fit(&spend_data, &spend_options) {
             Err(Error::NotConverged { gradient_norm, .. })
-                if gradient_norm < LOOSE_TOLERANCE && spend_options.require_convergence =>
+                if stalled(gradient_norm, &spend_options) =>
             {
                 let loose = FitOptions {
                     require_convergence: false,
@@ -238,6 +273,7 @@ impl BuyTillYouDieValue {
                 };
                 let fitted = GammaGamma::fit(&spend_data, &loose)?;
                 warnings.push(not_converged_note(fitted.fit()));
+                unconverged_fits.push(unconverged(fitted.fit()));
                 fitted
             }
             other => other?,
@@ -262,6 +298,7 @@ impl BuyTillYouDieValue {
         let payers = summary.frequency().iter().filter(|f| **f > 0.0).count();
         Ok(Block {
             description: json!({
+                "fit_status": if unconverged_fits.is_empty() { "converged" } else { "not_converged" },
                 "transaction_model": describe(&tx_fit),
                 "spend_model": describe(&gg),
                 "users": summary.len(),
@@ -271,6 +308,7 @@ impl BuyTillYouDieValue {
             }),
             values,
             warnings,
+            unconverged: unconverged_fits,
         })
     }
 }
@@ -348,13 +386,17 @@ impl ValueModel for BuyTillYouDieValue {
         let mut expected = vec![0.0; n];
         let mut gradients = vec![0.0; if any_linear { n * k } else { 0 }];
         let mut block_of_user = vec![0u32; n];
+        let mut unconverged_users = vec![false; n];
+        let mut unconverged_fits: Vec<UnconvergedFit> = Vec::new();
         let mut covariances: Vec<Vec<f64>> = Vec::new();
         let mut description = serde_json::Map::new();
         let mut place = |id: u32, rows: &[usize], local: &[usize], block: &Block| {
             let hv = &block.values;
+            let stalled = !block.unconverged.is_empty();
             for (&u, &i) in rows.iter().zip(local) {
                 expected[u] = hv.expected[i];
                 block_of_user[u] = id;
+                unconverged_users[u] = stalled;
                 if let (
                     true,
                     Uncertainty::Linearized {
@@ -387,7 +429,26 @@ impl ValueModel for BuyTillYouDieValue {
         };
         covariances.push(pad(&pooled.values.uncertainty));
         description.insert("pooled".into(), pooled.description.clone());
-        warnings.extend(pooled.warnings.iter().cloned());
+        // with per-segment fits, say which fit a warning is about (the pooled fit may be used
+        // by no user at all)
+        let pooled_label = match (self.fit_by.is_some(), pooled_users.is_empty()) {
+            (false, _) => String::new(),
+            (true, false) => "pooled fit: ".to_string(),
+            (true, true) => "pooled fit (used by no user): ".to_string(),
+        };
+        warnings.extend(
+            pooled
+                .warnings
+                .iter()
+                .chain(&pooled.values.warnings)
+                .map(|w| format!("{pooled_label}{w}")),
+        );
+        if !pooled_users.is_empty() {
+            unconverged_fits.extend(pooled.unconverged.iter().map(|f| UnconvergedFit {
+                fit: "pooled".into(),
+                ..f.clone()
+            }));
+        }
         for (id, (segment, rows, block)) in blocks.iter().enumerate() {
             let local: Vec<usize> = (0..rows.len()).collect();
             place(id as u32 + 1, rows, &local, block);
@@ -398,11 +459,15 @@ impl ValueModel for BuyTillYouDieValue {
                     block
                         .warnings
                         .iter()
+                        .chain(&block.values.warnings)
                         .map(|w| format!("segment `{name}`: {w}")),
                 );
+                unconverged_fits.extend(block.unconverged.iter().map(|f| UnconvergedFit {
+                    fit: format!("segment:{name}"),
+                    ..f.clone()
+                }));
             }
         }
-        warnings.extend(pooled.values.warnings.iter().cloned());
         let uncertainty = if any_linear {
             Uncertainty::Linearized {
                 k,
@@ -422,11 +487,16 @@ impl ValueModel for BuyTillYouDieValue {
             flat["period"] = json!(horizon.period.name());
             desc = flat;
         }
+        if !unconverged_users.contains(&true) {
+            unconverged_users.clear();
+        }
         Ok(FutureValues {
             expected,
             uncertainty,
             description: desc,
             warnings,
+            unconverged_fits,
+            unconverged_users,
         })
     }
 }

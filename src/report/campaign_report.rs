@@ -1,8 +1,9 @@
 //! The report as a whole: configuration, inputs, and the assembly of the rows.
 
 use crate::error::{Error, Result};
-use crate::report::aggregate::{aggregate, ReportRow};
+use crate::report::aggregate::{aggregate, FitStatus, ReportRow};
 use crate::report::cohort::CohortBy;
+use crate::report::credit::CreditLedger;
 use crate::report::currency::{normalize_currency, FxRates};
 use crate::report::hierarchy::{GroupBy, Level};
 use crate::report::inputs::{CostRow, Installs, Transactions};
@@ -10,7 +11,7 @@ use crate::report::ranking::Ranking;
 use crate::report::spend::allocate;
 use crate::report::timezone::AsOf;
 use crate::report::users::{Exclusions, ReportUsers};
-use crate::report::valuation::{FutureValues, Horizon, ModelPeriod, ValueModel};
+use crate::report::valuation::{FutureValues, Horizon, ModelPeriod, UnconvergedFit, ValueModel};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
@@ -70,8 +71,10 @@ pub struct ReportInputs {
     pub transactions: Transactions,
     /// Exchange rates into the report currency (`None`: every amount must already be in it).
     pub fx: Option<FxRates>,
-    /// Revenue credit per user id from the attribution module.
-    pub credit: Option<BTreeMap<String, f64>>,
+    /// Revenue credit per user from the attribution module: dated rows are cut at the as-of
+    /// date like payments; an undated table is taken as of the as-of date as given (see
+    /// [`CreditLedger`]).
+    pub credit: Option<CreditLedger>,
 }
 
 /// Report-wide facts written next to the rows (JSON `meta`).
@@ -103,6 +106,11 @@ pub struct ReportMeta {
     pub estimated_future_revenue: f64,
     /// What the model step recorded (fitted parameters, ...).
     pub model: serde_json::Value,
+    /// `converged` when every fit behind the estimates converged, `not_converged` when some
+    /// estimates rest on a fit that stopped short of its tolerance (see `unconverged_fits`).
+    pub fit_status: FitStatus,
+    /// The fits that did not converge but whose predictions are used (empty normally).
+    pub unconverged_fits: Vec<UnconvergedFit>,
     /// Rows left out by the as-of cut.
     pub exclusions: Exclusions,
     /// Things a person should read.
@@ -191,7 +199,7 @@ impl CampaignReport {
         }
         values.validate(users.len())?;
         let mut exclusions = users.exclusions();
-        let spend = allocate(
+        let (spend, partial_counts) = allocate(
             &inputs.costs,
             &fx,
             as_of,
@@ -201,21 +209,39 @@ impl CampaignReport {
             &mut exclusions,
         )?;
         let mut warnings = values.warnings.clone();
-        let credit = inputs.credit.as_ref().map(|c| {
+        if partial_counts > 0 {
+            warnings.push(format!(
+                "{partial_counts} rows have impressions, clicks or network installs on only some of their cost rows: those counts (and CTR, CVR, eCPM) are left empty there rather than set against the whole cost"
+            ));
+        }
+        let credit = inputs.credit.as_ref().map(|ledger| {
+            let (c, left_out) = ledger.at(as_of);
+            exclusions.credit_rows_after_as_of += left_out;
+            if !ledger.is_dated() {
+                warnings.push(format!(
+                    "the credit table has no time column: it is taken as of the as-of date {} as given (computing it from payments and matches up to the end of that day is the caller's responsibility)",
+                    config.as_of
+                ));
+            }
             let per_user: Vec<f64> = users
                 .ids()
                 .iter()
-                .map(|id| c.get(id).copied().unwrap_or(0.0))
+                .map(|id| c.get(id.as_str()).copied().unwrap_or(0.0))
                 .collect();
             let known: std::collections::HashSet<&str> =
                 users.ids().iter().map(String::as_str).collect();
-            let (n, total) = c
+            // sorted by user id, so the sum (and the warning) is the same on every run
+            let mut unknown: Vec<(&str, f64)> = c
                 .iter()
-                .filter(|(id, _)| !known.contains(id.as_str()))
-                .fold((0u64, 0.0), |(n, t), (_, v)| (n + 1, t + v));
-            if n > 0 {
+                .filter(|(id, _)| !known.contains(*id))
+                .map(|(id, v)| (*id, *v))
+                .collect();
+            unknown.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            let total: f64 = unknown.iter().map(|(_, v)| v).sum();
+            if !unknown.is_empty() {
                 warnings.push(format!(
-                    "credit of {total} for {n} users who are not in the report (no install or payment up to the as-of date) is left out"
+                    "credit of {total} for {} users who are not in the report (no install or payment up to the as-of date) is left out",
+                    unknown.len()
                 ));
             }
             per_user
@@ -261,6 +287,12 @@ impl CampaignReport {
             revenue_to_date: rows.iter().map(|r| r.revenue_to_date).sum(),
             estimated_future_revenue: rows.iter().map(|r| r.estimated_future_revenue).sum(),
             model: values.description,
+            fit_status: if values.unconverged_fits.is_empty() {
+                FitStatus::Converged
+            } else {
+                FitStatus::NotConverged
+            },
+            unconverged_fits: values.unconverged_fits,
             exclusions,
             warnings,
         };
@@ -269,6 +301,30 @@ impl CampaignReport {
             rows,
             levels: config.group_by.levels().to_vec(),
         })
+    }
+}
+
+impl CampaignReport {
+    /// `Ok` when every fit behind the estimates converged; otherwise
+    /// [`Error::NotConverged`] for the first fit that did not (the CLI's `--strict`: a nightly
+    /// job that must not publish estimates from a stalled fit).
+    ///
+    /// By default the report uses fits that stall just short of their tolerance (see
+    /// [`LOOSE_TOLERANCE`](crate::report::LOOSE_TOLERANCE)) and marks them: `fit_status` per row
+    /// and in the metadata, [`ReportMeta::unconverged_fits`], a warning.
+    pub fn ensure_converged(&self) -> Result<()> {
+        match self.meta.unconverged_fits.first() {
+            None => Ok(()),
+            Some(f) => Err(Error::NotConverged {
+                model: format!("{} ({} fit)", f.model, f.fit),
+                iterations: f.iterations,
+                gradient_norm: f.gradient_norm,
+                reason: format!(
+                    "{} fit(s) stopped short of the tolerance; the report marks them fit_status not_converged",
+                    self.meta.unconverged_fits.len()
+                ),
+            }),
+        }
     }
 }
 
@@ -286,6 +342,7 @@ fn describe_exclusions(e: &Exclusions, warnings: &mut Vec<String>) {
             e.payments_before_install,
             "users paid before their install time: their observation starts at the first payment",
         ),
+        (e.credit_rows_after_as_of, "credit rows after the as-of date left out"),
     ];
     for (n, what) in notes {
         if n > 0 {

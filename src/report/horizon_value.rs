@@ -23,6 +23,7 @@
 //! purchases depend on (x, t_x, T) only, so they are computed once per distinct row.
 
 use crate::error::{Error, Result};
+use crate::hashing::{key_bits, BitsMap};
 use crate::models::TransactionModel;
 use crate::report::valuation::{Horizon, ModelPeriod, Uncertainty};
 use crate::summary::RfmSummary;
@@ -30,7 +31,6 @@ use crate::value::{
     discounted_expected_purchases, ClvSettings, MonthlyDiscountRate, Months, Period,
 };
 use nalgebra::DMatrix;
-use rustc_hash::FxHashMap;
 
 /// Gamma-Gamma parameters (and their covariance, if estimated) as the report uses them.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,7 +64,7 @@ struct DistinctRows {
 }
 
 fn distinct_rows(s: &RfmSummary) -> DistinctRows {
-    let mut map: FxHashMap<(u64, u64, u64), u32> = FxHashMap::default();
+    let mut map: BitsMap<(u64, u64, u64), u32> = BitsMap::default();
     let mut d = DistinctRows {
         frequency: Vec::new(),
         recency: Vec::new(),
@@ -73,11 +73,7 @@ fn distinct_rows(s: &RfmSummary) -> DistinctRows {
     };
     for i in 0..s.len() {
         let (f, r, t) = (s.frequency()[i], s.recency()[i], s.t()[i]);
-        let key = (
-            (f + 0.0).to_bits(),
-            (r + 0.0).to_bits(),
-            (t + 0.0).to_bits(),
-        );
+        let key = (key_bits(f), key_bits(r), key_bits(t));
         let next = d.frequency.len() as u32;
         let idx = *map.entry(key).or_insert_with(|| {
             d.frequency.push(f);

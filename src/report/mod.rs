@@ -11,11 +11,14 @@
 //!
 //! 1. **Inputs** ([`inputs`]): daily costs per campaign or ad (each account in its own currency
 //!    and time zone), installs with their attribution, payments, optional daily exchange rates
-//!    and optional per-user credit from [`crate::attribution`]. Columns are mapped by the
-//!    caller onto one hierarchy, network → account → campaign → ad ([`Placement`]).
+//!    and optional per-user credit from [`crate::attribution`] ([`CreditLedger`]). Columns are
+//!    mapped by the caller onto one hierarchy, network → account → campaign → ad
+//!    ([`Placement`]).
 //! 2. **As-of cut** ([`AsOf`]): the whole as-of day in the report time zone counts, nothing
-//!    from the next day on — payments, installs and the hours of cost after the cut are left out
-//!    and counted ([`Exclusions`]). Re-running a date gives the same report.
+//!    from the next day on — payments, installs, dated credit and the hours of cost after the
+//!    cut are left out and counted ([`Exclusions`]). A credit table without a time column
+//!    cannot be cut: it is taken as of the as-of date as given (the caller's responsibility),
+//!    and the report says so in a warning. Re-running a date gives the same report.
 //! 3. **Users** ([`ReportUsers`]): each user's first install before the cut, its placement, and
 //!    the payments so far in the report currency. Payers without an install row are organic.
 //!    A user is *born* at install: users who have not paid yet are in the model with frequency
@@ -23,7 +26,8 @@
 //! 4. **Model** ([`ValueModel`]): by default [`BuyTillYouDieValue`] fits a transaction model
 //!    (BG/NBD unless told otherwise) and Gamma-Gamma on all users at the as-of date and
 //!    estimates each user's revenue over the horizon, with intervals from the parameters'
-//!    uncertainty.
+//!    uncertainty. A fit that fails is an error; a fit that stalls just short of its tolerance
+//!    is used and reported (see [Convergence](#convergence)).
 //! 5. **Spend** : each cost row converted at its day's rate and spread over the report days
 //!    its account day covers ([`split_account_day`]); each report day's spend belongs to that
 //!    day's install cohort.
@@ -32,6 +36,42 @@
 //!    and total revenue, ROAS to date, estimated ROAS with interval bounds, CTR / CVR / eCPM
 //!    where impressions and clicks are given, credit in its own column, and a [`Ranking`] score.
 //! 7. **Output** ([`output`]): CSV, JSON (rows and [`ReportMeta`]), a short terminal table.
+//!
+//! # Credit
+//!
+//! `ltv attribute` writes `user_id,paid,credit`, which `ltv report --credit` reads as it is
+//! (undated; `paid` is ignored, amounts must be in the report currency). To keep later revenue
+//! out, run the attribution on match and payment logs cut at the end of the as-of day, e.g.
+//!
+//! ```text
+//! ltv attribute --matches matches_to_2024-03-31.csv --payments payments_to_2024-03-31.csv \
+//!     --method pagerank --output credit.csv
+//! ltv report ... --credit credit.csv --as-of 2024-03-31
+//! ```
+//!
+//! A credit table with a time column (`--credit-time-col`, default `time` when present; read
+//! like transaction times) is dated: each row is a credit event, a user may have many, and
+//! only rows before the end of the as-of day in the report time zone count.
+//!
+//! # Convergence
+//!
+//! Numerical trouble is reported, never returned as a quiet NaN: every estimate is checked
+//! finite ([`FutureValues::validate`]). A fit of the default model step that does not converge
+//! is an error, with one documented exception: a fit that stalls with its gradient norm below
+//! [`LOOSE_TOLERANCE`] (typically parameters running along a ridge to a boundary of the
+//! model, where predictions have settled) is used, and reported
+//!
+//! * per row: the `fit_status` column is `not_converged` for every row with users valued by
+//!   such a fit (`converged` otherwise, empty for rows without users), and the terminal table
+//!   marks their estimated ROAS with `!`;
+//! * per fit: `fit_status` and `converged` next to each fit (pooled and per segment) in the
+//!   JSON `meta.model`, and the list `meta.unconverged_fits` (which fit, model, iterations,
+//!   gradient norm);
+//! * in the warnings (`meta.warnings`, stderr for the CLI).
+//!
+//! [`CampaignReport::ensure_converged`] (the CLI's `--strict`: non-zero exit, no output
+//! written) makes it an error instead; [`BuyTillYouDieValue::accept_stalled_fits`] = false makes
+//! the model step itself fail.
 //!
 //! ```no_run
 //! use ltv::report::*;
@@ -55,6 +95,7 @@ mod aggregate;
 mod btyd;
 mod campaign_report;
 mod cohort;
+mod credit;
 mod currency;
 mod hierarchy;
 mod horizon_value;
@@ -67,10 +108,11 @@ mod timezone;
 mod users;
 mod valuation;
 
-pub use aggregate::ReportRow;
-pub use btyd::{BuyTillYouDieValue, TransactionModelKind};
+pub use aggregate::{FitStatus, ReportRow};
+pub use btyd::{BuyTillYouDieValue, TransactionModelKind, LOOSE_TOLERANCE};
 pub use campaign_report::{CampaignReport, ReportConfig, ReportInputs, ReportMeta};
 pub use cohort::CohortBy;
+pub use credit::{read_credit_ledger, CreditLedger, CreditLedgerColumns};
 pub use currency::{normalize_currency, FxRates};
 pub use hierarchy::{GroupBy, Level, Placement, ORGANIC};
 pub use inputs::{
@@ -84,4 +126,4 @@ pub use timezone::{
     TimestampFormat, TimestampParser,
 };
 pub use users::{Exclusions, ReportUsers};
-pub use valuation::{FutureValues, Horizon, ModelPeriod, Uncertainty, ValueModel};
+pub use valuation::{FutureValues, Horizon, ModelPeriod, Uncertainty, UnconvergedFit, ValueModel};

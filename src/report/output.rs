@@ -5,13 +5,13 @@
 //! `null` in JSON.
 
 use crate::error::{Error, Result};
-use crate::report::aggregate::ReportRow;
+use crate::report::aggregate::{FitStatus, ReportRow};
 use crate::report::campaign_report::CampaignReport;
 use serde::ser::{SerializeMap, Serializer};
 use std::io::Write;
 
 /// The metric columns after the group levels and `cohort`, in output order.
-pub const METRIC_COLUMNS: [&str; 22] = [
+pub const METRIC_COLUMNS: [&str; 23] = [
     "users",
     "payers",
     "cost",
@@ -34,11 +34,13 @@ pub const METRIC_COLUMNS: [&str; 22] = [
     "credit",
     "score",
     "rank",
+    "fit_status",
 ];
 
 enum Cell {
     Int(u64),
     Num(f64),
+    Text(&'static str),
     Missing,
 }
 
@@ -72,6 +74,7 @@ fn cells(r: &ReportRow) -> [Cell; METRIC_COLUMNS.len()] {
         opt(r.credit),
         opt(r.score),
         r.rank.map_or(Cell::Missing, |k| Cell::Int(u64::from(k))),
+        r.fit_status.map_or(Cell::Missing, |f| Cell::Text(f.name())),
     ]
 }
 
@@ -107,6 +110,7 @@ pub fn write_csv<W: Write>(report: &CampaignReport, out: W) -> Result<()> {
         rec.extend(cells(r).iter().map(|c| match c {
             Cell::Int(i) => i.to_string(),
             Cell::Num(x) => x.to_string(),
+            Cell::Text(t) => t.to_string(),
             Cell::Missing => String::new(),
         }));
         w.write_record(&rec).map_err(err)?;
@@ -128,6 +132,7 @@ impl serde::Serialize for JsonRow<'_> {
             match c {
                 Cell::Int(i) => m.serialize_entry(name, &i)?,
                 Cell::Num(x) => m.serialize_entry(name, &x)?,
+                Cell::Text(t) => m.serialize_entry(name, t)?,
                 Cell::Missing => m.serialize_entry(name, &())?,
             }
         }
@@ -184,7 +189,8 @@ fn truncate(s: &str, width: usize) -> String {
 
 /// A short human-readable table of the first `max_rows` rows (ranked order): group, cohort,
 /// users, payers, cost, revenue to date, estimated total, ROAS to date, estimated ROAS with its
-/// interval, score. Money rounded, ROAS in percent.
+/// interval, score. Money rounded, ROAS in percent. An estimated ROAS resting on a fit that did
+/// not converge is marked `!`, with a note under the table naming the fits.
 pub fn table(report: &CampaignReport, max_rows: usize) -> String {
     let m = &report.meta;
     let head = [
@@ -222,7 +228,10 @@ pub fn table(report: &CampaignReport, max_rows: usize) -> String {
             money(r.revenue_to_date),
             money(r.estimated_total_revenue),
             pct(r.roas_to_date),
-            pct(r.estimated_roas),
+            match r.fit_status {
+                Some(FitStatus::NotConverged) => format!("{}!", pct(r.estimated_roas)),
+                _ => pct(r.estimated_roas),
+            },
             interval,
             r.score.map_or("-".into(), |s| format!("{s:.2}")),
         ]);
@@ -263,6 +272,17 @@ pub fn table(report: &CampaignReport, max_rows: usize) -> String {
     }
     if report.rows.len() > max_rows {
         out.push_str(&format!("… {} more rows\n", report.rows.len() - max_rows));
+    }
+    if !m.unconverged_fits.is_empty() {
+        let fits: Vec<String> = m
+            .unconverged_fits
+            .iter()
+            .map(|f| format!("{} {}", f.fit, f.model))
+            .collect();
+        out.push_str(&format!(
+            "! estimate rests on a fit that did NOT converge ({}): fit_status not_converged\n",
+            fits.join(", ")
+        ));
     }
     out
 }

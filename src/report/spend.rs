@@ -12,8 +12,9 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
 
-/// Spend and delivery counts of one (cohort, group) cell. Counts are `None` until a cost row
-/// of the cell gives them.
+/// Spend and delivery counts of one (cohort, group) cell. A count is `None` unless every cost
+/// row of the cell gives it: a sum over only some rows would be set against the cost (eCPM)
+/// or the users (CVR) of all of them.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Spend {
     pub cost: f64,
@@ -22,10 +23,38 @@ pub(crate) struct Spend {
     pub installs: Option<f64>,
 }
 
-fn add(into: &mut Option<f64>, x: Option<f64>, share: f64) {
-    if let Some(x) = x {
-        *into = Some(into.unwrap_or(0.0) + x * share);
+/// A count summed over a cell's rows, remembering whether some row lacked it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Count {
+    sum: f64,
+    given: bool,
+    missing: bool,
+}
+
+impl Count {
+    fn add(&mut self, x: Option<f64>, share: f64) {
+        match x {
+            Some(x) => {
+                self.sum += x * share;
+                self.given = true;
+            }
+            None => self.missing = true,
+        }
     }
+
+    /// The sum when every row gave the count; `partial` is set when only some did.
+    fn total(self, partial: &mut bool) -> Option<f64> {
+        *partial |= self.given && self.missing;
+        (self.given && !self.missing).then_some(self.sum)
+    }
+}
+
+#[derive(Default)]
+struct Cell {
+    cost: f64,
+    impressions: Count,
+    clicks: Count,
+    installs: Count,
 }
 
 /// A cell key: cohort start (`None` for one cohort) and the group's values.
@@ -37,7 +66,8 @@ pub(crate) type CellKey = (Option<NaiveDate>, Vec<String>);
 /// The row's cost is converted at the rate of its own date (the account's day), then spread
 /// over the report days by [`split_account_day`] (evenly over the account's day), and each
 /// report day's share goes to that day's install cohort. Counts (impressions, clicks,
-/// installs) are spread the same way.
+/// installs) are spread the same way; a cell gets a count only when all its cost rows give it,
+/// and the number of cells where only some did is returned next to the cells.
 pub(crate) fn allocate(
     costs: &[CostRow],
     fx: &FxRates,
@@ -46,9 +76,9 @@ pub(crate) fn allocate(
     group_by: &GroupBy,
     cohort: CohortBy,
     exclusions: &mut Exclusions,
-) -> Result<BTreeMap<CellKey, Spend>> {
+) -> Result<(BTreeMap<CellKey, Spend>, u64)> {
     let report_tz = as_of.time_zone();
-    let mut cells: BTreeMap<CellKey, Spend> = BTreeMap::new();
+    let mut cells: BTreeMap<CellKey, Cell> = BTreeMap::new();
     for row in costs {
         let zone = row
             .time_zone
@@ -71,10 +101,25 @@ pub(crate) fn allocate(
         for (day, share) in parts {
             let cell = cells.entry((cohort.start(day), group.clone())).or_default();
             cell.cost += cost * share;
-            add(&mut cell.impressions, row.impressions, share);
-            add(&mut cell.clicks, row.clicks, share);
-            add(&mut cell.installs, row.installs, share);
+            cell.impressions.add(row.impressions, share);
+            cell.clicks.add(row.clicks, share);
+            cell.installs.add(row.installs, share);
         }
     }
-    Ok(cells)
+    let mut partial_cells = 0;
+    let spend = cells
+        .into_iter()
+        .map(|(key, c)| {
+            let mut partial = false;
+            let spend = Spend {
+                cost: c.cost,
+                impressions: c.impressions.total(&mut partial),
+                clicks: c.clicks.total(&mut partial),
+                installs: c.installs.total(&mut partial),
+            };
+            partial_cells += u64::from(partial);
+            (key, spend)
+        })
+        .collect();
+    Ok((spend, partial_cells))
 }

@@ -25,6 +25,8 @@ pub struct Exclusions {
     pub cost_rows_partly_after_as_of: u64,
     /// Users whose first payment came before their install time (birth set to that payment).
     pub payments_before_install: u64,
+    /// Rows of a dated credit table at or after the cut (an undated table is taken as given).
+    pub credit_rows_after_as_of: u64,
 }
 
 /// Every user known at the as-of date, with placement, install time, birth and payments to

@@ -118,6 +118,25 @@ pub enum Uncertainty {
     },
 }
 
+/// A fit behind the estimates that stopped short of its convergence tolerance and whose
+/// predictions are used anyway. The report marks the rows resting on it
+/// (`fit_status = not_converged`), lists it in its metadata and warnings, and
+/// [`CampaignReport::ensure_converged`](crate::report::CampaignReport::ensure_converged) (the
+/// CLI's `--strict`) turns it into an error.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UnconvergedFit {
+    /// Which fit: `pooled`, or `segment:<value>` for a per-segment fit.
+    pub fit: String,
+    /// The model fitted (`bgnbd`, `gamma-gamma`, ...).
+    pub model: String,
+    /// Iterations used.
+    pub iterations: u64,
+    /// Gradient norm of the per-customer objective at the estimates (above the tolerance).
+    pub gradient_norm: f64,
+    /// What happened, for a person (parameters running to a boundary, ...).
+    pub note: String,
+}
+
 /// Estimated future revenue per user over the horizon (report currency), in the order of
 /// [`ReportUsers::ids`].
 #[derive(Debug, Clone, PartialEq)]
@@ -131,6 +150,12 @@ pub struct FutureValues {
     pub description: serde_json::Value,
     /// Things the caller should know (weak fit, strong frequency-spend correlation, ...).
     pub warnings: Vec<String>,
+    /// Fits that did not converge but whose predictions are used (empty when every fit
+    /// converged, or the model has no such notion).
+    pub unconverged_fits: Vec<UnconvergedFit>,
+    /// Per user: true when the user's estimate rests on one of `unconverged_fits`. Empty when
+    /// no user's does.
+    pub unconverged_users: Vec<bool>,
 }
 
 impl FutureValues {
@@ -150,6 +175,14 @@ impl FutureValues {
             }
         };
         len("expected", self.expected.len())?;
+        if !self.unconverged_users.is_empty() {
+            len("unconverged_users", self.unconverged_users.len())?;
+            if self.unconverged_fits.is_empty() && self.unconverged_users.contains(&true) {
+                return Err(Error::Report {
+                    message: "users are marked as resting on an unconverged fit, but no fit is listed as unconverged".into(),
+                });
+            }
+        }
         let finite =
             |name: &str, v: &[f64]| match v.iter().position(|x| !(x.is_finite() && *x >= 0.0)) {
                 None => Ok(()),

@@ -1,8 +1,8 @@
 //! The compressed summary: identical (frequency, recency, T) rows merged with a count.
 
 use crate::error::{Error, Result};
+use crate::hashing::{key_bits, BitsMap};
 use crate::summary::rfm::{check_rfm_row, check_weight};
-use rustc_hash::FxHashMap;
 
 /// Distinct (frequency, recency, T) rows with their weights (number of customers).
 ///
@@ -58,32 +58,54 @@ impl CompressedSummary {
             check_rfm_row(i as u64 + 1, frequency[i], recency[i], t[i])?;
             check_weight(i as u64 + 1, weight[i])?;
         }
-        Ok(Self::from_checked_rows(
-            frequency.iter().copied(),
-            recency.iter().copied(),
-            t.iter().copied(),
-            weight.iter().copied(),
+        Ok(Self::from_checked_columns(
+            frequency,
+            recency,
+            t,
+            Some(weight),
         ))
     }
 
     /// Merges rows already checked; keys compare by bit pattern (all values are finite and
-    /// -0.0 cannot occur after the checks, so this is exact equality).
-    pub(crate) fn from_checked_rows(
-        frequency: impl Iterator<Item = f64>,
-        recency: impl Iterator<Item = f64>,
-        t: impl Iterator<Item = f64>,
-        weight: impl Iterator<Item = f64>,
+    /// -0.0 is mapped to 0.0, so this is exact equality). Runs in parallel (feature `parallel`) over fixed
+    /// blocks of rows whose maps are merged in block order: the result (weights summed in the
+    /// same order) does not depend on the number of threads.
+    pub(crate) fn from_checked_columns(
+        frequency: &[f64],
+        recency: &[f64],
+        t: &[f64],
+        weights: Option<&[f64]>,
     ) -> Self {
-        let mut map: FxHashMap<(u64, u64, u64), f64> = FxHashMap::default();
-        for (((f, r), t), w) in frequency.zip(recency).zip(t).zip(weight) {
-            // normalise -0.0 to 0.0 so that equal values share a key
-            let key = (
-                (f + 0.0).to_bits(),
-                (r + 0.0).to_bits(),
-                (t + 0.0).to_bits(),
-            );
-            *map.entry(key).or_insert(0.0) += w;
+        const BLOCK: usize = 1 << 17;
+        let block_map = |start: usize| {
+            let end = (start + BLOCK).min(frequency.len());
+            let mut map: BitsMap<(u64, u64, u64), f64> = BitsMap::default();
+            for i in start..end {
+                let key = (key_bits(frequency[i]), key_bits(recency[i]), key_bits(t[i]));
+                *map.entry(key).or_insert(0.0) += weights.map_or(1.0, |w| w[i]);
+            }
+            map
+        };
+        let starts: Vec<usize> = (0..frequency.len()).step_by(BLOCK).collect();
+        #[cfg(feature = "parallel")]
+        let maps: Vec<_> = {
+            use rayon::prelude::*;
+            starts.par_iter().map(|&s| block_map(s)).collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let maps: Vec<_> = starts.iter().map(|&s| block_map(s)).collect();
+        let mut maps = maps.into_iter();
+        let mut map = maps.next().unwrap_or_default();
+        for other in maps {
+            for (key, w) in other {
+                *map.entry(key).or_insert(0.0) += w;
+            }
         }
+        Self::from_map(map)
+    }
+
+    /// Distinct rows of `map`, sorted by (frequency, recency, T).
+    fn from_map(map: BitsMap<(u64, u64, u64), f64>) -> Self {
         let mut rows: Vec<(f64, f64, f64, f64)> = map
             .into_iter()
             .map(|((f, r, t), w)| (f64::from_bits(f), f64::from_bits(r), f64::from_bits(t), w))

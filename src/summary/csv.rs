@@ -54,6 +54,7 @@ impl Default for SummaryCsvOptions {
 
 const ID_CANDIDATES: [&str; 3] = ["customer_id", "ID", "id"];
 const DEFAULT_MONETARY: &str = "monetary_value";
+const DEFAULT_WEIGHTS: &str = "weights";
 
 impl SummaryCsvOptions {
     /// lifetimes' column names, comma delimiter.
@@ -92,7 +93,9 @@ impl SummaryCsvOptions {
         self
     }
 
-    /// Reads row weights (number of customers per row) from this column.
+    /// Reads row weights (number of customers per row) from this column (which must exist).
+    /// Without it, a column named `weights` (lifetimes' name for compressed data) is read if
+    /// present, so a compressed file is never fitted as one customer per row.
     pub fn weights_col(mut self, name: impl Into<String>) -> Self {
         self.weights = Some(name.into());
         self
@@ -177,7 +180,10 @@ impl SummaryCsvOptions {
             Some(name) => Some(require(name)?),
             None => find(DEFAULT_MONETARY),
         };
-        let w_col = self.weights.as_deref().map(require).transpose()?;
+        let w_col = match &self.weights {
+            Some(name) => Some(require(name)?),
+            None => find(DEFAULT_WEIGHTS),
+        };
 
         let mut ids = Vec::new();
         let (mut freq, mut rec, mut t) = (Vec::new(), Vec::new(), Vec::new());
@@ -377,5 +383,7 @@ pub fn write_calibration_holdout_csv<W: std::io::Write>(
 /// `f64`'s `Display`: the shortest decimal that reads back to the same value (whole numbers
 /// without a fraction).
 fn num(x: f64) -> String {
-    x.to_string()
+    let mut s = String::new();
+    crate::data::push_number(&mut s, x);
+    s
 }

@@ -230,11 +230,11 @@ impl RfmSummary {
     /// Merges identical (frequency, recency, T) rows into weighted rows; see
     /// [`CompressedSummary`]. Fitting always goes through this form.
     pub fn compress(&self) -> CompressedSummary {
-        CompressedSummary::from_checked_rows(
-            self.frequency.iter().copied(),
-            self.recency.iter().copied(),
-            self.t.iter().copied(),
-            (0..self.len()).map(|i| self.weight(i)),
+        CompressedSummary::from_checked_columns(
+            &self.frequency,
+            &self.recency,
+            &self.t,
+            self.weights.as_deref(),
         )
     }
 }

@@ -44,7 +44,7 @@
 //! # Ok::<(), ltv::Error>(())
 //! ```
 
-use rustc_hash::FxHashMap;
+use crate::hashing::{key_bits, BitsMap};
 
 use super::units::{MonthlyDiscountRate, Months, Period};
 use crate::error::{Error, Result};
@@ -90,7 +90,7 @@ pub(crate) struct DistinctHistories {
 impl DistinctHistories {
     pub(crate) fn new(frequency: &[f64], recency: &[f64], t_age: &[f64]) -> Self {
         let n = frequency.len();
-        let mut map: FxHashMap<(u64, u64, u64), u32> = FxHashMap::default();
+        let mut map: BitsMap<(u64, u64, u64), u32> = BitsMap::default();
         let mut out = Self {
             frequency: Vec::new(),
             recency: Vec::new(),
@@ -98,11 +98,10 @@ impl DistinctHistories {
             index: Vec::with_capacity(n),
         };
         for i in 0..n {
-            // + 0.0 maps -0.0 to 0.0 so equal values share a key
             let key = (
-                (frequency[i] + 0.0).to_bits(),
-                (recency[i] + 0.0).to_bits(),
-                (t_age[i] + 0.0).to_bits(),
+                key_bits(frequency[i]),
+                key_bits(recency[i]),
+                key_bits(t_age[i]),
             );
             let next = out.frequency.len() as u32;
             let id = *map.entry(key).or_insert_with(|| {

@@ -48,6 +48,16 @@ u3,0,6
 zz,0,1.5
 ";
 
+/// The credit of [`CREDIT`] as dated credit events, all before the end of 2024-03-02 UTC (u1's
+/// 4 in two parts; the second offset-less, read in UTC).
+pub const CREDIT_DATED: &str = "\
+user_id,time,credit
+u1,2024-03-01 12:00:00,1.5
+u3,2024-03-02T23:59:59Z,6
+u1,2024-03-02 08:00:00,2.5
+zz,2024-03-01,1.5
+";
+
 pub fn inputs() -> ReportInputs {
     ReportInputs {
         costs: read_costs(COSTS.as_bytes(), &CostColumns::default()).unwrap(),
@@ -55,7 +65,9 @@ pub fn inputs() -> ReportInputs {
         transactions: read_transactions(TRANSACTIONS.as_bytes(), &TransactionColumns::default())
             .unwrap(),
         fx: Some(read_fx(FX.as_bytes(), &FxColumns::default(), "EUR").unwrap()),
-        credit: Some(read_credit(CREDIT.as_bytes(), &CreditColumns::default()).unwrap()),
+        credit: Some(
+            read_credit_ledger(CREDIT.as_bytes(), &CreditLedgerColumns::default()).unwrap(),
+        ),
     }
 }
 
@@ -86,6 +98,8 @@ impl ValueModel for DoubleRevenue {
             expected,
             description: serde_json::json!({"model": "double-revenue"}),
             warnings: vec![],
+            unconverged_fits: vec![],
+            unconverged_users: vec![],
         })
     }
 }

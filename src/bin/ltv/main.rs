@@ -12,9 +12,11 @@ mod clv;
 mod fit;
 mod io;
 mod pagerank;
+mod pipeline;
 mod predict;
 mod report;
 mod summary;
+mod table;
 
 #[derive(Parser)]
 #[command(
@@ -37,6 +39,8 @@ enum Command {
     Predict(predict::Args),
     /// Customer lifetime value from a transaction model and a spend model.
     Clv(clv::Args),
+    /// Transaction log to per-customer CLV in one process: summary, both fits, CLV.
+    Pipeline(pipeline::Args),
     /// Share revenue out over the match graph (PageRank or Shapley).
     Attribute(attribute::Args),
     /// PageRank over an edge list.
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
         Command::Fit(a) => fit::run(a),
         Command::Predict(a) => predict::run(a),
         Command::Clv(a) => clv::run(a),
+        Command::Pipeline(a) => pipeline::run(a),
         Command::Attribute(a) => attribute::run(a),
         Command::Pagerank(a) => pagerank::run(a),
         Command::Report(a) => report::run(*a),

@@ -49,7 +49,8 @@ fn first_column(path: &Path) -> Result<Option<String>> {
         .split(',')
         .next()
         .map(|s| s.trim().trim_matches('"').to_string());
-    Ok(first.filter(|s| !s.is_empty()))
+    // an empty name is kept: pandas writes its index as an unnamed first column
+    Ok(first)
 }
 
 /// Runs `ltv predict`.

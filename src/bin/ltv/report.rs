@@ -4,12 +4,17 @@
 //! everything at the end of the as-of day in the report time zone, fits the transaction model
 //! and Gamma-Gamma on all users, and writes one row per group and install cohort. Logs go to
 //! stderr; a progress bar shows on a terminal for large inputs.
+//!
+//! A fit that stalls just short of its tolerance is used and reported (stderr, the
+//! `fit_status` column, `meta.unconverged_fits` in JSON); `--strict` makes it a failure (exit
+//! code 2, nothing written). Credit without a time column is taken as of the as-of date as
+//! given, with a warning; with one (`--credit-time-col`), it is cut like payments.
 
 use ltv::report::{
-    output, parse_date_arg, parse_time_zone, read_costs, read_credit, read_fx, read_installs,
-    read_transactions, BuyTillYouDieValue, CampaignReport, CohortBy, CostColumns, CreditColumns,
-    FxColumns, InstallColumns, Level, ModelPeriod, OptionalColumn, ReportConfig, ReportInputs,
-    TimestampFormat, TransactionColumns, TransactionModelKind,
+    output, parse_date_arg, parse_time_zone, read_costs, read_credit_ledger, read_fx,
+    read_installs, read_transactions, BuyTillYouDieValue, CampaignReport, CohortBy, CostColumns,
+    CreditLedgerColumns, FitStatus, FxColumns, InstallColumns, Level, ModelPeriod, OptionalColumn,
+    ReportConfig, ReportInputs, TimestampFormat, TransactionColumns, TransactionModelKind,
 };
 use ltv::{Error, Result};
 use std::collections::BTreeMap;
@@ -37,7 +42,9 @@ pub struct Args {
     /// Daily exchange rates CSV (date, currency, rate into the report currency).
     #[arg(long, value_name = "FILE")]
     fx: Option<PathBuf>,
-    /// Per-user credit CSV from `ltv attribute` (user_id, credit).
+    /// Per-user credit CSV, e.g. from `ltv attribute` (user_id, credit, optional time). With a
+    /// time column only credit before the end of the as-of day counts; without one the table
+    /// is taken as of the as-of date as given (a warning says so).
     #[arg(long, value_name = "FILE")]
     credit: Option<PathBuf>,
     /// Last day that counts (YYYY-MM-DD, whole day, report time zone).
@@ -83,6 +90,11 @@ pub struct Args {
     /// maximum likelihood).
     #[arg(long, default_value_t = 0.0)]
     penalizer: f64,
+    /// Convergence tolerance of the fits: the gradient norm of the per-customer objective must
+    /// end below it. A fit that stalls above it but below 1e-4 is used and reported as not
+    /// converged (see --strict); above 1e-4 it is an error.
+    #[arg(long, default_value_t = 1e-8)]
+    tolerance: f64,
     /// Monthly discount rate of future revenue (0 = undiscounted).
     #[arg(long, default_value_t = 0.0)]
     discount_rate: f64,
@@ -105,6 +117,11 @@ pub struct Args {
     /// No progress or info lines on stderr (warnings and errors still).
     #[arg(long)]
     quiet: bool,
+    /// Fail (non-zero exit, no output written) when a fit behind the estimates did not
+    /// converge. Without it such a fit is used and reported: a warning on stderr, the
+    /// `fit_status` column (`not_converged`) and `meta.unconverged_fits` in JSON.
+    #[arg(long)]
+    strict: bool,
 
     /// Field delimiter of every input (one character, or `tab`).
     #[arg(long, default_value = ",")]
@@ -197,6 +214,10 @@ pub struct Args {
     /// Credit: credit column.
     #[arg(long, default_value = "credit")]
     credit_col: String,
+    /// Credit: time column (optional, read like transaction times; `-` to ignore). When
+    /// absent the credit table is undated.
+    #[arg(long)]
+    credit_time_col: Option<String>,
 }
 
 fn optional(flag: &Option<String>, default: &str) -> OptionalColumn {
@@ -286,16 +307,29 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+
+    /// A spinner with `msg` while a long step (the fits) runs, when the bar was shown.
+    fn spinner(&self, msg: String) -> Option<indicatif::ProgressBar> {
+        self.bar.as_ref().map(|_| {
+            let s = indicatif::ProgressBar::new_spinner();
+            s.set_message(msg);
+            s.enable_steady_tick(std::time::Duration::from_millis(120));
+            s
+        })
+    }
 }
 
-/// Puts the path on I/O errors raised while reading a file.
+/// Puts the path on errors raised while reading a file: on I/O errors as their path, on bad
+/// rows in the message (`reading costs.csv: line 3, column ...`).
 fn at(path: &Path) -> impl Fn(Error) -> Error + '_ {
     move |e| match e {
         Error::Io { source, .. } => Error::Io {
             path: path.to_path_buf(),
             source,
         },
-        e => e,
+        e => Error::Report {
+            message: format!("reading {}: {e}", path.display()),
+        },
     }
 }
 
@@ -336,6 +370,8 @@ fn read_account_zones(path: &Path, delim: u8) -> Result<BTreeMap<String, chrono_
 
 /// `bgnbd r=0.62 alpha=8.3 ... (LL -2933.8); gamma-gamma p=...` from the model description.
 fn model_line(model: &serde_json::Value) -> String {
+    // with per-segment fits (--fit-by), the pooled fit
+    let model = model.get("pooled").unwrap_or(model);
     ["transaction_model", "spend_model"]
         .iter()
         .filter_map(|k| model.get(k))
@@ -350,9 +386,14 @@ fn model_line(model: &serde_json::Value) -> String {
                 })
                 .unwrap_or_default();
             format!(
-                "{} {params} (LL {:.2})",
+                "{} {params} (LL {:.2}){}",
                 m["model"].as_str().unwrap_or("?"),
-                m["log_likelihood"].as_f64().unwrap_or(f64::NAN)
+                m["log_likelihood"].as_f64().unwrap_or(f64::NAN),
+                if m["converged"].as_bool() == Some(false) {
+                    " NOT CONVERGED"
+                } else {
+                    ""
+                }
             )
         })
         .collect::<Vec<_>>()
@@ -372,6 +413,26 @@ pub fn run(args: Args) -> Result<()> {
         f => TimestampFormat::Custom(f.to_string()),
     };
 
+    // checked before any input is read: a bad flag fails fast
+    let format = match args.format.as_deref() {
+        Some(f) => f.to_ascii_lowercase(),
+        None => match &args.output {
+            Some(p)
+                if p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json")) =>
+            {
+                "json".into()
+            }
+            Some(_) => "csv".into(),
+            None if std::io::stdout().is_terminal() => "table".into(),
+            None => "csv".into(),
+        },
+    };
+    if !matches!(format.as_str(), "csv" | "json" | "table") {
+        return Err(Error::Report {
+            message: format!("unknown --format `{format}` (expected csv, json or table)"),
+        });
+    }
     let mut config = ReportConfig::new(parse_date_arg(&args.as_of)?);
     config.time_zone = parse_time_zone(&args.timezone)?;
     config.currency = args.currency.clone();
@@ -388,6 +449,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     let mut model = BuyTillYouDieValue::new(TransactionModelKind::parse(&args.model)?);
     model.fit_options.penalizer = args.penalizer;
+    model.fit_options.tolerance = args.tolerance;
     model.fit_by = args.fit_by.as_deref().map(Level::parse).transpose()?;
     model.min_segment_users = args.min_segment_users;
 
@@ -422,7 +484,7 @@ pub fn run(args: Args) -> Result<()> {
         time: args.tx_time_col.clone(),
         amount: args.tx_amount_col.clone(),
         currency: optional(&args.tx_currency_col, "currency"),
-        time_format,
+        time_format: time_format.clone(),
         time_zone: input_tz,
         delimiter: delim,
     };
@@ -458,12 +520,15 @@ pub fn run(args: Args) -> Result<()> {
     };
     let credit = match &args.credit {
         Some(p) => {
-            let cols = CreditColumns {
+            let cols = CreditLedgerColumns {
                 user: args.credit_user_col.clone(),
                 credit: args.credit_col.clone(),
+                time: optional(&args.credit_time_col, "time"),
+                time_format: time_format.clone(),
+                time_zone: input_tz,
                 delimiter: delim,
             };
-            Some(read_credit(progress.open(p, "credit")?, &cols).map_err(at(p))?)
+            Some(read_credit_ledger(progress.open(p, "credit")?, &cols).map_err(at(p))?)
         }
         None => None,
     };
@@ -475,9 +540,11 @@ pub fn run(args: Args) -> Result<()> {
         transactions.len(),
         fx.as_ref()
             .map_or(String::new(), |f| format!(", {} exchange rates", f.len())),
-        credit
-            .as_ref()
-            .map_or(String::new(), |c| format!(", credit for {} users", c.len())),
+        credit.as_ref().map_or(String::new(), |c| format!(
+            ", {} {} credit rows",
+            c.len(),
+            if c.is_dated() { "dated" } else { "undated" }
+        )),
     ));
 
     let inputs = ReportInputs {
@@ -494,7 +561,12 @@ pub fn run(args: Args) -> Result<()> {
         config.time_zone.name(),
         config.horizon.period.name()
     ));
-    let report = CampaignReport::build(&inputs, &config, &model)?;
+    let spinner = progress.spinner(format!("fitting {} + gamma-gamma", args.model));
+    let report = CampaignReport::build(&inputs, &config, &model);
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    let report = report?;
     log.info(format!(
         "{} users, {} rows; {}",
         report.meta.users,
@@ -504,21 +576,33 @@ pub fn run(args: Args) -> Result<()> {
     for w in &report.meta.warnings {
         log.warn(w);
     }
-
-    let format = match args.format.as_deref() {
-        Some(f) => f.to_ascii_lowercase(),
-        None => match &args.output {
-            Some(p)
-                if p.extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("json")) =>
-            {
-                "json".into()
+    if !report.meta.unconverged_fits.is_empty() {
+        let fits: Vec<String> = report
+            .meta
+            .unconverged_fits
+            .iter()
+            .map(|f| format!("{} {}", f.fit, f.model))
+            .collect();
+        let rows = report
+            .rows
+            .iter()
+            .filter(|r| r.fit_status == Some(FitStatus::NotConverged))
+            .count();
+        log.warn(format!(
+            "{} fit(s) did NOT converge ({}); {rows} rows rest on them and say fit_status not_converged{}",
+            fits.len(),
+            fits.join(", "),
+            if args.strict {
+                ""
+            } else {
+                " (--strict makes this an error)"
             }
-            Some(_) => "csv".into(),
-            None if std::io::stdout().is_terminal() => "table".into(),
-            None => "csv".into(),
-        },
-    };
+        ));
+        if args.strict {
+            return report.ensure_converged();
+        }
+    }
+
     let path = args.output.as_deref();
     let mut out = open_output(path)?;
     match format.as_str() {

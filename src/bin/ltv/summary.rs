@@ -47,7 +47,7 @@ pub struct Args {
 }
 
 /// Parses a date argument with the fixed formats, then with the log's own format.
-fn parse_date(arg: &str, flag: &str, format: &DateFormat) -> Result<Timestamp> {
+pub fn parse_date(arg: &str, flag: &str, format: &DateFormat) -> Result<Timestamp> {
     Timestamp::parse(arg)
         .or_else(|_| format.parse_str(arg))
         .map_err(|_| Error::InvalidDate {

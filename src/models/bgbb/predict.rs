@@ -8,8 +8,9 @@ use statrs::function::gamma::ln_gamma;
 use super::likelihood::{ln_beta, row_log_likelihood, Common};
 use super::{check_discrete_row, check_periods, BgBb};
 use crate::error::{Error, Result};
+use crate::models::bgnbd::finite;
 use crate::models::fitted::ModelParameters;
-use crate::models::map_rows;
+use crate::models::traits::map_rows_checked_with;
 use crate::summary::CompressedSummary;
 
 impl BgBb {
@@ -72,8 +73,7 @@ impl BgBb {
         periods: &[f64],
     ) -> Result<Vec<f64>> {
         check_periods("m", m)?;
-        check_histories(frequency, recency, periods)?;
-        map_rows(frequency, recency, periods, |x, tx, n| {
+        map_histories(frequency, recency, periods, |x, tx, n| {
             self.probability_alive(m, x, tx, n)
         })
     }
@@ -251,29 +251,21 @@ impl BgBb {
     }
 }
 
-fn finite(context: &str, v: f64) -> Result<f64> {
-    if v.is_finite() {
-        Ok(v)
-    } else {
-        Err(Error::numerical(context, format!("non-finite value {v}")))
-    }
-}
-
-/// Checks that the three columns have equal lengths and every row is a discrete-time history
-/// (1-based row numbers in the errors).
-pub(crate) fn check_histories(frequency: &[f64], recency: &[f64], periods: &[f64]) -> Result<()> {
-    for (name, len) in [("recency", recency.len()), ("periods", periods.len())] {
-        if len != frequency.len() {
-            return Err(Error::LengthMismatch {
-                left: "frequency".into(),
-                left_len: frequency.len(),
-                right: name.into(),
-                right_len: len,
-            });
-        }
-    }
-    for i in 0..frequency.len() {
-        check_discrete_row(i as u64 + 1, frequency[i], recency[i], periods[i])?;
-    }
-    Ok(())
+/// `f(x, t_x, n)` on every row (in parallel with feature `parallel`) after checking that the
+/// three columns have equal lengths and every row is a discrete-time history (1-based row
+/// numbers in the errors).
+pub(crate) fn map_histories(
+    frequency: &[f64],
+    recency: &[f64],
+    periods: &[f64],
+    f: impl Fn(f64, f64, f64) -> Result<f64> + Sync,
+) -> Result<Vec<f64>> {
+    map_rows_checked_with(
+        frequency,
+        recency,
+        periods,
+        "periods",
+        check_discrete_row,
+        f,
+    )
 }

@@ -1,7 +1,9 @@
 use super::*;
 use crate::fit::{
-    gradient_check::assert_gradient_matches, hessian_natural, maximize, FitOptions, Likelihood,
+    gradient_check::{assert_gradient_matches, second_difference_hessian},
+    hessian_natural, maximize, FitOptions, Likelihood,
 };
+use crate::models::beta_geometric_likelihood::{BetaGeometricLikelihood, BetaGeometricTerms};
 use crate::summary::CompressedSummary;
 
 /// The CDNOW columns (2,357 customers, weeks) from `/work/shared/data`.
@@ -41,28 +43,40 @@ pub(crate) fn assert_same_optimum<L: Likelihood>(raw: &L, compressed: &L) {
     approx::assert_relative_eq!(ca, cb, max_relative = 1e-5);
 }
 
+/// Checks the analytic gradient of a beta-geometric likelihood on CDNOW against central
+/// finite differences (1e-6 relative) at each of `points` (r, α, a, b).
+pub(crate) fn assert_cdnow_gradients<M: BetaGeometricTerms>(points: &[[f64; 4]]) {
+    let data = cdnow();
+    let l = BetaGeometricLikelihood::<M>::new(&data);
+    for p in points {
+        assert_gradient_matches(&l, p, 1e-6);
+    }
+}
+
+/// Fits a beta-geometric likelihood on the raw CDNOW columns and on the compressed summary
+/// and checks they reach the same optimum ([`assert_same_optimum`]).
+pub(crate) fn assert_compression_keeps_the_cdnow_optimum<M: BetaGeometricTerms>() {
+    let (f, r, t) = cdnow_columns();
+    let w = vec![1.0; f.len()];
+    let raw = BetaGeometricLikelihood::<M>::from_columns(&f, &r, &t, &w);
+    let data = cdnow();
+    let compressed = BetaGeometricLikelihood::<M>::new(&data);
+    assert_same_optimum(&raw, &compressed);
+}
+
 #[test]
 fn gradient_matches_finite_differences() {
-    let data = cdnow();
-    let l = BgNbdLikelihood::new(&data);
-    for p in [
+    assert_cdnow_gradients::<likelihood::BgNbdTerms>(&[
         [0.243, 4.414, 0.793, 2.426],
         [1.0, 30.0, 1.0, 3.0],
         [0.05, 0.5, 0.1, 0.2],
         [5.0, 100.0, 3.0, 50.0],
-    ] {
-        assert_gradient_matches(&l, &p, 1e-6);
-    }
+    ]);
 }
 
 #[test]
 fn compressed_and_uncompressed_fits_agree() {
-    let (f, r, t) = cdnow_columns();
-    let w = vec![1.0; f.len()];
-    let raw = BgNbdLikelihood::from_columns(&f, &r, &t, &w);
-    let data = cdnow();
-    let compressed = BgNbdLikelihood::new(&data);
-    assert_same_optimum(&raw, &compressed);
+    assert_compression_keeps_the_cdnow_optimum::<likelihood::BgNbdTerms>();
 }
 
 /// The covariance is the inverse of minus the Hessian of the log-likelihood in natural
@@ -77,22 +91,8 @@ fn covariance_matches_finite_difference_hessian() {
     let l = BgNbdLikelihood::new(&data);
     let fit = maximize(&l, &FitOptions::default()).unwrap();
     let p = fit.params().to_vec();
-    let ll = |q: &[f64]| l.log_likelihood(q, None).unwrap();
     let k = p.len();
-    let mut h = nalgebra::DMatrix::zeros(k, k);
-    for i in 0..k {
-        for j in 0..k {
-            let (hi, hj) = (1e-4 * p[i], 1e-4 * p[j]);
-            let at = |si: f64, sj: f64| {
-                let mut q = p.clone();
-                q[i] += si * hi;
-                q[j] += sj * hj;
-                ll(&q)
-            };
-            h[(i, j)] =
-                (at(1.0, 1.0) - at(1.0, -1.0) - at(-1.0, 1.0) + at(-1.0, -1.0)) / (4.0 * hi * hj);
-        }
-    }
+    let h = second_difference_hessian(&l, &p);
     let reference = (-h.clone()).try_inverse().unwrap();
     let cov = fit.covariance().unwrap();
     for i in 0..k {
@@ -118,12 +118,15 @@ fn covariance_matches_finite_difference_hessian() {
     }
 }
 
+/// Seven customers in two rows, none of whom made a repeat purchase.
+pub(crate) fn nobody_repeats() -> CompressedSummary {
+    CompressedSummary::from_weighted_rows(&[0.0, 0.0], &[0.0, 0.0], &[5.0, 9.0], &[3.0, 4.0])
+        .unwrap()
+}
+
 #[test]
 fn nobody_repeats_is_unidentifiable() {
-    let data =
-        CompressedSummary::from_weighted_rows(&[0.0, 0.0], &[0.0, 0.0], &[5.0, 9.0], &[3.0, 4.0])
-            .unwrap();
-    match BgNbd::fit(&data, &FitOptions::default()) {
+    match BgNbd::fit(&nobody_repeats(), &FitOptions::default()) {
         Err(Error::Unidentifiable { model, reason }) => {
             assert_eq!(model, "bgnbd");
             assert!(reason.contains("repeat"));

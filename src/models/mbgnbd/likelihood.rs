@@ -3,10 +3,9 @@
 
 use statrs::function::gamma::{digamma, ln_gamma};
 
-use crate::error::{Error, Result};
-use crate::fit::Likelihood;
-use crate::models::rows::{chunked_sum, IndexedRows};
-use crate::summary::CompressedSummary;
+use crate::models::beta_geometric_likelihood::{
+    BetaGeometricLikelihood, BetaGeometricTerms, FrequencyTerms, LogAt,
+};
 
 /// The MBG/NBD likelihood on a compressed summary.
 ///
@@ -19,76 +18,10 @@ use crate::summary::CompressedSummary;
 /// A3 = −(r+x) ln(α+T)
 /// A4 = ln a − ln(b+x) + (r+x) [ln(α+T) − ln(α+t_x)]
 /// ```
-pub(crate) struct MbgNbdLikelihood<'a> {
-    rows: IndexedRows<'a>,
-}
+pub(crate) type MbgNbdLikelihood<'a> = BetaGeometricLikelihood<'a, MbgNbdTerms>;
 
-impl<'a> MbgNbdLikelihood<'a> {
-    pub(crate) fn new(data: &'a CompressedSummary) -> Self {
-        Self {
-            rows: IndexedRows::new(data),
-        }
-    }
-
-    /// The likelihood on raw columns (no merging of identical rows); for tests comparing
-    /// compressed and uncompressed fits.
-    #[cfg(test)]
-    pub(crate) fn from_columns(
-        frequency: &'a [f64],
-        recency: &'a [f64],
-        t_age: &'a [f64],
-        weight: &'a [f64],
-    ) -> Self {
-        Self {
-            rows: IndexedRows::from_columns(frequency, recency, t_age, weight),
-        }
-    }
-
-    pub(crate) fn rows(&self) -> &IndexedRows<'a> {
-        &self.rows
-    }
-}
-
-/// Per-frequency terms and their derivatives.
-struct FrequencyTerms {
-    /// A1 + A2.
-    base: f64,
-    d_base: [f64; 4],
-    /// ln a − ln(b+x).
-    c4: f64,
-    /// d c4 / d b.
-    d_c4_b: f64,
-}
-
-fn frequency_terms(p: &[f64], x: f64, with_grad: bool) -> FrequencyTerms {
-    let [r, alpha, a, b] = [p[0], p[1], p[2], p[3]];
-    let base =
-        ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln() + ln_gamma(a + b) + ln_gamma(b + x + 1.0)
-            - ln_gamma(b)
-            - ln_gamma(a + b + x + 1.0);
-    let d_base = if with_grad {
-        let d_r_x = if x > 0.0 {
-            digamma(r + x) - digamma(r)
-        } else {
-            0.0
-        };
-        let d_ab = digamma(a + b) - digamma(a + b + x + 1.0);
-        [
-            d_r_x + alpha.ln(),
-            r / alpha,
-            d_ab,
-            d_ab + digamma(b + x + 1.0) - digamma(b),
-        ]
-    } else {
-        [0.0; 4]
-    };
-    FrequencyTerms {
-        base,
-        d_base,
-        c4: a.ln() - (b + x).ln(),
-        d_c4_b: -1.0 / (b + x),
-    }
-}
+/// The MBG/NBD terms: `F = A1 + A2`, `G = A3 + ln(1 + e^{A4})`, with `c4 = ln a − ln(b+x)`.
+pub(crate) struct MbgNbdTerms;
 
 /// `ln(1 + e^v)` and its derivative `σ(v)`, without overflow.
 fn softplus(v: f64) -> (f64, f64) {
@@ -101,92 +34,64 @@ fn softplus(v: f64) -> (f64, f64) {
     }
 }
 
-impl Likelihood for MbgNbdLikelihood<'_> {
+impl BetaGeometricTerms for MbgNbdTerms {
+    type Model = super::MbgNbd;
     const MODEL: &'static str = "mbgnbd";
-    const NAMES: &'static [&'static str] = &["r", "alpha", "a", "b"];
+    const CONTEXT: &'static str = "MBG/NBD log-likelihood";
 
-    /// The BG/NBD starting values: r = 1, α matching the observed repeat rate, a = 1, b = 3.
-    fn start(&self) -> Vec<f64> {
-        let rate = (self.rows.total_repeat_purchases() + 1.0)
-            / (self.rows.mean_t() * self.rows.total_weight + 1.0);
-        vec![1.0, (1.0 / rate).clamp(1e-3, 1e6), 1.0, 3.0]
-    }
-
-    fn log_likelihood(&self, p: &[f64], grad: Option<&mut [f64]>) -> Result<f64> {
-        let [r, alpha, a, _b] = [p[0], p[1], p[2], p[3]];
-        let with_grad = grad.is_some();
-        let rows = &self.rows;
-        let terms: Vec<FrequencyTerms> = rows
-            .x
-            .values
-            .iter()
-            .map(|&x| frequency_terms(p, x, with_grad))
-            .collect();
-        let log_at = |values: &[f64]| -> Vec<(f64, f64)> {
-            values
-                .iter()
-                .map(|&v| ((alpha + v).ln(), 1.0 / (alpha + v)))
-                .collect()
+    fn frequency_terms(p: &[f64], x: f64, with_grad: bool) -> FrequencyTerms {
+        let [r, alpha, a, b] = [p[0], p[1], p[2], p[3]];
+        let base = ln_gamma(r + x) - ln_gamma(r)
+            + r * alpha.ln()
+            + ln_gamma(a + b)
+            + ln_gamma(b + x + 1.0)
+            - ln_gamma(b)
+            - ln_gamma(a + b + x + 1.0);
+        let d_base = if with_grad {
+            let d_r_x = if x > 0.0 {
+                digamma(r + x) - digamma(r)
+            } else {
+                0.0
+            };
+            let d_ab = digamma(a + b) - digamma(a + b + x + 1.0);
+            [
+                d_r_x + alpha.ln(),
+                r / alpha,
+                d_ab,
+                d_ab + digamma(b + x + 1.0) - digamma(b),
+            ]
+        } else {
+            [0.0; 4]
         };
-        let at_t = log_at(&rows.t.values);
-        let at_tx = log_at(&rows.tx.values);
-
-        let mut ll = 0.0;
-        let mut g = [0.0; 4];
-        for (ft, &w) in terms.iter().zip(&rows.weight_by_x) {
-            ll += w * ft.base;
-            for (gk, dk) in g.iter_mut().zip(ft.d_base) {
-                *gk += w * dk;
-            }
+        FrequencyTerms {
+            base,
+            d_base,
+            c4: a.ln() - (b + x).ln(),
+            d_c4_b: -1.0 / (b + x),
         }
-        let freq = rows.frequency;
-        let weight = rows.weight;
-        let row_sums = chunked_sum(rows.len(), |range| {
-            // [ll, d/dr, d/dalpha, d/da, d/db]
-            let mut acc = [0.0; 5];
-            for i in range {
-                let x = freq[i];
-                let w = weight[i];
-                let ft = &terms[rows.x.index[i] as usize];
-                let (ln_t, inv_t) = at_t[rows.t.index[i] as usize];
-                let (ln_tx, inv_tx) = at_tx[rows.tx.index[i] as usize];
-                let a3 = -(r + x) * ln_t;
-                let a4 = ft.c4 + (r + x) * (ln_t - ln_tx);
-                let (sp, sig) = softplus(a4);
-                acc[0] += w * (a3 + sp);
-                if with_grad {
-                    acc[1] += w * (-ln_t + sig * (ln_t - ln_tx));
-                    acc[2] += w * (r + x) * (-inv_t + sig * (inv_t - inv_tx));
-                    acc[3] += w * sig / a;
-                    acc[4] += w * sig * ft.d_c4_b;
-                }
-            }
-            acc
-        });
-        ll += row_sums[0];
-        for (gk, v) in g.iter_mut().zip(&row_sums[1..]) {
-            *gk += v;
-        }
-        if !ll.is_finite() || g.iter().any(|v| !v.is_finite()) {
-            return Err(Error::numerical(
-                "MBG/NBD log-likelihood",
-                format!(
-                    "non-finite value at r={r}, alpha={alpha}, a={a}, b={}",
-                    p[3]
-                ),
-            ));
-        }
-        if let Some(out) = grad {
-            out.copy_from_slice(&g);
-        }
-        Ok(ll)
     }
 
-    fn total_weight(&self) -> f64 {
-        self.rows.total_weight
-    }
-
-    fn n_rows(&self) -> usize {
-        self.rows.len()
+    #[inline]
+    fn add_row(
+        p: &[f64],
+        x: f64,
+        w: f64,
+        ft: &FrequencyTerms,
+        (ln_t, inv_t): LogAt,
+        (ln_tx, inv_tx): LogAt,
+        with_grad: bool,
+        acc: &mut [f64; 5],
+    ) {
+        let (r, a) = (p[0], p[2]);
+        let a3 = -(r + x) * ln_t;
+        let a4 = ft.c4 + (r + x) * (ln_t - ln_tx);
+        let (sp, sig) = softplus(a4);
+        acc[0] += w * (a3 + sp);
+        if with_grad {
+            acc[1] += w * (-ln_t + sig * (ln_t - ln_tx));
+            acc[2] += w * (r + x) * (-inv_t + sig * (inv_t - inv_tx));
+            acc[3] += w * sig / a;
+            acc[4] += w * sig * ft.d_c4_b;
+        }
     }
 }

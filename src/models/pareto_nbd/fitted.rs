@@ -1,15 +1,15 @@
 //! Fitting the Pareto/NBD model; the model as a [`TransactionModel`].
 
-use nalgebra::DMatrix;
-
 use super::likelihood::ParetoNbdLikelihood;
-use super::params::{ParetoNbd, PARAMETER_NAMES};
+use super::params::ParetoNbd;
 use super::MODEL_NAME;
 use crate::error::Result;
 use crate::fit::{maximize, FitOptions, Likelihood};
-use crate::models::bgnbd::{check_identifiable, no_covariance};
+use crate::models::bgnbd::check_identifiable;
 use crate::models::fitted::{Fitted, ModelParameters};
-use crate::models::{check_columns, check_horizon, map_rows, TransactionModel};
+use crate::models::parameters::given_parameters;
+use crate::models::traits::map_checked_rows;
+use crate::models::{check_horizon, TransactionModel};
 use crate::summary::CompressedSummary;
 
 /// A Pareto/NBD model estimated from data, with its fit record.
@@ -77,8 +77,7 @@ impl ParetoNbd {
         t_age: &[f64],
     ) -> Result<Vec<f64>> {
         check_horizon("t", t)?;
-        check_columns(frequency, recency, t_age)?;
-        map_rows(frequency, recency, t_age, |x, tx, tt| {
+        map_checked_rows(frequency, recency, t_age, |x, tx, tt| {
             self.probability_alive_at_one(t, x, tx, tt)
         })
     }
@@ -97,33 +96,14 @@ impl ParetoNbd {
         t_age: &[f64],
     ) -> Result<Vec<f64>> {
         check_horizon("t", t)?;
-        check_columns(frequency, recency, t_age)?;
-        map_rows(frequency, recency, t_age, |x, tx, tt| {
+        map_checked_rows(frequency, recency, t_age, |x, tx, tt| {
             self.conditional_probability_of_n_purchases_one(n, t, x, tx, tt)
         })
     }
 }
 
 impl TransactionModel for ParetoNbd {
-    fn name(&self) -> &'static str {
-        MODEL_NAME
-    }
-
-    fn parameter_names(&self) -> &'static [&'static str] {
-        PARAMETER_NAMES
-    }
-
-    fn parameters(&self) -> Vec<f64> {
-        self.to_parameters()
-    }
-
-    fn covariance(&self) -> Result<DMatrix<f64>> {
-        Err(no_covariance(MODEL_NAME))
-    }
-
-    fn with_parameters(&self, parameters: &[f64]) -> Result<Box<dyn TransactionModel>> {
-        Ok(Box::new(Self::from_parameters(parameters)?))
-    }
+    given_parameters!();
 
     fn conditional_expected_purchases_one(
         &self,

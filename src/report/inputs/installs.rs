@@ -230,43 +230,19 @@ pub fn read_installs<R: Read>(reader: R, columns: &InstallColumns) -> Result<Ins
     let parser = TimestampParser::new(columns.time_format.clone(), columns.time_zone);
     let mut out = Installs::new();
     t.for_each(false, |line, r| {
-        let raw = table::field(r, time);
-        let when = parser
-            .parse(raw)
-            .ok_or_else(|| Error::invalid_field(line, &columns.time, raw, parser.describe()));
-        let id = table::field(r, user);
-        if id.is_empty() {
-            return Err(Error::invalid_field(
-                line,
-                &columns.user,
-                id,
-                "must not be empty",
-            ));
-        }
+        let id = table::non_empty(r, user, line, &columns.user)?;
+        let when = table::timestamp(r, time, line, &columns.time, &parser)?;
         let get = |i: Option<usize>| i.map_or("", |i| table::field(r, i));
         out.push(
             id,
-            when?,
+            when,
             table::field(r, network),
             get(account),
             table::field(r, campaign),
             get(ad),
             line,
         )
-        .map_err(|e| match e {
-            Error::InvalidField {
-                line,
-                value,
-                rule,
-                column,
-            } if column == "campaign" => Error::InvalidField {
-                line,
-                column: columns.campaign.clone(),
-                value,
-                rule,
-            },
-            e => e,
-        })
+        .map_err(|e| table::in_column(e, &columns.campaign, |c| c == "campaign"))
     })?;
     Ok(out)
 }
@@ -277,20 +253,16 @@ mod tests {
 
     #[test]
     fn bad_rows_are_errors() {
-        let head = "user_id,install_time,network,campaign\n";
-        for (row, col) in [
-            (",2024-01-01,n,c", "user_id"),
-            ("u,2024-01-32,n,c", "install_time"),
-            ("u,2024-01-01,n,", "campaign"),
-        ] {
-            let csv = format!("{head}{row}\n");
-            match read_installs(csv.as_bytes(), &InstallColumns::default()) {
-                Err(Error::InvalidField {
-                    line: 2, column, ..
-                }) => assert_eq!(column, col),
-                other => panic!("{row}: {other:?}"),
-            }
-        }
+        table::assert_bad_rows(
+            |csv| read_installs(csv.as_bytes(), &InstallColumns::default()),
+            "user_id,install_time,network,campaign\n",
+            2,
+            &[
+                (",2024-01-01,n,c", "user_id"),
+                ("u,2024-01-32,n,c", "install_time"),
+                ("u,2024-01-01,n,", "campaign"),
+            ],
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ mod credit;
 mod fx;
 mod installs;
 mod interner;
-mod table;
+pub(crate) mod table; // also read by crate::report::credit
 mod transactions;
 
 pub use costs::{read_costs, CostColumns, CostRow};

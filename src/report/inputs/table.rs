@@ -2,6 +2,7 @@
 //! parsing with errors that name the table, line, column and rule.
 
 use crate::error::{Error, Result};
+use crate::report::timezone::TimestampParser;
 use std::io::Read;
 use std::path::PathBuf;
 
@@ -157,6 +158,20 @@ pub(crate) fn field(record: &csv::StringRecord, i: usize) -> &str {
     record.get(i).unwrap_or("").trim()
 }
 
+/// A non-empty text field, borrowed.
+pub(crate) fn non_empty<'r>(
+    record: &'r csv::StringRecord,
+    i: usize,
+    line: u64,
+    column: &str,
+) -> Result<&'r str> {
+    let v = field(record, i);
+    if v.is_empty() {
+        return Err(Error::invalid_field(line, column, v, "must not be empty"));
+    }
+    Ok(v)
+}
+
 /// A non-empty text field.
 pub(crate) fn text(
     record: &csv::StringRecord,
@@ -164,11 +179,42 @@ pub(crate) fn text(
     line: u64,
     column: &str,
 ) -> Result<String> {
-    let v = field(record, i);
-    if v.is_empty() {
-        return Err(Error::invalid_field(line, column, v, "must not be empty"));
+    non_empty(record, i, line, column).map(str::to_string)
+}
+
+/// An instant (seconds since the epoch, UTC) read by `parser`; the error names the expected
+/// format.
+pub(crate) fn timestamp(
+    record: &csv::StringRecord,
+    i: usize,
+    line: u64,
+    column: &str,
+    parser: &TimestampParser,
+) -> Result<i64> {
+    let raw = field(record, i);
+    parser
+        .parse(raw)
+        .ok_or_else(|| Error::invalid_field(line, column, raw, parser.describe()))
+}
+
+/// An [`Error::InvalidField`] raised while storing a row, which names the field by its
+/// internal name, renamed to the caller's `column` when `renames(internal name)`; other
+/// errors pass through.
+pub(crate) fn in_column(e: Error, column: &str, renames: impl Fn(&str) -> bool) -> Error {
+    match e {
+        Error::InvalidField {
+            line,
+            column: internal,
+            value,
+            rule,
+        } if renames(&internal) => Error::InvalidField {
+            line,
+            column: column.to_string(),
+            value,
+            rule,
+        },
+        e => e,
     }
-    Ok(v.to_string())
 }
 
 /// A finite, non-negative number.
@@ -216,4 +262,23 @@ pub(crate) fn date(
             format!("expected a date in format `{format}`"),
         )
     })
+}
+
+/// Test helper: each `(row, column)` of `cases`, appended to `head`, must make `read` fail
+/// with [`Error::InvalidField`] at `line` naming `column`.
+#[cfg(test)]
+pub(crate) fn assert_bad_rows<T: std::fmt::Debug>(
+    read: impl Fn(&str) -> Result<T>,
+    head: &str,
+    line: u64,
+    cases: &[(&str, &str)],
+) {
+    for (row, col) in cases {
+        match read(&format!("{head}{row}\n")) {
+            Err(Error::InvalidField {
+                line: l, column, ..
+            }) if l == line => assert_eq!(&column, col),
+            other => panic!("{row}: {other:?}"),
+        }
+    }
 }

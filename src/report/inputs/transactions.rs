@@ -221,34 +221,14 @@ pub fn read_transactions<R: Read>(reader: R, columns: &TransactionColumns) -> Re
     let parser = TimestampParser::new(columns.time_format.clone(), columns.time_zone);
     let mut out = Transactions::new();
     t.for_each(true, |line, r| {
-        let id = table::field(r, user);
-        if id.is_empty() {
-            return Err(Error::invalid_field(
-                line,
-                &columns.user,
-                id,
-                "must not be empty",
-            ));
-        }
-        let raw = table::field(r, time);
-        let ts = parser
-            .parse(raw)
-            .ok_or_else(|| Error::invalid_field(line, &columns.time, raw, parser.describe()))?;
+        let id = table::non_empty(r, user, line, &columns.user)?;
+        let ts = table::timestamp(r, time, line, &columns.time, &parser)?;
         let value = table::amount(r, amount, line, &columns.amount)?;
         let cur = currency
             .map(|i| table::field(r, i))
             .filter(|c| !c.is_empty());
-        out.push(id, ts, value, cur, line).map_err(|e| match e {
-            Error::InvalidField {
-                line, value, rule, ..
-            } => Error::InvalidField {
-                line,
-                column: cur_name.clone(),
-                value,
-                rule,
-            },
-            e => e,
-        })
+        out.push(id, ts, value, cur, line)
+            .map_err(|e| table::in_column(e, &cur_name, |_| true))
     })?;
     Ok(out)
 }
@@ -260,21 +240,18 @@ mod tests {
     #[test]
     fn bad_rows_are_errors() {
         let head = "user_id,time,amount,currency\n";
-        for (row, col) in [
-            (",2024-01-01,1,", "user_id"),
-            ("u,yesterday,1,", "time"),
-            ("u,2024-01-01,-3,", "amount"),
-            ("u,2024-01-01,inf,", "amount"),
-            ("u,2024-01-01,1,€", "currency"),
-        ] {
-            let csv = format!("{head}{row}\n");
-            match read_transactions(csv.as_bytes(), &TransactionColumns::default()) {
-                Err(Error::InvalidField {
-                    line: 2, column, ..
-                }) => assert_eq!(column, col),
-                other => panic!("{row}: {other:?}"),
-            }
-        }
+        table::assert_bad_rows(
+            |csv| read_transactions(csv.as_bytes(), &TransactionColumns::default()),
+            head,
+            2,
+            &[
+                (",2024-01-01,1,", "user_id"),
+                ("u,yesterday,1,", "time"),
+                ("u,2024-01-01,-3,", "amount"),
+                ("u,2024-01-01,inf,", "amount"),
+                ("u,2024-01-01,1,€", "currency"),
+            ],
+        );
         let empty = read_transactions(head.as_bytes(), &TransactionColumns::default()).unwrap();
         assert!(empty.is_empty());
     }

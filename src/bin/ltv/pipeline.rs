@@ -1,0 +1,415 @@
+//! `ltv pipeline`: a transaction log in, per-customer value out, in one process — read,
+//! RFM summary, transaction model fit, Gamma-Gamma fit, CLV with intervals.
+//!
+//! This is what `ltv summary`, `ltv fit` (twice) and `ltv clv` do one after another, without
+//! writing and re-reading the intermediate files; the models' time unit comes from
+//! `--period` itself, so it cannot be confused. Each stage's wall time goes to stderr and, with
+//! `--timings FILE`, to a JSON file (`{"stages": [{"stage": "read", "seconds": …}, …],
+//! "total_seconds": …}`) — the side-by-side script against lifetimes reads it.
+//!
+//! Output columns: `customer_id,frequency,recency,T,monetary_value,p_alive,
+//! expected_purchases,expected_average_value,clv[,clv_lower,clv_upper]`, where
+//! `expected_purchases` is the conditional expected number of purchases over the CLV horizon
+//! (`--months` converted to periods with lifetimes' constants) and `expected_average_value`
+//! is the Gamma-Gamma conditional expected value per purchase (customers with frequency 0 get
+//! the population mean).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use ltv::data::{DateFormat, Delimiter, Period, TransactionCsvOptions};
+use ltv::fit::FitOptions;
+use ltv::models::gamma_gamma::{GammaGamma, SpendData};
+use ltv::models::{ModelFile, SavedModel};
+use ltv::summary::{write_summary_csv, SummaryOptions};
+use ltv::value::{
+    customer_lifetime_value, customer_lifetime_value_with_intervals, ClvSettings,
+    MonthlyDiscountRate, Months,
+};
+use ltv::{Error, Result};
+
+use crate::clv::PeriodArg;
+use crate::fit::{fit_model, FitPrintout, ModelKind};
+use crate::io::{output, write_err};
+use crate::table::{Column, CsvTable};
+
+/// Transaction models the pipeline can fit (the continuous-time ones CLV is defined for).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransactionModelKind {
+    /// BG/NBD (Fader, Hardie & Lee 2005).
+    Bgnbd,
+    /// MBG/NBD (Batislam et al. 2007).
+    Mbgnbd,
+    /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987).
+    ParetoNbd,
+}
+
+impl From<TransactionModelKind> for ModelKind {
+    fn from(k: TransactionModelKind) -> ModelKind {
+        match k {
+            TransactionModelKind::Bgnbd => ModelKind::Bgnbd,
+            TransactionModelKind::Mbgnbd => ModelKind::Mbgnbd,
+            TransactionModelKind::ParetoNbd => ModelKind::ParetoNbd,
+        }
+    }
+}
+
+/// Arguments of `ltv pipeline`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Transaction log (CSV, TSV, whitespace-separated) with a header line.
+    #[arg(long)]
+    input: PathBuf,
+    /// Column holding the customer id.
+    #[arg(long)]
+    customer_col: String,
+    /// Column holding the transaction date or time.
+    #[arg(long)]
+    date_col: String,
+    /// Column holding the transaction amount.
+    #[arg(long)]
+    amount_col: String,
+    /// Date format: auto, YYYY-MM-DD, "YYYY-MM-DD HH:MM:SS", YYYYMMDD, or a chrono format.
+    #[arg(long, default_value = "auto")]
+    date_format: String,
+    /// Field delimiter: one character (default ,), tab, or whitespace (runs of blanks).
+    #[arg(long, default_value = ",")]
+    delimiter: String,
+    /// Unit of frequency, recency and T, and of the fitted models.
+    #[arg(long, value_enum)]
+    period: PeriodArg,
+    /// End of observation (YYYY-MM-DD, YYYY-MM-DD HH:MM:SS, YYYYMMDD or the --date-format).
+    #[arg(long)]
+    observation_end: String,
+    /// Transaction model.
+    #[arg(long, value_enum, default_value = "bgnbd")]
+    model: TransactionModelKind,
+    /// L2 penalty of the transaction model's fit, with lifetimes' `penalizer_coef` meaning.
+    #[arg(long, default_value_t = 0.0)]
+    penalizer: f64,
+    /// L2 penalty of the Gamma-Gamma fit, with lifetimes' `penalizer_coef` meaning.
+    #[arg(long, default_value_t = 0.0)]
+    spend_penalizer: f64,
+    /// CLV horizon in whole months.
+    #[arg(long)]
+    months: u32,
+    /// Discount rate per month (0.01 = 1% a month), compounded monthly.
+    #[arg(long)]
+    discount_rate: f64,
+    /// Confidence level of the CLV intervals.
+    #[arg(long, default_value_t = 0.95)]
+    level: f64,
+    /// Leave repeat customers whose mean repeat spend is not > 0 (refunds, free orders) out
+    /// of the Gamma-Gamma fit and value their purchases at the population mean spend, as a
+    /// customer without repeat purchases is; their number is logged. Without this flag such
+    /// a customer is an error naming its row (the Gamma-Gamma model has no zero spends).
+    #[arg(long)]
+    exclude_nonpositive_spend: bool,
+    /// Leave out the CLV intervals (`clv_lower`, `clv_upper`).
+    #[arg(long)]
+    no_intervals: bool,
+    /// Per-customer output CSV (default stdout).
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Also write the RFM summary (as `ltv summary` does).
+    #[arg(long)]
+    summary_output: Option<PathBuf>,
+    /// Also write the fitted transaction model (as `ltv fit --output`).
+    #[arg(long)]
+    transaction_model_output: Option<PathBuf>,
+    /// Also write the fitted Gamma-Gamma model (as `ltv fit --output`).
+    #[arg(long)]
+    spend_model_output: Option<PathBuf>,
+    /// Write the stage timings as JSON to this file.
+    #[arg(long)]
+    timings: Option<PathBuf>,
+}
+
+/// Wall-clock stage timer; every stage is logged to stderr as it ends.
+struct Stages {
+    start: Instant,
+    last: Instant,
+    done: Vec<(&'static str, f64)>,
+}
+
+impl Stages {
+    fn new() -> Self {
+        let now = Instant::now();
+        Self {
+            start: now,
+            last: now,
+            done: vec![],
+        }
+    }
+
+    fn end(&mut self, stage: &'static str, what: impl std::fmt::Display) {
+        let now = Instant::now();
+        let secs = (now - self.last).as_secs_f64();
+        self.last = now;
+        eprintln!("ltv pipeline: {stage:<22} {secs:8.3} s  {what}");
+        self.done.push((stage, secs));
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "stages": self.done.iter().map(|(s, t)| serde_json::json!({"stage": s, "seconds": t}))
+                .collect::<Vec<_>>(),
+            "total_seconds": self.start.elapsed().as_secs_f64(),
+        })
+    }
+}
+
+/// Runs `ltv pipeline`.
+pub fn run(args: Args) -> Result<()> {
+    let mut stages = Stages::new();
+    let date_format = DateFormat::from_spec(&args.date_format)?;
+    let period_arg = args.period;
+    let period: Period = match period_arg {
+        PeriodArg::Hour => Period::Hour,
+        PeriodArg::Day => Period::Day,
+        PeriodArg::Week => Period::Week,
+        PeriodArg::Month => Period::Month,
+    };
+    let end = crate::summary::parse_date(&args.observation_end, "observation-end", &date_format)?;
+    let settings = ClvSettings {
+        period: period_arg.into(),
+        horizon: Months::new(args.months),
+        discount: MonthlyDiscountRate::new(args.discount_rate)?,
+    };
+    let options = FitOptions {
+        penalizer: args.penalizer,
+        ..FitOptions::default()
+    };
+    let spend_options = FitOptions {
+        penalizer: args.spend_penalizer,
+        ..FitOptions::default()
+    };
+
+    let log = TransactionCsvOptions::new(&args.customer_col, &args.date_col)
+        .delimiter(Delimiter::from_spec(&args.delimiter)?)
+        .date_format(date_format)
+        .amount_col(&args.amount_col)
+        .read_path(&args.input)?;
+    stages.end(
+        "read",
+        format_args!(
+            "{} transactions of {} customers",
+            log.len(),
+            log.n_customers()
+        ),
+    );
+
+    let out = SummaryOptions::new(period)
+        .observation_end(end)
+        .summarise(&log)?;
+    drop(log);
+    let summary = out.summary;
+    stages.end(
+        "summary",
+        format_args!(
+            "{} customers (period {period}, observation end {end}); {} transactions after the end excluded",
+            summary.len(),
+            out.stats.excluded_after_end
+        ),
+    );
+    if let Some(path) = &args.summary_output {
+        let f = output(Some(path))?;
+        write_summary_csv(&summary, f).map_err(|e| match e {
+            Error::Io { source, .. } => write_err(Some(path))(source),
+            e => e,
+        })?;
+        stages.end("write summary", path.display());
+    }
+
+    let transactions = fit_model(args.model.into(), &summary, &options)?;
+    let fit = transactions.fit();
+    stages.end(
+        "fit transaction model",
+        format_args!(
+            "{} LL {:.4}, {} iterations",
+            transactions.name(),
+            fit.log_likelihood(),
+            fit.convergence().iterations
+        ),
+    );
+    let monetary = summary
+        .monetary_value()
+        .ok_or_else(|| Error::MissingColumn {
+            column: args.amount_col.clone(),
+            found: "(no amounts read)".into(),
+        })?;
+    // the (frequency, mean spend) the spend model sees: excluded customers as non-repeaters
+    let (spend_x, spend_m, excluded) = spend_history(
+        summary.frequency(),
+        monetary,
+        args.exclude_nonpositive_spend,
+    );
+    let spend_file = fit_spend_model(summary.customer_ids(), &spend_x, &spend_m, &spend_options)?;
+    stages.end(
+        "fit gamma-gamma",
+        format_args!(
+            "LL {:.4}{}",
+            spend_file.fit().log_likelihood(),
+            if excluded > 0 {
+                format!(
+                    "; {excluded} repeat customers with mean spend <= 0 left out and valued at \
+                     the population mean"
+                )
+            } else {
+                String::new()
+            }
+        ),
+    );
+    for (path, saved) in [
+        (&args.transaction_model_output, &transactions),
+        (&args.spend_model_output, &spend_file),
+    ] {
+        if let Some(path) = path {
+            // with the period, so that `ltv clv` reads the model file without `--period`
+            ModelFile {
+                model: saved.clone(),
+                period: Some(settings.period),
+            }
+            .save(path)?;
+        }
+    }
+    // the fits as `ltv fit` prints them, for the log
+    for saved in [&transactions, &spend_file] {
+        let text =
+            serde_json::to_string(&FitPrintout::new(saved.name(), saved.fit())).map_err(|e| {
+                Error::ModelFormat {
+                    message: e.to_string(),
+                }
+            })?;
+        eprintln!("ltv pipeline: {text}");
+    }
+
+    let model = transactions.as_transaction_model()?;
+    let spend = spend_file.as_spend_model()?;
+    let (x, tx, t) = (summary.frequency(), summary.recency(), summary.t());
+    let horizon = f64::from(args.months) * settings.period.periods_per_month();
+    let (expected, p_alive) = model.expected_purchases_and_alive(horizon, x, tx, t)?;
+    let with_intervals = !args.no_intervals;
+    let (value, clv, bounds) = if with_intervals {
+        let (value, variance) =
+            spend.conditional_expected_average_values_with_variance(&spend_x, &spend_m)?;
+        let c = customer_lifetime_value_with_intervals(
+            transactions.as_purchases_gradient()?,
+            &settings,
+            x,
+            tx,
+            t,
+            &value,
+            Some(&variance),
+            args.level,
+        )?;
+        (value, c.clv, Some((c.lower, c.upper)))
+    } else {
+        let value = spend.conditional_expected_average_values(&spend_x, &spend_m)?;
+        let clv = customer_lifetime_value(model, &settings, x, tx, t, &value)?;
+        (value, clv, None)
+    };
+    let total: f64 = clv.iter().sum();
+    stages.end(
+        "predict + clv",
+        format_args!(
+            "{} months at {}/month, total CLV {total:.6e}",
+            args.months, args.discount_rate
+        ),
+    );
+
+    let mut columns = vec![
+        Column::new("frequency", x),
+        Column::new("recency", tx),
+        Column::new("T", t),
+        Column::new("monetary_value", monetary),
+        Column::new("p_alive", &p_alive),
+        Column::new("expected_purchases", &expected),
+        Column::new("expected_average_value", &value),
+        Column::new("clv", &clv),
+    ];
+    if let Some((lower, upper)) = &bounds {
+        columns.push(Column::new("clv_lower", lower));
+        columns.push(Column::new("clv_upper", upper));
+    }
+    let path = args.output.as_deref();
+    let mut sink = output(path)?;
+    CsvTable::new("customer_id", summary.customer_ids(), columns)
+        .write(&mut sink)
+        .map_err(write_err(path))?;
+    sink.flush().map_err(write_err(path))?;
+    stages.end("write output", format_args!("{} rows", summary.len()));
+
+    if let Some(path) = &args.timings {
+        let text =
+            serde_json::to_string_pretty(&stages.json()).map_err(|e| Error::ModelFormat {
+                message: e.to_string(),
+            })?;
+        std::fs::write(path, text).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    eprintln!(
+        "ltv pipeline: total {:.3} s",
+        stages.start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The (frequency, mean spend) pairs the spend model is fitted on and predicts from. With
+/// `exclude`, repeat customers whose mean spend is not > 0 become (0, 0) — a customer
+/// without repeat purchases, whom Gamma-Gamma values at the population mean — and are
+/// counted; without it they stay, and the fit reports them as an error naming the row.
+fn spend_history(
+    frequency: &[f64],
+    monetary: &[f64],
+    exclude: bool,
+) -> (Vec<f64>, Vec<f64>, usize) {
+    let (mut x, mut m, mut excluded) = (frequency.to_vec(), monetary.to_vec(), 0);
+    if exclude {
+        for i in 0..x.len() {
+            if x[i] > 0.0 && (m[i].is_nan() || m[i] <= 0.0) {
+                x[i] = 0.0;
+                m[i] = 0.0;
+                excluded += 1;
+            }
+        }
+    }
+    (x, m, excluded)
+}
+
+/// Gamma-Gamma on the repeat customers of `(frequency, monetary)` (errors name the summary row
+/// and the customer id), as `ltv fit --model
+/// gamma-gamma` fits it (with its independence warning on stderr).
+fn fit_spend_model(
+    ids: &[String],
+    frequency: &[f64],
+    monetary: &[f64],
+    options: &FitOptions,
+) -> Result<SavedModel> {
+    let mut xs = Vec::new();
+    let mut ms = Vec::new();
+    for (i, (&x, &m)) in frequency.iter().zip(monetary).enumerate() {
+        if x > 0.0 {
+            if !(m > 0.0 && m.is_finite()) {
+                return Err(Error::invalid_field(
+                    i as u64 + 1,
+                    "monetary_value",
+                    format!("{m} (customer {})", ids[i]),
+                    "the mean spend of a repeat customer must be finite and > 0 (the \
+                     Gamma-Gamma model has no zero or negative spends; see \
+                     --exclude-nonpositive-spend)",
+                ));
+            }
+            xs.push(x);
+            ms.push(m);
+        }
+    }
+    let spend = SpendData::new(&xs, &ms, None)?;
+    if let Some(warning) = spend.independence_warning() {
+        eprintln!("ltv pipeline: warning: {warning}");
+    }
+    Ok(GammaGamma::fit(&spend, options)?.into())
+}

@@ -1,0 +1,113 @@
+//! A per-customer CSV table (an id column and `f64` columns) written fast: rows are formatted
+//! in blocks, in parallel with the `parallel` feature, and written in order, so a
+//! million-row output costs tens of milliseconds rather than a second.
+
+use ltv::data::push_number;
+use std::io::Write;
+
+/// One named `f64` column.
+pub struct Column<'a> {
+    name: &'static str,
+    values: &'a [f64],
+}
+
+impl<'a> Column<'a> {
+    /// The column `name` with one value per row.
+    pub fn new(name: &'static str, values: &'a [f64]) -> Self {
+        Self { name, values }
+    }
+}
+
+/// An id column followed by `f64` columns of the same length.
+pub struct CsvTable<'a> {
+    id_name: &'static str,
+    ids: &'a [String],
+    columns: Vec<Column<'a>>,
+}
+
+/// Rows per formatting block.
+const BLOCK: usize = 32_768;
+
+impl<'a> CsvTable<'a> {
+    /// A table of `ids` and `columns` (every column as long as `ids`).
+    pub fn new(id_name: &'static str, ids: &'a [String], columns: Vec<Column<'a>>) -> Self {
+        debug_assert!(columns.iter().all(|c| c.values.len() == ids.len()));
+        Self {
+            id_name,
+            ids,
+            columns,
+        }
+    }
+
+    /// Writes the header and every row: ids quoted when they hold a comma, quote or line
+    /// break; numbers as [`push_number`] writes them.
+    pub fn write<W: Write + ?Sized>(&self, out: &mut W) -> std::io::Result<()> {
+        let mut header = self.id_name.to_string();
+        for c in &self.columns {
+            header.push(',');
+            header.push_str(c.name);
+        }
+        header.push('\n');
+        out.write_all(header.as_bytes())?;
+        let starts: Vec<usize> = (0..self.ids.len()).step_by(BLOCK).collect();
+        // a few blocks at a time keep memory bounded while both cores format
+        for group in starts.chunks(16) {
+            #[cfg(feature = "parallel")]
+            let texts: Vec<String> = {
+                use rayon::prelude::*;
+                group.par_iter().map(|&s| self.block(s)).collect()
+            };
+            #[cfg(not(feature = "parallel"))]
+            let texts: Vec<String> = group.iter().map(|&s| self.block(s)).collect();
+            for t in texts {
+                out.write_all(t.as_bytes())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Rows `start..start + BLOCK` as text.
+    fn block(&self, start: usize) -> String {
+        let end = (start + BLOCK).min(self.ids.len());
+        let mut s = String::with_capacity((end - start) * (12 + 20 * self.columns.len()));
+        for i in start..end {
+            let id = &self.ids[i];
+            if id.contains([',', '"', '\n', '\r']) {
+                s.push('"');
+                s.push_str(&id.replace('"', "\"\""));
+                s.push('"');
+            } else {
+                s.push_str(id);
+            }
+            for c in &self.columns {
+                s.push(',');
+                push_number(&mut s, c.values[i]);
+            }
+            s.push('\n');
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_ids_and_writes_rows_in_order() {
+        let ids: Vec<String> = (0..70_000).map(|i| format!("c{i}")).collect::<Vec<_>>();
+        let mut ids = ids;
+        ids[1] = "a,\"b\"".into();
+        let v: Vec<f64> = (0..70_000).map(|i| i as f64 / 4.0).collect();
+        let table = CsvTable::new("customer_id", &ids, vec![Column::new("x", &v)]);
+        let mut out = Vec::new();
+        table.write(&mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 70_001);
+        assert_eq!(lines[0], "customer_id,x");
+        assert_eq!(lines[1], "c0,0");
+        assert_eq!(lines[2], "\"a,\"\"b\"\"\",0.25");
+        assert_eq!(lines[70_000], "c69999,17499.75");
+    }
+}
