@@ -7,7 +7,8 @@ use std::path::Path;
 
 use common::cli::{ltv, ok, stderr};
 use common::*;
-use ltv::models::SavedModel;
+use ltv::models::{ModelFile, SavedModel};
+use ltv::value::Period;
 
 const CDNOW: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -30,13 +31,15 @@ fn fit_fails(model: &str, input: &Path, extra: &[&str]) -> String {
 fn fit_prints_the_issue_keys_and_saves_a_model_that_predict_reads() {
     let dir = tempfile::tempdir().unwrap();
     let model_path = dir.path().join("model.json");
-    for model in ["bgnbd", "mbgnbd"] {
-        let out = ltv()
-            .args(["fit", "--model", model, "--input", CDNOW, "--output"])
-            .arg(&model_path)
-            .output()
-            .unwrap();
-        let stdout = ok(out);
+    // with and without the summary's period recorded (predict does not need it)
+    for (model, period) in [("bgnbd", None), ("mbgnbd", Some("week"))] {
+        let mut cmd = ltv();
+        cmd.args(["fit", "--model", model, "--input", CDNOW, "--output"])
+            .arg(&model_path);
+        if let Some(p) = period {
+            cmd.args(["--period", p]);
+        }
+        let stdout = ok(cmd.output().unwrap());
         let printed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
         let mut keys: Vec<&str> = printed
             .as_object()
@@ -65,6 +68,8 @@ fn fit_prints_the_issue_keys_and_saves_a_model_that_predict_reads() {
         assert!(at("r") < at("alpha") && at("alpha") < at("a") && at("a") < at("b"));
         assert!(printed["log_likelihood"].as_f64().unwrap() > -9583.0);
 
+        let file = ModelFile::load(&model_path).unwrap();
+        assert_eq!(file.period, period.map(|p| Period::parse(p).unwrap()));
         let saved = SavedModel::load(&model_path).unwrap();
         assert_eq!(saved.name(), model);
         let out = ltv()
@@ -105,6 +110,10 @@ fn bad_input_fails_with_a_clear_message() {
     assert!(fit_fails("mbgnbd", &none, &[]).contains("repeat purchase"));
 
     assert!(fit_fails("bgnbd", Path::new(CDNOW), &["--penalizer=-1"]).contains("penalizer"));
+
+    // an unknown period is refused by the argument parser, naming the choices
+    let err = fit_fails("bgnbd", Path::new(CDNOW), &["--period", "fortnight"]);
+    assert!(err.contains("week") && err.contains("day"), "{err}");
 }
 
 #[test]

@@ -179,6 +179,8 @@ fn pipeline_equals_the_stages_run_one_by_one() {
     ] {
         assert_eq!(load(a)["params"], load(b)["params"], "{a}");
         assert_eq!(load(a)["log_likelihood"], load(b)["log_likelihood"], "{a}");
+        // the pipeline records its period, so `ltv clv` reads its files without --period
+        assert_eq!(load(a)["period"], "week", "{a}");
     }
 
     // CLV and its bounds are the same numbers

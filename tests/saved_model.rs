@@ -116,3 +116,56 @@ fn given_parameters_have_no_covariance() {
     assert!(m.with_parameters(&[0.3, 4.0, 0.8]).is_err());
     assert!(m.with_parameters(&[0.3, -4.0, 0.8, 2.0]).is_err());
 }
+
+#[test]
+fn the_period_is_recorded_optional_and_checked() {
+    use ltv::models::ModelFile;
+    use ltv::value::Period;
+    let model = saved_bgnbd();
+    // recorded: written after the version, read back
+    for period in [Period::Hour, Period::Day, Period::Week, Period::Month] {
+        let file = ModelFile {
+            model: model.clone(),
+            period: Some(period),
+        };
+        let text = file.to_json().unwrap();
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["format_version"], FORMAT_VERSION);
+        let back = ModelFile::from_json(&text).unwrap();
+        assert_eq!(back.period, Some(period));
+        assert_eq!(back.model.name(), "bgnbd");
+        // SavedModel reads the same file, dropping the period
+        assert_eq!(SavedModel::from_json(&text).unwrap().name(), "bgnbd");
+    }
+    // a file without the key (older files, SavedModel::save) loads with no period
+    let old = model.to_json().unwrap();
+    assert!(!old.contains("\"period\""));
+    assert_eq!(ModelFile::from_json(&old).unwrap().period, None);
+    // an unknown period is a format error
+    let mut v: serde_json::Value = serde_json::from_str(&old).unwrap();
+    v["period"] = serde_json::json!("fortnight");
+    assert!(matches!(
+        ModelFile::from_json(&v.to_string()),
+        Err(Error::ModelFormat { .. })
+    ));
+    // save / load through a file
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.json");
+    let file = ModelFile {
+        model,
+        period: Some(Period::Day),
+    };
+    file.save(&path).unwrap();
+    let back = ModelFile::load(&path).unwrap();
+    assert_eq!(back.period, Some(Period::Day));
+    // serde_json parses floats to within 1 ulp
+    for (x, y) in back
+        .model
+        .fit()
+        .params()
+        .iter()
+        .zip(file.model.fit().params())
+    {
+        approx::assert_relative_eq!(x, y, max_relative = 1e-15);
+    }
+}

@@ -19,7 +19,7 @@ mod traits;
 mod vectorised;
 
 pub use fitted::{Fitted, ModelParameters};
-pub use saved::{SavedModel, FORMAT_VERSION};
+pub use saved::{ModelFile, SavedModel, FORMAT_VERSION};
 pub use simulation::SimulatedCustomers;
 pub use tracking::{expected_cumulative_transactions, probability_alive_matrix};
 pub use traits::TransactionModel;

@@ -1,16 +1,26 @@
 //! Fitted models saved as JSON: `ltv fit --output` writes them, `ltv predict` / `ltv clv`
 //! read them.
 //!
-//! A file is one JSON object: `"format_version"`, `"model"` (the tag: `"bgnbd"`, `"mbgnbd"`,
-//! ...) and the fields of [`Fit`](crate::fit::Fit): `"params"` (name → value),
-//! `"log_likelihood"`, `"std_errors"`, `"converged"`, `"iterations"`, `"n_customers"`,
-//! `"covariance"`, ...:
+//! A file is one JSON object: `"format_version"`, optionally `"period"` (the time unit of the
+//! summary the model was fitted on: `"hour"`, `"day"`, `"week"` or `"month"`), `"model"` (the
+//! tag: `"bgnbd"`, `"mbgnbd"`, ...) and the fields of [`Fit`](crate::fit::Fit): `"params"`
+//! (name → value), `"log_likelihood"`, `"std_errors"`, `"converged"`, `"iterations"`,
+//! `"n_customers"`, `"covariance"`, ...:
 //!
 //! ```json
-//! {"format_version": 1, "model": "bgnbd",
+//! {"format_version": 1, "period": "week", "model": "bgnbd",
 //!  "params": {"r": 0.2426, "alpha": 4.4135, "a": 0.7929, "b": 2.4258},
 //!  "log_likelihood": -9582.4256, "std_errors": {"r": 0.0126, ...}, "converged": true, ...}
 //! ```
+//!
+//! # The period and the format version
+//!
+//! `"period"` was added to layout version 1 as an **optional** key, so the version stays 1:
+//! files written before it still load (their period is unknown, `None`), and a file with a
+//! period is read by older builds of this crate as before (they ignore the key). A model's
+//! parameters are in its period (`α`, `β` in periods; predictions per period), so CLV, which
+//! counts months, needs it: [`ModelFile`] carries the model with its period, and `ltv clv`
+//! refuses to guess when a file has none.
 
 use std::path::Path;
 
@@ -24,6 +34,7 @@ use crate::models::gamma_gamma::FittedGammaGamma;
 use crate::models::mbgnbd::FittedMbgNbd;
 use crate::models::pareto_nbd::FittedParetoNbd;
 use crate::models::TransactionModel;
+use crate::value::{Period, PurchasesGradient};
 
 /// Version of the saved-model layout written by this crate.
 pub const FORMAT_VERSION: u32 = 1;
@@ -134,23 +145,109 @@ impl SavedModel {
         }
     }
 
-    /// Serialises to pretty JSON with `"format_version"` first, then `"model"`.
+    /// The model as a transaction model with analytic parameter derivatives (for CLV
+    /// intervals): BG/NBD, MBG/NBD and Pareto/NBD.
+    ///
+    /// # Errors
+    /// [`Error::ModelFormat`] for BG/BB (discrete time: no derivatives for CLV intervals) and
+    /// for a spend model.
+    pub fn as_purchases_gradient(&self) -> Result<&dyn PurchasesGradient> {
+        match self {
+            SavedModel::BgNbd(m) => Ok(m),
+            SavedModel::MbgNbd(m) => Ok(m),
+            SavedModel::ParetoNbd(m) => Ok(m),
+            SavedModel::BgBb(_) => Err(Error::ModelFormat {
+                message: "bgbb has no parameter derivatives for CLV intervals (use bgnbd, \
+                          mbgnbd or pareto-nbd)"
+                    .into(),
+            }),
+            SavedModel::GammaGamma(_) => Err(Error::ModelFormat {
+                message: "gamma-gamma is a spend model, not a transaction model".into(),
+            }),
+        }
+    }
+
+    /// Serialises to pretty JSON with `"format_version"` first, then `"model"` (no period;
+    /// see [`ModelFile::to_json`] to record one).
     ///
     /// # Errors
     /// [`Error::ModelFormat`] if serialisation fails (it does not for finite values).
     pub fn to_json(&self) -> Result<String> {
-        serde_json::to_string_pretty(&Envelope {
-            format_version: FORMAT_VERSION,
-            model: self,
-        })
-        .map_err(format_error)
+        to_json(self, None)
     }
 
     /// Parses a saved model, checking the format version, the model tag, the parameter names
-    /// and domains, and the covariance's shape.
+    /// and domains, and the covariance's shape; a recorded period is checked and dropped
+    /// ([`ModelFile::from_json`] keeps it).
     ///
     /// # Errors
     /// [`Error::ModelFormat`] naming what is wrong.
+    pub fn from_json(text: &str) -> Result<Self> {
+        Ok(ModelFile::from_json(text)?.model)
+    }
+
+    /// Writes [`SavedModel::to_json`] to `path`.
+    ///
+    /// # Errors
+    /// [`Error::Io`] on write failure.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        write_text(path.as_ref(), &self.to_json()?)
+    }
+
+    /// Reads a model written by [`SavedModel::save`] or [`ModelFile::save`] (dropping the
+    /// period).
+    ///
+    /// # Errors
+    /// [`Error::Io`] on read failure, [`Error::ModelFormat`] for invalid content.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self> {
+        Ok(ModelFile::load(path)?.model)
+    }
+}
+
+/// A saved model together with the time unit of the summary it was fitted on.
+///
+/// The file is a [`SavedModel`]'s JSON with an optional `"period"` key (`"hour"`, `"day"`,
+/// `"week"`, `"month"`) after `"format_version"`. The key is optional and the format version
+/// stays 1: files written before it (or by [`SavedModel::save`]) load with `period: None`, and
+/// older builds read files that have it (ignoring it). A transaction model's parameters and
+/// predictions are per period, so CLV, which counts months, needs the period: `ltv clv` uses
+/// the recorded one and refuses to guess when there is none.
+///
+/// ```
+/// use ltv::models::{bgnbd::BgNbd, ModelFile};
+/// use ltv::value::Period;
+/// let s = ltv::data::datasets::cdnow_summary()?;
+/// let fitted = BgNbd::fit(&s.compress(), &ltv::fit::FitOptions::default())?;
+/// let file = ModelFile { model: fitted.into(), period: Some(Period::Week) };
+/// let text = file.to_json()?;
+/// assert!(text.contains("\"period\": \"week\""));
+/// let back = ModelFile::from_json(&text)?;
+/// assert_eq!((back.model.name(), back.period), ("bgnbd", Some(Period::Week)));
+/// # Ok::<(), ltv::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelFile {
+    /// The fitted model.
+    pub model: SavedModel,
+    /// Time unit of the summary the model was fitted on; `None` when not recorded (files
+    /// written before the key existed, or by [`SavedModel::save`]).
+    pub period: Option<Period>,
+}
+
+impl ModelFile {
+    /// Serialises to pretty JSON: `"format_version"`, `"period"` (when known), `"model"`, then
+    /// the fit's fields.
+    ///
+    /// # Errors
+    /// [`Error::ModelFormat`] if serialisation fails (it does not for finite values).
+    pub fn to_json(&self) -> Result<String> {
+        to_json(&self.model, self.period)
+    }
+
+    /// Parses a saved model file (as [`SavedModel::from_json`]) with its period, if recorded.
+    ///
+    /// # Errors
+    /// [`Error::ModelFormat`] naming what is wrong, including an unknown period.
     pub fn from_json(text: &str) -> Result<Self> {
         let version: VersionOnly = serde_json::from_str(text).map_err(format_error)?;
         match version.format_version {
@@ -169,22 +266,21 @@ impl SavedModel {
             }
         }
         let envelope: EnvelopeOwned = serde_json::from_str(text).map_err(format_error)?;
-        Ok(envelope.model)
+        Ok(ModelFile {
+            model: envelope.model,
+            period: envelope.period,
+        })
     }
 
-    /// Writes [`SavedModel::to_json`] to `path`.
+    /// Writes [`ModelFile::to_json`] to `path`.
     ///
     /// # Errors
     /// [`Error::Io`] on write failure.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
-        let path = path.as_ref();
-        std::fs::write(path, self.to_json()?).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })
+        write_text(path.as_ref(), &self.to_json()?)
     }
 
-    /// Reads a model written by [`SavedModel::save`].
+    /// Reads a model file written by [`ModelFile::save`] or [`SavedModel::save`].
     ///
     /// # Errors
     /// [`Error::Io`] on read failure, [`Error::ModelFormat`] for invalid content.
@@ -198,10 +294,28 @@ impl SavedModel {
     }
 }
 
-/// The file layout: the version, then the tagged model's fields.
+fn to_json(model: &SavedModel, period: Option<Period>) -> Result<String> {
+    serde_json::to_string_pretty(&Envelope {
+        format_version: FORMAT_VERSION,
+        period,
+        model,
+    })
+    .map_err(format_error)
+}
+
+fn write_text(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The file layout: the version, the period when known, then the tagged model's fields.
 #[derive(Serialize)]
 struct Envelope<'a> {
     format_version: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    period: Option<Period>,
     #[serde(flatten)]
     model: &'a SavedModel,
 }
@@ -210,6 +324,8 @@ struct Envelope<'a> {
 struct EnvelopeOwned {
     #[allow(dead_code)]
     format_version: u64,
+    #[serde(default)]
+    period: Option<Period>,
     #[serde(flatten)]
     model: SavedModel,
 }

@@ -2,6 +2,10 @@
 //! --discount-rate D [--period week] [--output FILE]`: writes
 //! `customer_id,clv[,clv_lower,clv_upper]`.
 //!
+//! The months are converted to the transaction model's periods with the period recorded in
+//! its file (`ltv fit --period`); `--period` is needed only for files that record none, and
+//! is an error when it contradicts the recorded one. Nothing is assumed.
+//!
 //! CLV as lifetimes' `GammaGammaFitter.customer_lifetime_value`: month by month, the
 //! transaction model's expected purchases times the Gamma-Gamma expected value per purchase,
 //! discounted at each month's end (see `ltv::value::clv`). The bounds are delta-method
@@ -11,7 +15,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use ltv::models::SavedModel;
+use ltv::models::{ModelFile, SavedModel};
 use ltv::value::{
     customer_lifetime_value, customer_lifetime_value_with_intervals, ClvSettings,
     MonthlyDiscountRate, Months, Period,
@@ -63,8 +67,10 @@ pub struct Args {
     /// Discount rate per month (0.01 = 1% a month), compounded monthly.
     #[arg(long)]
     discount_rate: f64,
-    /// Time unit of the summary the models were fitted on (the months are converted with
-    /// lifetimes' constants: 4.345 weeks, 30 days, 720 hours). Default: week, with a notice.
+    /// Time unit of the summary the transaction model was fitted on (the months are
+    /// converted with lifetimes' constants: 4.345 weeks, 30 days, 720 hours). Default: the
+    /// period recorded in the model file (`ltv fit --period`); required when the file
+    /// records none, and an error when it contradicts the recorded one.
     #[arg(long, value_enum)]
     period: Option<PeriodArg>,
     /// Column with the mean repeat spend.
@@ -85,20 +91,18 @@ pub struct Args {
 
 /// Runs `ltv clv`.
 pub fn run(args: Args) -> Result<()> {
-    let transactions = SavedModel::load(&args.transaction_model)?;
+    let ModelFile {
+        model: transactions,
+        period: recorded,
+    } = ModelFile::load(&args.transaction_model)?;
     let model = transactions.as_transaction_model()?;
     let spend_file = SavedModel::load(&args.spend_model)?;
     let spend = spend_file.as_spend_model()?;
-    let period: Period = match args.period {
-        Some(p) => p.into(),
-        None => {
-            eprintln!(
-                "ltv clv: assuming the models were fitted on weekly summaries (4.345 weeks a \
-                 month); pass --period hour|day|week|month to say otherwise"
-            );
-            Period::Week
-        }
-    };
+    let period = resolve_period(
+        recorded,
+        args.period.map(Period::from),
+        &args.transaction_model,
+    )?;
     let settings = ClvSettings {
         period,
         horizon: Months::new(args.months),
@@ -117,24 +121,31 @@ pub fn run(args: Args) -> Result<()> {
             found: "(no monetary value read)".into(),
         })?;
 
-    // intervals need both covariances
-    let with_intervals = !args.no_intervals
-        && match (model.covariance(), spend.fit().covariance()) {
-            (Ok(_), Ok(_)) => true,
-            (Err(e), _) | (_, Err(e)) => {
+    // intervals need both covariances and the transaction model's derivatives
+    let gradient_model = if args.no_intervals {
+        None
+    } else {
+        match (
+            transactions.as_purchases_gradient(),
+            model.covariance(),
+            spend.fit().covariance(),
+        ) {
+            (Ok(m), Ok(_), Ok(_)) => Some(m),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
                 eprintln!("ltv clv: writing CLV without intervals: {e}");
-                false
+                None
             }
-        };
+        }
+    };
     let path = args.output.as_deref();
     let mut out = output(path)?;
     let err = write_err(path);
     let ids = summary.customer_ids();
-    if with_intervals {
+    if let Some(gradient_model) = gradient_model {
         let (value, variance) =
             spend.conditional_expected_average_values_with_variance(x, monetary)?;
         let clv = customer_lifetime_value_with_intervals(
-            model,
+            gradient_model,
             &settings,
             x,
             tx,
@@ -166,6 +177,44 @@ pub fn run(args: Args) -> Result<()> {
     }
     out.flush().map_err(&err)?;
     Ok(())
+}
+
+/// The transaction model's period: the recorded one, or `--period` for a file that records
+/// none; never a guess.
+fn resolve_period(
+    recorded: Option<Period>,
+    given: Option<Period>,
+    path: &std::path::Path,
+) -> Result<Period> {
+    match (recorded, given) {
+        (Some(r), Some(g)) if r != g => Err(Error::ModelFormat {
+            message: format!(
+                "{} records period {} but --period {} was given; the model's parameters are \
+                 per {0}: drop --period or refit with ltv fit --period {2}",
+                path.display(),
+                period_name(r),
+                period_name(g),
+            ),
+        }),
+        (Some(p), _) | (None, Some(p)) => Ok(p),
+        (None, None) => Err(Error::ModelFormat {
+            message: format!(
+                "{} does not record the time unit it was fitted on (written without \
+                 ltv fit --period): pass --period hour|day|week|month",
+                path.display()
+            ),
+        }),
+    }
+}
+
+/// `hour`, `day`, `week` or `month`.
+fn period_name(p: Period) -> &'static str {
+    match p {
+        Period::Hour => "hour",
+        Period::Day => "day",
+        Period::Week => "week",
+        Period::Month => "month",
+    }
 }
 
 /// Quotes a CSV field when needed.

@@ -1,6 +1,6 @@
-//! `ltv fit --model M --input RFM.csv [--penalizer X] [--output MODEL.json]`: fits a model to
-//! an RFM summary, prints the fit as JSON on stdout, and saves the model file for
-//! `ltv predict` / `ltv clv`.
+//! `ltv fit --model M --input RFM.csv [--period week] [--penalizer X] [--output MODEL.json]`:
+//! fits a model to an RFM summary, prints the fit as JSON on stdout, and saves the model file
+//! (with the summary's time unit when `--period` is given) for `ltv predict` / `ltv clv`.
 //!
 //! Adding a model: a [`ModelKind`] variant and one arm in [`fit_model`] returning a
 //! [`SavedModel`]; the JSON printout and the model file are shared.
@@ -13,10 +13,11 @@ use ltv::models::bgnbd::BgNbd;
 use ltv::models::gamma_gamma::{GammaGamma, SpendData};
 use ltv::models::mbgnbd::MbgNbd;
 use ltv::models::pareto_nbd::ParetoNbd;
-use ltv::models::SavedModel;
+use ltv::models::{ModelFile, SavedModel};
 use ltv::summary::{RfmSummary, SummaryCsvOptions};
 use ltv::Result;
 
+use crate::clv::PeriodArg;
 use crate::io::{output, write_err};
 
 /// Models `ltv fit` can estimate.
@@ -93,6 +94,11 @@ pub struct Args {
     /// Write the fitted model (JSON, for `ltv predict` / `ltv clv`) to this file.
     #[arg(long)]
     output: Option<PathBuf>,
+    /// Time unit of the summary (its frequency, recency and T are counted in it); recorded in
+    /// the model file so that `ltv clv` converts months correctly (4.345 weeks, 30 days, 720
+    /// hours a month).
+    #[arg(long, value_enum)]
+    period: Option<PeriodArg>,
     /// Iteration cap of each optimizer stage.
     #[arg(long, default_value_t = 1000)]
     max_iterations: u64,
@@ -226,8 +232,18 @@ pub fn run(args: Args) -> Result<()> {
     writeln!(out, "{text}").map_err(write_err(None))?;
     out.flush().map_err(write_err(None))?;
     if let Some(path) = &args.output {
-        saved.save(path)?;
+        let file = ModelFile {
+            model: saved,
+            period: args.period.map(Into::into),
+        };
+        file.save(path)?;
         eprintln!("ltv fit: model written to {}", path.display());
+        if file.period.is_none() && file.model.as_transaction_model().is_ok() {
+            eprintln!(
+                "ltv fit: no --period given: the file does not record the summary's time \
+                 unit, so ltv clv will ask for --period"
+            );
+        }
     }
     Ok(())
 }

@@ -21,7 +21,7 @@ use std::time::Instant;
 use ltv::data::Period;
 use ltv::fit::FitOptions;
 use ltv::models::gamma_gamma::{GammaGamma, SpendData};
-use ltv::models::SavedModel;
+use ltv::models::{ModelFile, SavedModel};
 use ltv::summary::{write_summary_csv, SummaryOptions};
 use ltv::value::{
     customer_lifetime_value, customer_lifetime_value_with_intervals, ClvSettings,
@@ -246,7 +246,12 @@ pub fn run(args: Args) -> Result<()> {
         (&args.spend_model_output, &spend_file),
     ] {
         if let Some(path) = path {
-            saved.save(path)?;
+            // with the period, so that `ltv clv` reads the model file without `--period`
+            ModelFile {
+                model: saved.clone(),
+                period: Some(settings.period),
+            }
+            .save(path)?;
         }
     }
     // the fits as `ltv fit` prints them, for the log
@@ -270,7 +275,7 @@ pub fn run(args: Args) -> Result<()> {
         let (value, variance) =
             spend.conditional_expected_average_values_with_variance(&spend_x, &spend_m)?;
         let c = customer_lifetime_value_with_intervals(
-            model,
+            transactions.as_purchases_gradient()?,
             &settings,
             x,
             tx,
