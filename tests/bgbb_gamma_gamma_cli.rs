@@ -30,7 +30,7 @@ fn fit_bgbb_on_donations_layout() {
         .unwrap();
     let v = json(out);
     assert_eq!(v["model"], "bgbb");
-    assert_eq!(v["n_customers"], 11104.0);
+    assert_eq!(v["n_customers"], 11104);
     assert!(v["converged"].as_bool().unwrap());
     let alpha = v["params"]["alpha"].as_f64().unwrap();
     assert!(((alpha - 1.2035) / 1.2035).abs() < 1e-3);
@@ -52,7 +52,7 @@ fn fit_gamma_gamma_with_custom_columns() {
         .unwrap();
     let v = json(out);
     assert_eq!(v["model"], "gamma-gamma");
-    assert_eq!(v["n_customers"], 946.0);
+    assert_eq!(v["n_customers"], 946);
     let p = v["params"]["p"].as_f64().unwrap();
     assert!(((p - 6.2488) / 6.2488).abs() < 1e-3);
     let spend = SavedModel::load(&path).unwrap();

@@ -62,7 +62,7 @@ fn fit_prints_the_issue_keys_and_saves_a_model_that_predict_reads() {
         );
         assert_eq!(printed["model"], model);
         assert_eq!(printed["converged"], true);
-        assert_eq!(printed["n_customers"], 2357.0);
+        assert_eq!(printed["n_customers"], 2357);
         // parameters are printed in the model's order
         let at = |k: &str| stdout.find(&format!("\"{k}\":")).unwrap();
         assert!(at("r") < at("alpha") && at("alpha") < at("a") && at("a") < at("b"));

@@ -173,7 +173,8 @@ pub fn fit_model(
 
 /// The JSON printed by `ltv fit`: `model`, `params`, `log_likelihood` (unpenalised, summed
 /// over customers, on the data's time scale), `std_errors` (null when the information matrix
-/// is singular), `converged`, `iterations`, `n_customers`.
+/// is singular; the reason goes to stderr), `converged`, `iterations`, `n_customers` (a whole
+/// number when the weights are, as they are for counts of customers).
 #[derive(serde::Serialize)]
 pub struct FitPrintout<'a> {
     model: &'a str,
@@ -182,7 +183,26 @@ pub struct FitPrintout<'a> {
     std_errors: Option<Named<'a>>,
     converged: bool,
     iterations: u64,
-    n_customers: f64,
+    n_customers: Count,
+}
+
+/// A number of customers: written as an integer when it is one (weights are counts), as a
+/// float otherwise (fractional weights).
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Count {
+    Whole(u64),
+    Fraction(f64),
+}
+
+impl Count {
+    fn new(x: f64) -> Self {
+        if x >= 0.0 && x.fract() == 0.0 && x < 9.0e15 {
+            Count::Whole(x as u64)
+        } else {
+            Count::Fraction(x)
+        }
+    }
 }
 
 impl<'a> FitPrintout<'a> {
@@ -195,7 +215,7 @@ impl<'a> FitPrintout<'a> {
             std_errors: fit.std_errors().ok().map(|se| Named(fit.names(), se)),
             converged: fit.convergence().converged,
             iterations: fit.convergence().iterations,
-            n_customers: fit.n_customers(),
+            n_customers: Count::new(fit.n_customers()),
         }
     }
 }
@@ -223,6 +243,9 @@ pub fn run(args: Args) -> Result<()> {
         ..FitOptions::default()
     };
     let saved = fit_model(args.model, &summary, &options)?;
+    if let Err(e) = saved.fit().std_errors() {
+        eprintln!("ltv fit: no standard errors (\"std_errors\": null): {e}");
+    }
     let text = serde_json::to_string_pretty(&FitPrintout::new(saved.name(), saved.fit())).map_err(
         |e| ltv::Error::ModelFormat {
             message: e.to_string(),
