@@ -15,6 +15,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use ltv::models::gamma_gamma::FittedGammaGamma;
 use ltv::models::{ModelFile, SavedModel};
 use ltv::value::{
     customer_lifetime_value, customer_lifetime_value_with_intervals, ClvSettings,
@@ -24,6 +25,7 @@ use ltv::{Error, Result};
 
 use crate::fit::SummaryColumns;
 use crate::io::{output, write_err};
+use crate::table::{Column, CsvTable};
 
 /// The models' time unit, as `--period` takes it.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,7 +97,7 @@ pub fn run(args: Args) -> Result<()> {
         model: transactions,
         period: recorded,
     } = ModelFile::load(&args.transaction_model)?;
-    let model = transactions.as_transaction_model()?;
+    transactions.as_transaction_model()?; // a spend model here is an error before any reading
     let spend_file = SavedModel::load(&args.spend_model)?;
     let spend = spend_file.as_spend_model()?;
     let period = resolve_period(
@@ -121,60 +123,27 @@ pub fn run(args: Args) -> Result<()> {
             found: "(no monetary value read)".into(),
         })?;
 
-    // intervals need both covariances and the transaction model's derivatives
-    let gradient_model = if args.no_intervals {
-        None
-    } else {
-        match (
-            transactions.as_purchases_gradient(),
-            model.covariance(),
-            spend.fit().covariance(),
-        ) {
-            (Ok(m), Ok(_), Ok(_)) => Some(m),
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
-                eprintln!("ltv clv: writing CLV without intervals: {e}");
-                None
-            }
-        }
-    };
+    let with_intervals = !args.no_intervals;
+    let columns = clv_columns(
+        &transactions,
+        spend,
+        &settings,
+        [x, tx, t],
+        (x, monetary),
+        with_intervals.then_some(args.level),
+        "ltv clv",
+    )?;
     let path = args.output.as_deref();
     let mut out = output(path)?;
     let err = write_err(path);
-    let ids = summary.customer_ids();
-    if let Some(gradient_model) = gradient_model {
-        let (value, variance) =
-            spend.conditional_expected_average_values_with_variance(x, monetary)?;
-        let clv = customer_lifetime_value_with_intervals(
-            gradient_model,
-            &settings,
-            x,
-            tx,
-            t,
-            &value,
-            Some(&variance),
-            args.level,
-        )?;
-        writeln!(out, "customer_id,clv,clv_lower,clv_upper").map_err(&err)?;
-        #[allow(clippy::needless_range_loop)] // i indexes several parallel columns
-        for i in 0..ids.len() {
-            writeln!(
-                out,
-                "{},{},{},{}",
-                csv_field(&ids[i]),
-                clv.clv[i],
-                clv.lower[i],
-                clv.upper[i]
-            )
-            .map_err(&err)?;
-        }
-    } else {
-        let value = spend.conditional_expected_average_values(x, monetary)?;
-        let clv = customer_lifetime_value(model, &settings, x, tx, t, &value)?;
-        writeln!(out, "customer_id,clv").map_err(&err)?;
-        for (id, v) in ids.iter().zip(&clv) {
-            writeln!(out, "{},{v}", csv_field(id)).map_err(&err)?;
-        }
+    let mut table = vec![Column::new("clv", &columns.clv)];
+    if let Some((lower, upper)) = &columns.bounds {
+        table.push(Column::new("clv_lower", lower));
+        table.push(Column::new("clv_upper", upper));
     }
+    CsvTable::new("customer_id", summary.customer_ids(), table)
+        .write(&mut out)
+        .map_err(&err)?;
     out.flush().map_err(&err)?;
     Ok(())
 }
@@ -217,11 +186,72 @@ fn period_name(p: Period) -> &'static str {
     }
 }
 
-/// Quotes a CSV field when needed.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+/// CLV and what goes with it, for `ltv clv` and `ltv pipeline`.
+pub struct ClvColumns {
+    /// Gamma-Gamma conditional expected value per purchase of each customer.
+    pub value: Vec<f64>,
+    /// CLV of each customer.
+    pub clv: Vec<f64>,
+    /// Delta-method bounds, when intervals were asked for and can be computed.
+    pub bounds: Option<(Vec<f64>, Vec<f64>)>,
+}
+
+/// CLV of the customers `[frequency, recency, T]` with the spend model fed `spend_history`
+/// (frequency and mean repeat spend), and intervals at `level` when it is given and both
+/// models carry a covariance and the transaction model has parameter derivatives — otherwise
+/// without intervals, saying why on stderr (prefixed with `who`).
+pub fn clv_columns(
+    transactions: &SavedModel,
+    spend: &FittedGammaGamma,
+    settings: &ClvSettings,
+    [x, tx, t]: [&[f64]; 3],
+    (spend_x, spend_m): (&[f64], &[f64]),
+    level: Option<f64>,
+    who: &str,
+) -> Result<ClvColumns> {
+    let model = transactions.as_transaction_model()?;
+    let gradient_model = match level {
+        None => None,
+        Some(_) => match (
+            transactions.as_purchases_gradient(),
+            model.covariance(),
+            spend.fit().covariance(),
+        ) {
+            (Ok(m), Ok(_), Ok(_)) => Some(m),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+                eprintln!("{who}: writing CLV without intervals: {e}");
+                None
+            }
+        },
+    };
+    match (gradient_model, level) {
+        (Some(gradient_model), Some(level)) => {
+            let (value, variance) =
+                spend.conditional_expected_average_values_with_variance(spend_x, spend_m)?;
+            let c = customer_lifetime_value_with_intervals(
+                gradient_model,
+                settings,
+                x,
+                tx,
+                t,
+                &value,
+                Some(&variance),
+                level,
+            )?;
+            Ok(ClvColumns {
+                value,
+                clv: c.clv,
+                bounds: Some((c.lower, c.upper)),
+            })
+        }
+        _ => {
+            let value = spend.conditional_expected_average_values(spend_x, spend_m)?;
+            let clv = customer_lifetime_value(model, settings, x, tx, t, &value)?;
+            Ok(ClvColumns {
+                value,
+                clv,
+                bounds: None,
+            })
+        }
     }
 }

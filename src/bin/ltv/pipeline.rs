@@ -23,13 +23,10 @@ use ltv::fit::FitOptions;
 use ltv::models::gamma_gamma::{GammaGamma, SpendData};
 use ltv::models::{ModelFile, SavedModel};
 use ltv::summary::{write_summary_csv, SummaryOptions};
-use ltv::value::{
-    customer_lifetime_value, customer_lifetime_value_with_intervals, ClvSettings,
-    MonthlyDiscountRate, Months,
-};
+use ltv::value::{ClvSettings, MonthlyDiscountRate, Months};
 use ltv::{Error, Result};
 
-use crate::clv::PeriodArg;
+use crate::clv::{clv_columns, ClvColumns, PeriodArg};
 use crate::fit::{fit_model, FitPrintout, ModelKind};
 use crate::io::{output, write_err};
 use crate::log_args::LogArgs;
@@ -270,26 +267,15 @@ pub fn run(args: Args) -> Result<()> {
     let (x, tx, t) = (summary.frequency(), summary.recency(), summary.t());
     let horizon = f64::from(args.months) * settings.period.periods_per_month();
     let (expected, p_alive) = model.expected_purchases_and_alive(horizon, x, tx, t)?;
-    let with_intervals = !args.no_intervals;
-    let (value, clv, bounds) = if with_intervals {
-        let (value, variance) =
-            spend.conditional_expected_average_values_with_variance(&spend_x, &spend_m)?;
-        let c = customer_lifetime_value_with_intervals(
-            transactions.as_purchases_gradient()?,
-            &settings,
-            x,
-            tx,
-            t,
-            &value,
-            Some(&variance),
-            args.level,
-        )?;
-        (value, c.clv, Some((c.lower, c.upper)))
-    } else {
-        let value = spend.conditional_expected_average_values(&spend_x, &spend_m)?;
-        let clv = customer_lifetime_value(model, &settings, x, tx, t, &value)?;
-        (value, clv, None)
-    };
+    let ClvColumns { value, clv, bounds } = clv_columns(
+        &transactions,
+        spend,
+        &settings,
+        [x, tx, t],
+        (&spend_x, &spend_m),
+        (!args.no_intervals).then_some(args.level),
+        "ltv pipeline",
+    )?;
     let total: f64 = clv.iter().sum();
     stages.end(
         "predict + clv",
