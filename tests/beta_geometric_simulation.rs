@@ -129,7 +129,16 @@ fn cumulative_transactions_track_a_simulated_cohort() {
     }
     let expected = expected_cumulative_transactions(&truth, &starts, horizon).unwrap();
     assert_eq!(expected.len(), horizon as usize);
-    assert_eq!(expected[0], 0.0_f64.max(expected[0]));
+    // the formula itself: in week 1 only the week-0 cohort has had time to repeat (E[X(1)]
+    // each); in week 20 every cohort contributes E[X(20 - week)] (1e-12 relative: the same
+    // terms summed in another order)
+    let n = n_per_week as f64;
+    let week_one = n * truth.expected_purchases(1.0).unwrap();
+    assert!((expected[0] - week_one).abs() <= 1e-12 * week_one);
+    let week_twenty: f64 = (0..12)
+        .map(|w| n * truth.expected_purchases(f64::from(20 - w)).unwrap())
+        .sum();
+    assert!((expected[19] - week_twenty).abs() <= 1e-12 * week_twenty);
     for (tau, (e, a)) in expected.iter().zip(&actual).enumerate().skip(4) {
         assert!(
             (e - a).abs() <= 0.03 * e,

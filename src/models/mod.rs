@@ -21,7 +21,10 @@ mod vectorised;
 pub use fitted::{Fitted, ModelParameters};
 pub use saved::{ModelFile, SavedModel, FORMAT_VERSION};
 pub use simulation::SimulatedCustomers;
-pub use tracking::{expected_cumulative_transactions, probability_alive_matrix};
+pub use tracking::{
+    actual_cumulative_transactions, expected_cumulative_transactions, first_purchase_periods,
+    probability_alive_matrix,
+};
 pub use traits::TransactionModel;
 pub(crate) use traits::{check_columns, check_horizon, check_row};
 

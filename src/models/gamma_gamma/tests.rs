@@ -1,6 +1,9 @@
 use super::*;
-use crate::fit::gradient_check::{assert_gradient_matches, second_difference_hessian};
-use crate::fit::hessian_natural;
+use crate::fit::gradient_check::{
+    assert_covariance_matches_second_differences, assert_gradient_matches,
+    second_difference_hessian,
+};
+use crate::fit::{hessian_natural, maximize, FitOptions};
 
 fn cdnow() -> SpendData {
     SpendData::from_summary(&crate::data::datasets::cdnow_summary_with_transactions().unwrap())
@@ -35,6 +38,17 @@ fn information_matches_second_differences() {
             approx::assert_relative_eq!(h[(i, j)], fd[(i, j)], max_relative = 1e-4, epsilon = 1e-2);
         }
     }
+}
+
+/// Covariance at the CDNOW optimum (off-diagonal entries included) against the inverse of
+/// minus a Hessian from second differences of log-likelihood values (Richardson-extrapolated), within 1e-5 of
+/// `sqrt(cov_ii · cov_jj)` (see [`assert_covariance_matches_second_differences`]).
+#[test]
+fn covariance_matches_finite_difference_hessian() {
+    let data = cdnow();
+    let l = GammaGammaLikelihood::new(&data);
+    let fit = maximize(&l, &FitOptions::default()).unwrap();
+    assert!(assert_covariance_matches_second_differences(&l, &fit, 1e-5) > 0.5);
 }
 
 /// The analytic gradient of the conditional expected value against central differences.

@@ -1,6 +1,8 @@
 use super::*;
+use crate::fit::gradient_check::assert_covariance_matches_second_differences;
+use crate::fit::maximize;
 use crate::models::bgnbd::tests::{
-    assert_cdnow_gradients, assert_compression_keeps_the_cdnow_optimum, nobody_repeats,
+    assert_cdnow_gradients, assert_compression_keeps_the_cdnow_optimum, cdnow, nobody_repeats,
 };
 use crate::Error;
 
@@ -25,4 +27,15 @@ fn nobody_repeats_is_unidentifiable() {
         MbgNbd::fit(&nobody_repeats(), &FitOptions::default()),
         Err(Error::Unidentifiable { .. })
     ));
+}
+
+/// Covariance (off-diagonal entries included) against the inverse of minus a Hessian from
+/// second differences of log-likelihood values (Richardson-extrapolated), within 1e-5 of `sqrt(cov_ii · cov_jj)`
+/// (see [`assert_covariance_matches_second_differences`]).
+#[test]
+fn covariance_matches_finite_difference_hessian() {
+    let data = cdnow();
+    let l = likelihood::MbgNbdLikelihood::new(&data);
+    let fit = maximize(&l, &FitOptions::default()).unwrap();
+    assert!(assert_covariance_matches_second_differences(&l, &fit, 1e-5) > 0.5);
 }

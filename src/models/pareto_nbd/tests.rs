@@ -425,6 +425,19 @@ fn summed_gradient_passes_the_shared_check() {
     }
 }
 
+/// Covariance (off-diagonal entries included) against the inverse of minus a Hessian from
+/// second differences of log-likelihood values (Richardson-extrapolated), within 1e-5 of `sqrt(cov_ii · cov_jj)`
+/// (see [`crate::fit::gradient_check::assert_covariance_matches_second_differences`]).
+#[test]
+fn covariance_matches_finite_difference_hessian() {
+    let data = cdnow();
+    let l = ParetoNbdLikelihood::new(&data);
+    let fit = crate::fit::maximize(&l, &FitOptions::default()).unwrap();
+    let max_corr =
+        crate::fit::gradient_check::assert_covariance_matches_second_differences(&l, &fit, 1e-5);
+    assert!(max_corr > 0.5);
+}
+
 #[test]
 fn cdnow_fit_matches_lifetimes_and_clvtools() {
     let fitted = ParetoNbd::fit(&cdnow(), &FitOptions::default()).unwrap();
