@@ -155,6 +155,12 @@ def main():
         n_tx = len(df)
         del df
 
+        # a fresh output file, with earlier runs' writes flushed, so that ltv's time is not
+        # the disk catching up with the previous run
+        for stale in (out_csv, timings):
+            if os.path.exists(stale):
+                os.remove(stale)
+        os.sync()
         t_ltv_total = run_ltv(args.ltv, [
             "pipeline", "--input", log, "--customer-col", cc, "--date-col", dc, "--amount-col", ac,
             "--period", args.period, "--observation-end", args.observation_end,

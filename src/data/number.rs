@@ -15,8 +15,9 @@
 /// assert_eq!(s, "3 -0.25 1e-7 0.30000000000000004 ");
 /// ```
 pub fn push_number(out: &mut String, x: f64) {
-    if x == x.trunc() && x.abs() < 1e15 {
-        // exact: |x| < 2^53, so the conversion loses nothing; -0.0 prints as 0
+    // whole numbers below 1e15 (< 2^53) convert to i64 and back exactly; -0.0 prints as 0
+    // (a cast round trip instead of `trunc`, which is a libm call on some targets)
+    if x.abs() < 1e15 && (x as i64) as f64 == x {
         out.push_str(itoa::Buffer::new().format(x as i64));
     } else if x.is_finite() {
         out.push_str(ryu::Buffer::new().format_finite(x));

@@ -321,6 +321,11 @@ pub fn run(args: Args) -> Result<()> {
         "ltv pipeline: total {:.3} s",
         stages.start.elapsed().as_secs_f64()
     );
+    // The process ends here: leave the million-row columns to the operating system instead
+    // of freeing them one allocation at a time (1M id strings; measured 20-40 ms).
+    std::mem::forget((
+        summary, value, clv, bounds, expected, p_alive, spend_x, spend_m,
+    ));
     Ok(())
 }
 

@@ -27,6 +27,8 @@ pub struct CsvTable<'a> {
 
 /// Rows per formatting block.
 const BLOCK: usize = 32_768;
+/// Blocks formatted at a time.
+const GROUP: usize = 8;
 
 impl<'a> CsvTable<'a> {
     /// A table of `ids` and `columns` (every column as long as `ids`).
@@ -50,26 +52,35 @@ impl<'a> CsvTable<'a> {
         header.push('\n');
         out.write_all(header.as_bytes())?;
         let starts: Vec<usize> = (0..self.ids.len()).step_by(BLOCK).collect();
-        // a few blocks at a time keep memory bounded while both cores format
-        for group in starts.chunks(16) {
+        // a few blocks at a time keep memory bounded while both cores format; the buffers are
+        // reused from group to group (fresh ones would page-fault their way through ~100 MB)
+        let mut buffers: Vec<String> = vec![String::new(); GROUP];
+        for group in starts.chunks(GROUP) {
+            let buffers = &mut buffers[..group.len()];
             #[cfg(feature = "parallel")]
-            let texts: Vec<String> = {
+            {
                 use rayon::prelude::*;
-                group.par_iter().map(|&s| self.block(s)).collect()
-            };
+                buffers
+                    .par_iter_mut()
+                    .zip(group)
+                    .for_each(|(buf, &s)| self.block(s, buf));
+            }
             #[cfg(not(feature = "parallel"))]
-            let texts: Vec<String> = group.iter().map(|&s| self.block(s)).collect();
-            for t in texts {
-                out.write_all(t.as_bytes())?;
+            for (buf, &s) in buffers.iter_mut().zip(group) {
+                self.block(s, buf);
+            }
+            for buf in buffers.iter() {
+                out.write_all(buf.as_bytes())?;
             }
         }
         Ok(())
     }
 
-    /// Rows `start..start + BLOCK` as text.
-    fn block(&self, start: usize) -> String {
+    /// Rows `start..start + BLOCK` as text, into `s` (cleared first).
+    fn block(&self, start: usize, s: &mut String) {
         let end = (start + BLOCK).min(self.ids.len());
-        let mut s = String::with_capacity((end - start) * (12 + 20 * self.columns.len()));
+        s.clear();
+        s.reserve((end - start) * (12 + 20 * self.columns.len()));
         for i in start..end {
             let id = &self.ids[i];
             if id.contains([',', '"', '\n', '\r']) {
@@ -81,11 +92,10 @@ impl<'a> CsvTable<'a> {
             }
             for c in &self.columns {
                 s.push(',');
-                push_number(&mut s, c.values[i]);
+                push_number(s, c.values[i]);
             }
             s.push('\n');
         }
-        s
     }
 }
 
