@@ -1,7 +1,7 @@
 """Side-by-side timing of Python lifetimes 0.11.3 on the data of the `clv` criterion bench.
 
     cargo run --release --example synthetic_weekly_summary -- 1000000 > /tmp/weekly.csv
-    /work/venv/bin/python benches/clv_lifetimes.py /tmp/weekly.csv [--skip-per-customer-fit]
+    target/lifetimes-venv/bin/python benches/clv_lifetimes.py /tmp/weekly.csv [--skip-per-customer-fit]
 
 Times (wall clock, one run each):
 * ParetoNBDFitter.fit on one row per customer (how lifetimes is normally called);

@@ -2,7 +2,7 @@
 same 1M-customer synthetic weekly summary the Rust `fit` bench uses.
 
     LTV_BENCH_WRITE_CSV=/tmp/synthetic_1m.csv cargo bench --bench fit -- "fit/bgnbd/1000000"
-    /work/venv/bin/python benches/lifetimes_fit.py /tmp/synthetic_1m.csv
+    target/lifetimes-venv/bin/python benches/lifetimes_fit.py /tmp/synthetic_1m.csv
 
 Prints wall-clock seconds of one `fit` call per model (lifetimes' defaults, no compression),
 the estimates and the log-likelihood, so both libraries can be compared on the same data.

@@ -2,7 +2,7 @@
 """Times Python lifetimes 0.11.3 on the synthetic log of `cargo bench --bench summary`, for the
 side-by-side figure in the README.
 
-    /work/venv/bin/python benches/lifetimes_summary.py [N]
+    target/lifetimes-venv/bin/python benches/lifetimes_summary.py [N]
 
 Reads $TMPDIR/ltv_bench_summary_<N>.csv (written by the bench or by
 `cargo run --release --example summary_throughput -- N $TMPDIR/ltv_bench_summary_<N>.csv`),

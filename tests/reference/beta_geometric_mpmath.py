@@ -1,7 +1,7 @@
 """High-precision reference values for the BG/NBD and MBG/NBD conditional expectation and the
 new-customer expectation at extreme inputs (tests/beta_geometric_mpmath.rs).
 
-    /work/venv/bin/python tests/reference/beta_geometric_mpmath.py
+    target/lifetimes-venv/bin/python tests/reference/beta_geometric_mpmath.py
 
 Computed independently of the 2F1 closed forms (Fader, Hardie & Lee 2005 eq. 9-10; lifetimes'
 ModifiedBetaGeoFitter): from the model itself. A customer alive at age T with rate lambda and

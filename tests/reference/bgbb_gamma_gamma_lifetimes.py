@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference values for the BG/BB and Gamma-Gamma models from Python lifetimes 0.11.3.
 
-Run:  /work/venv/bin/python tests/reference/bgbb_gamma_gamma_lifetimes.py \
+Run:  target/lifetimes-venv/bin/python tests/reference/bgbb_gamma_gamma_lifetimes.py \
           > tests/reference/bgbb_gamma_gamma_lifetimes.json
 
 Data: /work/shared/data/donations.csv (BG/BB, Fader, Hardie & Shang 2010: 22 weighted

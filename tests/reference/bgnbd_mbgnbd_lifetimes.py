@@ -2,7 +2,7 @@
 tests/mbgnbd_reference.rs).
 
 Run with Python lifetimes 0.11.3 (pandas < 3, scipy):
-    /work/venv/bin/python tests/reference/bgnbd_mbgnbd_lifetimes.py
+    target/lifetimes-venv/bin/python tests/reference/bgnbd_mbgnbd_lifetimes.py
 It writes tests/reference/bgnbd_mbgnbd_lifetimes.json. Every prediction is evaluated at the
 parameters lifetimes itself estimates on tests/data/cdnow_customers_summary.csv (weeks), so
 the Rust tests compare formulas, not optimizers. Values are lifetimes' own methods.

@@ -7,7 +7,7 @@ on cdnow_customers_summary_with_transactions.csv (weekly data, freq="W"), for
 (months, monthly discount) = (12, 0.01), (3, 0.0) and (24, 0.05). The BG/NBD values of the
 shared reference complete the picture.
 
-Run: /work/venv/bin/python tests/reference/clv_reference.py
+Run: target/lifetimes-venv/bin/python tests/reference/clv_reference.py
 """
 import json
 import pandas as pd

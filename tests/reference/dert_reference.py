@@ -3,7 +3,7 @@
 Writes src/value/expint_reference.in: rows [s, z, U(s, s, z), e^z E_s(z)] from mpmath at 40
 digits (mpmath.hyperu and mpmath.expint).
 
-Run: /work/venv/bin/python tests/reference/dert_reference.py
+Run: target/lifetimes-venv/bin/python tests/reference/dert_reference.py
 """
 import itertools
 import mpmath as mp

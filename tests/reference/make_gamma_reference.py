@@ -4,7 +4,7 @@ mp.dps = 50), to check that statrs' ln_gamma / digamma (which ltv re-exports) ar
 enough over the arguments the likelihoods use: shapes from 1e-3 to 1e5 (frequency up to 1e4
 plus parameters), and negative non-integer arguments for ln_gamma_signed.
 
-Run: /work/venv/bin/python tests/reference/make_gamma_reference.py > tests/reference/gamma_reference.csv
+Run: target/lifetimes-venv/bin/python tests/reference/make_gamma_reference.py > tests/reference/gamma_reference.csv
 Rows: kind,x,y,value  (y unused for lngamma/digamma; value rounded to 20 significant digits).
 """
 import sys

@@ -2,7 +2,7 @@
 """Reference values of the Gauss hypergeometric function 2F1(a, b; c; z) for
 tests/special_hyp2f1.rs, computed with mpmath at 50 significant digits.
 
-Run:  /work/venv/bin/python tests/reference/make_hyp2f1_reference.py > tests/reference/hyp2f1_reference.csv
+Run:  target/lifetimes-venv/bin/python tests/reference/make_hyp2f1_reference.py > tests/reference/hyp2f1_reference.csv
 
 Each row: group, a, b, c, z (the exact f64 inputs, printed with repr so that Rust parses
 the same doubles), ln|F| and sign(F) (rounded to 20 significant digits). Every value is

@@ -3,7 +3,7 @@
 
 Run from the repository root with the venv that has lifetimes==0.11.3:
 
-    /work/venv/bin/python tests/reference/make_summary_reference.py
+    target/lifetimes-venv/bin/python tests/reference/make_summary_reference.py
 
 Inputs:  datasets/CDNOW_master.txt (the CDNOW master log as shipped with lifetimes)
          tests/data/synthetic_log.csv (written here from a seeded RNG: times of day, many

@@ -3,7 +3,7 @@
 
 Run from the crate root with the project venv:
 
-    /work/venv/bin/python tests/reference/pagerank_networkx.py > tests/reference/pagerank_networkx.json
+    target/lifetimes-venv/bin/python tests/reference/pagerank_networkx.py > tests/reference/pagerank_networkx.json
 
 networkx 3.6.1 (numpy 2.4.6, scipy 1.17.1). Every case names its graph (node list in
 networkx order, edge list with weights, parallel edges allowed), the pagerank() arguments and

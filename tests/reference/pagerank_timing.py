@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Wall-clock PageRank timings in Python for comparison with `cargo bench --bench pagerank`.
 
-    /work/venv/bin/python tests/reference/pagerank_timing.py [--nodes 1000000] [--edges 5000000]
+    target/lifetimes-venv/bin/python tests/reference/pagerank_timing.py [--nodes 1000000] [--edges 5000000]
         [--networkx]
 
 Builds a uniform random directed multigraph (each edge picks source and target uniformly, as

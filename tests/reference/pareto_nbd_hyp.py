@@ -4,7 +4,7 @@ Writes src/models/pareto_nbd/hyp_one_reference.in: rows [a, c, z, ln H, d lnH/da
 d lnH/dz], computed with mpmath at 50 significant digits (derivatives by mpmath.diff on the
 high-precision function, so they are exact to far more than double precision).
 
-Run: /work/venv/bin/python tests/reference/pareto_nbd_hyp.py
+Run: target/lifetimes-venv/bin/python tests/reference/pareto_nbd_hyp.py
 """
 import itertools
 import mpmath as mp

@@ -13,7 +13,7 @@ Writes tests/reference/pareto_nbd_reference.json with
 * `btyd_walkthrough`: E[X(52) | x=26, t_x=30.86, T=31] at lifetimes' CDNOW parameters (the BTYD
   walkthrough reports 25.46).
 
-Run: /work/venv/bin/python tests/reference/pareto_nbd_reference.py
+Run: target/lifetimes-venv/bin/python tests/reference/pareto_nbd_reference.py
 """
 import json
 import mpmath as mp
