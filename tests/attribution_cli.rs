@@ -92,6 +92,43 @@ fn attribute_shared_values() {
 }
 
 #[test]
+fn until_cuts_the_logs_at_the_end_of_a_day() {
+    // as of 2024-01-07: ann's 01-10 payment and eve's 02-01 match are left out
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(dir.path(), "m.csv", MATCHES);
+    let p = write(dir.path(), "p.csv", PAYMENTS);
+    for method in ["pagerank", "shapley-shared", "shapley-availability"] {
+        let run = attribute(&m, &p, method)
+            .args(["--until", "2024-01-07"])
+            .output()
+            .unwrap();
+        let log = stderr(&run);
+        let text = ok(run);
+        assert!(
+            log.contains("1 later matches and 1 later payments left out"),
+            "{log}"
+        );
+        let rows: Vec<Vec<&str>> = text
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect())
+            .collect();
+        let users: Vec<&str> = rows.iter().map(|r| r[0]).collect();
+        assert_eq!(users, ["ann", "bob", "cat", "dan", "fay"], "{method}");
+        // 9.99 + 4.50 + 3.00: the 01-07 payments count (the whole day), 01-10 does not
+        let credit: i64 = rows.iter().map(|r| cents(r[2])).sum();
+        assert_eq!(credit, 1749, "{method}");
+    }
+    // a time that is not one
+    let run = attribute(&m, &p, "pagerank")
+        .args(["--until", "soon"])
+        .output()
+        .unwrap();
+    assert!(!run.status.success());
+    assert!(stderr(&run).contains("--until"));
+}
+
+#[test]
 fn attribute_bad_input_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let m = write(dir.path(), "m.csv", MATCHES);

@@ -109,6 +109,47 @@ impl Logs {
         paid
     }
 
+    /// The logs as they stood at `end` (Unix seconds, inclusive): matches and payments after
+    /// it left out, users numbered afresh in order of first appearance among what is kept.
+    /// Returns the kept logs and the numbers of matches and payments left out — the as-of cut
+    /// that keeps later revenue out of a report's credit column.
+    ///
+    /// ```
+    /// use ltv::attribution::Logs;
+    /// let mut logs = Logs::new(2);
+    /// logs.add_match("ann", "bob", 0, 1.0)?;
+    /// logs.add_payment("ann", 86_400, 999)?;
+    /// logs.add_payment("cat", 3 * 86_400, 500)?;
+    /// let (cut, matches_out, payments_out) = logs.until(2 * 86_400)?;
+    /// assert_eq!((cut.user_count(), cut.total_revenue()), (2, 999));
+    /// assert_eq!((matches_out, payments_out), (0, 1));
+    /// # Ok::<(), ltv::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// None in practice (the rows were checked when added); the signature keeps the checks of
+    /// [`Logs::add_match`] and [`Logs::add_payment`].
+    pub fn until(&self, end: i64) -> Result<(Logs, usize, usize)> {
+        let mut out = Logs::new(self.minor_digits);
+        let name = |u: u32| self.users.name(u).unwrap_or_default();
+        let (mut matches_out, mut payments_out) = (0, 0);
+        for m in &self.matches {
+            if m.time <= end {
+                out.add_match(name(m.a), name(m.b), m.time, m.weight)?;
+            } else {
+                matches_out += 1;
+            }
+        }
+        for p in &self.payments {
+            if p.time <= end {
+                out.add_payment(name(p.user), p.time, p.amount)?;
+            } else {
+                payments_out += 1;
+            }
+        }
+        Ok((out, matches_out, payments_out))
+    }
+
     /// Adds a match; `row` in errors is the match's 1-based position.
     ///
     /// # Errors

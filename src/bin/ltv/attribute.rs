@@ -4,7 +4,9 @@
 //! the credits add up exactly to the revenue in the payment log.
 
 use crate::io::{output, write_err};
-use ltv::attribution::{attribute, format_minor_units, Crediting, Logs, Method, RevenueLedger};
+use ltv::attribution::{
+    attribute, format_minor_units, parse_time, Crediting, Logs, Method, RevenueLedger,
+};
 use ltv::{Error, Result};
 use std::path::PathBuf;
 
@@ -40,6 +42,10 @@ pub struct Args {
     /// PageRank damping α in [0, 1) (method pagerank only; default 0.85).
     #[arg(long, value_name = "A")]
     pub damping: Option<f64>,
+    /// Leave out matches and payments after this time (UTC; a date means the end of that
+    /// day): the logs as of a report's as-of date, so no later revenue becomes credit.
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
     /// Decimals of the currency's minor unit (2 for cents, 0 for yen).
     #[arg(long, default_value_t = 2, value_name = "D")]
     pub minor_digits: u32,
@@ -80,6 +86,15 @@ pub fn run(args: Args) -> Result<()> {
     let mut logs = Logs::new(args.minor_digits);
     logs.read_matches_path(&args.matches)?;
     logs.read_payments_path(&args.payments)?;
+    if let Some(text) = &args.until {
+        let end = until_seconds(text)?;
+        let (cut, matches_out, payments_out) = logs.until(end)?;
+        eprintln!(
+            "ltv attribute: as of {text}: {matches_out} later matches and {payments_out} later \
+             payments left out"
+        );
+        logs = cut;
+    }
     if logs.user_count() == 0 {
         return Err(Error::EmptyInput {
             what: "no users in the match and payment logs".into(),
@@ -114,4 +129,16 @@ pub fn run(args: Args) -> Result<()> {
         .map_err(io_err)?;
     }
     w.flush().map_err(write_err(args.output.as_deref()))
+}
+
+/// `--until`: a date (`YYYY-MM-DD`: the end of that UTC day, its last second) or a time that
+/// [`parse_time`] reads.
+fn until_seconds(text: &str) -> Result<i64> {
+    let bad = || Error::InvalidDate {
+        value: text.to_string(),
+        rule: "--until: YYYY-MM-DD (end of that UTC day), YYYY-MM-DD HH:MM:SS or RFC 3339".into(),
+    };
+    let t = parse_time(text).ok_or_else(bad)?;
+    let date_only = text.trim().len() == 10;
+    Ok(if date_only { t + 86_399 } else { t })
 }
