@@ -445,10 +445,11 @@ fn cdnow_fit_matches_lifetimes_and_clvtools() {
     println!("{fit}");
     let json = lifetimes_json();
     let m = &json["models"]["pareto_nbd"];
-    // log-likelihood at least lifetimes' (its Nelder-Mead stops early), 1e-6 relative slack
+    // log-likelihood at least lifetimes' (its Nelder-Mead stops early); 1e-12 relative covers
+    // the summation order only (measured: ours −9594.973929827 vs lifetimes −9594.973930025)
     let lt = m["log_likelihood_total"].as_f64().unwrap();
     assert!(
-        fit.log_likelihood() >= lt - 1e-6 * lt.abs(),
+        fit.log_likelihood() >= lt - 1e-12 * lt.abs(),
         "{}",
         fit.log_likelihood()
     );
