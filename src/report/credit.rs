@@ -4,6 +4,13 @@
 //! to users who enabled other users' purchases. The report shows it in its own `credit` column,
 //! never inside revenue or ROAS.
 //!
+//! What `ltv attribute` writes is an *allocation* of all revenue: every payment is shared
+//! between its payer (who keeps part of it, and all of a payment without an eligible match)
+//! and the partners who enabled it, and the credits of all users add up to the total revenue.
+//! So `credit` is another view of the same money as `revenue_to_date`, not more money: compare
+//! the two (a campaign whose users' credit exceeds their own payments enables more revenue
+//! than it pays), never add them.
+//!
 //! # The as-of rule for credit
 //!
 //! * **Dated** credit (the table has a time column, `time` by default): every row is a credit

@@ -29,6 +29,37 @@ pub enum Period {
     Month,
 }
 
+/// The CLV time unit of a summary's period: the summary a model was fitted on fixes the unit
+/// of its CLV, so a daily summary cannot be valued with weekly months by mistake.
+///
+/// ```
+/// use ltv::value::Period;
+/// assert_eq!(Period::try_from(ltv::data::Period::Day)?, Period::Day);
+/// assert!(Period::try_from(ltv::data::Period::custom(3_600)?).is_err());
+/// # Ok::<(), ltv::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidParameter`] for a custom-length period (lifetimes has no number of them per
+/// month; convert the horizon yourself).
+impl TryFrom<crate::data::Period> for Period {
+    type Error = Error;
+
+    fn try_from(p: crate::data::Period) -> Result<Self> {
+        match p {
+            crate::data::Period::Hour => Ok(Period::Hour),
+            crate::data::Period::Day => Ok(Period::Day),
+            crate::data::Period::Week => Ok(Period::Week),
+            crate::data::Period::Month => Ok(Period::Month),
+            crate::data::Period::Custom { seconds } => Err(Error::invalid_parameter(
+                "period (seconds)",
+                seconds as f64,
+                "a custom-length period has no lifetimes months-to-periods constant",
+            )),
+        }
+    }
+}
+
 impl Period {
     /// Number of model periods in one month (lifetimes' constants: hour 720, day 30, week
     /// 4.345, month 1).

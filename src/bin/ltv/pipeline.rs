@@ -145,16 +145,16 @@ impl Stages {
 /// Runs `ltv pipeline`.
 pub fn run(args: Args) -> Result<()> {
     let mut stages = Stages::new();
-    let period_arg = args.period;
-    let period: Period = match period_arg {
+    let period: Period = match args.period {
         PeriodArg::Hour => Period::Hour,
         PeriodArg::Day => Period::Day,
         PeriodArg::Week => Period::Week,
         PeriodArg::Month => Period::Month,
     };
     let end = args.log.observation_end()?;
+    // the CLV unit is the summary's own period
     let settings = ClvSettings {
-        period: period_arg.into(),
+        period: period.try_into()?,
         horizon: Months::new(args.months),
         discount: MonthlyDiscountRate::new(args.discount_rate)?,
     };

@@ -33,7 +33,6 @@ const GROUP: usize = 8;
 impl<'a> CsvTable<'a> {
     /// A table of `ids` and `columns` (every column as long as `ids`).
     pub fn new(id_name: &'static str, ids: &'a [String], columns: Vec<Column<'a>>) -> Self {
-        debug_assert!(columns.iter().all(|c| c.values.len() == ids.len()));
         Self {
             id_name,
             ids,
@@ -43,7 +42,26 @@ impl<'a> CsvTable<'a> {
 
     /// Writes the header and every row: ids quoted when they hold a comma, quote or line
     /// break; numbers as [`push_number`] writes them.
+    ///
+    /// # Errors
+    /// The writer's errors; `InvalidInput` when a column is not as long as the ids (nothing
+    /// is written then).
     pub fn write<W: Write + ?Sized>(&self, out: &mut W) -> std::io::Result<()> {
+        if let Some(c) = self
+            .columns
+            .iter()
+            .find(|c| c.values.len() != self.ids.len())
+        {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "column {} has {} values for {} ids",
+                    c.name,
+                    c.values.len(),
+                    self.ids.len()
+                ),
+            ));
+        }
         let mut header = self.id_name.to_string();
         for c in &self.columns {
             header.push(',');
@@ -119,5 +137,7 @@ mod tests {
         assert_eq!(lines[1], "c0,0");
         assert_eq!(lines[2], "\"a,\"\"b\"\"\",0.25");
         assert_eq!(lines[70_000], "c69999,17499.75");
+        let short = CsvTable::new("customer_id", &ids, vec![Column::new("x", &v[1..])]);
+        assert!(short.write(&mut Vec::new()).is_err());
     }
 }
