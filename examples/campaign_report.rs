@@ -243,5 +243,17 @@ fn main() -> ltv::Result<()> {
     };
     println!("Right ranking, for good: realised ROAS {}; estimated ROAS with one pooled fit {}; with a fit per campaign {}.",
         when(settled[0]), when(settled[1]), when(settled[2]));
+    // the example's claim, checked: the estimate ranks the campaigns right (for good) before
+    // the realised ROAS does
+    let earlier = |est: Option<u64>| match (est, settled[0]) {
+        (Some(e), Some(r)) => e < r,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    if !(earlier(settled[1]) || earlier(settled[2])) {
+        return Err(ltv::Error::Report {
+            message: "estimated ROAS did not rank the campaigns right before realised ROAS".into(),
+        });
+    }
     Ok(())
 }
