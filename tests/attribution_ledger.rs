@@ -240,9 +240,11 @@ fn pagerank_credits_only_revenue_paid_after_the_match() {
 #[test]
 fn pagerank_first_hop_follows_the_payers_own_matches() {
     // a pays 100.00 on day 5 with one eligible match, c (day 1). b matched a on day 10 and
-    // pays 100.00 on day 20. The first step of a's revenue goes to c only; b reaches a's
-    // revenue only through a (partners of partners), so b gets less from a than c does, and
-    // c gets nothing of b's revenue but through a.
+    // pays 100.00 on day 20. The first step of a's revenue goes to c only (a* -> c), b's to a
+    // only (b* -> a); beyond, credit moves along the undirected a–c and a–b edges. Solving
+    // (I − αM)x = (1 − α)s for that 5-node walk (numpy, α = 0.85) gives a 10000, c 4887.5,
+    // b 5112.5 cents. Seeding the undirected user graph with all revenue, as before the fix,
+    // gave c 4250 and b 5750: a's day-5 revenue leaked over the later a–b match.
     let mut l = Logs::new(2);
     l.add_match("a", "c", DAY, 1.0).unwrap();
     l.add_match("a", "b", 10 * DAY, 1.0).unwrap();
@@ -251,6 +253,11 @@ fn pagerank_first_hop_follows_the_payers_own_matches() {
     let ledger = RevenueLedger::new();
     let both = attribute(&l, &Crediting::new(), &Method::PageRank(ledger.clone())).unwrap();
     assert_eq!(both.iter().sum::<i64>(), 20_000);
+    let at = |u: &str| both[l.users().get(u).unwrap() as usize];
+    assert_eq!(at("a"), 10_000);
+    // the half cent goes by largest remainder
+    assert!((4_887..=4_888).contains(&at("c")), "{both:?}");
+    assert!((5_112..=5_113).contains(&at("b")), "{both:?}");
     // only a's payment: c is a's only first-hop partner
     let mut only_a = Logs::new(2);
     only_a.add_match("a", "c", DAY, 1.0).unwrap();

@@ -51,6 +51,18 @@ impl From<PeriodArg> for Period {
     }
 }
 
+/// The summary period of `--period` (`ltv pipeline` summarises with it).
+impl From<PeriodArg> for ltv::data::Period {
+    fn from(p: PeriodArg) -> ltv::data::Period {
+        match p {
+            PeriodArg::Hour => ltv::data::Period::Hour,
+            PeriodArg::Day => ltv::data::Period::Day,
+            PeriodArg::Week => ltv::data::Period::Week,
+            PeriodArg::Month => ltv::data::Period::Month,
+        }
+    }
+}
+
 /// Arguments of `ltv clv`.
 #[derive(clap::Args)]
 pub struct Args {
