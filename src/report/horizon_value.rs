@@ -23,10 +23,10 @@
 //! purchases depend on (x, t_x, T) only, so they are computed once per distinct row.
 
 use crate::error::{Error, Result};
-use crate::hashing::{key_bits, BitsMap};
 use crate::models::TransactionModel;
 use crate::report::valuation::{Horizon, ModelPeriod, Uncertainty};
 use crate::summary::RfmSummary;
+use crate::value::clv::DistinctHistories;
 use crate::value::{
     discounted_expected_purchases, ClvSettings, MonthlyDiscountRate, Months, Period,
 };
@@ -55,42 +55,11 @@ impl SpendParams {
     }
 }
 
-/// Distinct (x, t_x, T) rows of a summary and, per user, the index of its row.
-struct DistinctRows {
-    frequency: Vec<f64>,
-    recency: Vec<f64>,
-    t: Vec<f64>,
-    of_user: Vec<u32>,
-}
-
-fn distinct_rows(s: &RfmSummary) -> DistinctRows {
-    let mut map: BitsMap<(u64, u64, u64), u32> = BitsMap::default();
-    let mut d = DistinctRows {
-        frequency: Vec::new(),
-        recency: Vec::new(),
-        t: Vec::new(),
-        of_user: Vec::with_capacity(s.len()),
-    };
-    for i in 0..s.len() {
-        let (f, r, t) = (s.frequency()[i], s.recency()[i], s.t()[i]);
-        let key = (key_bits(f), key_bits(r), key_bits(t));
-        let next = d.frequency.len() as u32;
-        let idx = *map.entry(key).or_insert_with(|| {
-            d.frequency.push(f);
-            d.recency.push(r);
-            d.t.push(t);
-            next
-        });
-        d.of_user.push(idx);
-    }
-    d
-}
-
 /// Discounted expected purchases S over the horizon for each distinct row: the crate's
 /// lifetimes-compatible CLV sum ([`crate::value::discounted_expected_purchases`]).
 fn discounted_purchases<M: TransactionModel + ?Sized>(
     model: &M,
-    rows: &DistinctRows,
+    rows: &DistinctHistories,
     horizon: &Horizon,
 ) -> Result<Vec<f64>> {
     let settings = ClvSettings {
@@ -101,14 +70,19 @@ fn discounted_purchases<M: TransactionModel + ?Sized>(
         horizon: Months::new(horizon.months),
         discount: MonthlyDiscountRate::new(horizon.discount_rate)?,
     };
-    let s =
-        discounted_expected_purchases(model, &settings, &rows.frequency, &rows.recency, &rows.t)?;
+    let s = discounted_expected_purchases(
+        model,
+        &settings,
+        &rows.frequency,
+        &rows.recency,
+        &rows.t_age,
+    )?;
     if let Some(i) = s.iter().position(|x| !(x.is_finite() && *x >= -1e-12)) {
         return Err(Error::numerical(
             "report horizon value",
             format!(
                 "expected purchases {} for frequency {}, recency {}, T {}",
-                s[i], rows.frequency[i], rows.recency[i], rows.t[i]
+                s[i], rows.frequency[i], rows.recency[i], rows.t_age[i]
             ),
         ));
     }
@@ -129,7 +103,7 @@ pub(crate) fn horizon_values<M: TransactionModel + ?Sized>(
     summary: &RfmSummary,
     horizon: &Horizon,
 ) -> Result<HorizonValues> {
-    let rows = distinct_rows(summary);
+    let rows = DistinctHistories::new(summary.frequency(), summary.recency(), summary.t());
     let s = discounted_purchases(model, &rows, horizon)?;
     let zbar = summary.monetary_value().ok_or_else(|| Error::Report {
         message: "the report summary has no monetary values".into(),
@@ -139,7 +113,7 @@ pub(crate) fn horizon_values<M: TransactionModel + ?Sized>(
     let mut spend_grad = Vec::with_capacity(n);
     for u in 0..n {
         let (e, g) = spend.expected_spend(summary.frequency()[u], zbar[u]);
-        let su = s[rows.of_user[u] as usize];
+        let su = s[rows.index[u] as usize];
         expected.push(su * e);
         spend_grad.push((e, g));
     }
@@ -168,7 +142,7 @@ pub(crate) fn horizon_values<M: TransactionModel + ?Sized>(
                 );
             }
             let mut gradients = Vec::with_capacity(n * k);
-            for (&r, &(e, g)) in rows.of_user.iter().zip(&spend_grad) {
+            for (&r, &(e, g)) in rows.index.iter().zip(&spend_grad) {
                 let r = r as usize;
                 gradients.extend(ds.iter().map(|d| e * d[r]));
                 gradients.extend(g.iter().map(|gi| s[r] * gi));

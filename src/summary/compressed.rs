@@ -66,10 +66,11 @@ impl CompressedSummary {
         ))
     }
 
-    /// Merges rows already checked; keys compare by bit pattern (all values are finite and
-    /// -0.0 is mapped to 0.0, so this is exact equality). Runs in parallel (feature `parallel`) over fixed
-    /// blocks of rows whose maps are merged in block order: the result (weights summed in the
-    /// same order) does not depend on the number of threads.
+    /// Merges rows already checked (weights 1 when `weights` is `None`); keys compare by bit
+    /// pattern (all values are finite and -0.0 is mapped to 0.0, so this is exact equality).
+    /// Runs in parallel (feature `parallel`) over fixed blocks of rows whose maps are merged in
+    /// block order, so the result (weights summed in the same order) does not depend on the
+    /// number of threads.
     pub(crate) fn from_checked_columns(
         frequency: &[f64],
         recency: &[f64],
