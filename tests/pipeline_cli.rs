@@ -12,23 +12,26 @@ mod common;
 use common::cli::{ltv, ok};
 
 const CDNOW_MASTER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/CDNOW_master.txt");
-/// The CDNOW master log (23,570 customers), whitespace-separated.
-const CDNOW_ARGS: [&str; 14] = [
-    "--input",
-    CDNOW_MASTER,
-    "--customer-col",
-    "customer_id",
-    "--date-col",
-    "date",
-    "--amount-col",
-    "dollar_value",
-    "--date-format",
-    "%Y%m%d",
-    "--delimiter",
-    "whitespace",
-    "--observation-end",
-    "1998-06-30",
-];
+/// The flags that read a CDNOW-layout log at `input` (customer_id, date as YYYYMMDD,
+/// dollar_value; `delimiter` "," or "whitespace"), observed to 1998-06-30.
+fn cdnow_args<'a>(input: &'a str, delimiter: &'a str) -> [&'a str; 14] {
+    [
+        "--input",
+        input,
+        "--customer-col",
+        "customer_id",
+        "--date-col",
+        "date",
+        "--amount-col",
+        "dollar_value",
+        "--date-format",
+        "%Y%m%d",
+        "--delimiter",
+        delimiter,
+        "--observation-end",
+        "1998-06-30",
+    ]
+}
 
 /// A CSV file as (header, id -> numeric columns).
 fn read_table(path: &Path) -> (Vec<String>, HashMap<String, Vec<f64>>) {
@@ -73,20 +76,7 @@ fn pipeline_equals_the_stages_run_one_by_one() {
     let log = p("log.csv");
     cdnow_positive_log(&log);
     let log = log.to_str().unwrap();
-    let log_args = [
-        "--input",
-        log,
-        "--customer-col",
-        "customer_id",
-        "--date-col",
-        "date",
-        "--amount-col",
-        "dollar_value",
-        "--date-format",
-        "%Y%m%d",
-        "--observation-end",
-        "1998-06-30",
-    ];
+    let log_args = cdnow_args(log, ",");
 
     // the pipeline, with its models, summary and timings
     ok(ltv()
@@ -252,7 +242,7 @@ fn cdnow_zero_spend_is_an_error_or_excluded_on_request() {
     let run = |extra: &[&str]| {
         ltv()
             .arg("pipeline")
-            .args(CDNOW_ARGS)
+            .args(cdnow_args(CDNOW_MASTER, "whitespace"))
             .args([
                 "--period",
                 "week",
