@@ -50,8 +50,15 @@ fn late_and_early_installs_differ_by_the_hours_between() {
         ("late", "2024-01-01 23:00:00", 4.0),
         ("early", "2024-01-01 01:00:00", 4.0),
     ]);
-    for (p, per_day) in [(Period::Day, 1.0), (Period::Hour, 24.0), (Period::Week, 1.0 / 7.0)] {
-        let s = exact(p).observation_end(ts("2024-01-11")).summarise(&l).unwrap();
+    for (p, per_day) in [
+        (Period::Day, 1.0),
+        (Period::Hour, 24.0),
+        (Period::Week, 1.0 / 7.0),
+    ] {
+        let s = exact(p)
+            .observation_end(ts("2024-01-11"))
+            .summarise(&l)
+            .unwrap();
         let (_, _, t_late, _) = row(&s.summary, "late");
         let (_, _, t_early, _) = row(&s.summary, "early");
         assert!(close(t_late, (9.0 + 1.0 / 24.0) * per_day), "{p}: {t_late}");
@@ -105,12 +112,18 @@ fn hand_computed_rows_without_births() {
 fn months_are_average_gregorian_months() {
     let l = log(&[("a", "2024-01-01", 1.0), ("a", "2024-02-01", 2.0)]);
     let end = Timestamp::from_seconds(ts("2024-01-01").seconds() + 3 * 2_629_746).unwrap();
-    let s = exact(Period::Month).observation_end(end).summarise(&l).unwrap();
+    let s = exact(Period::Month)
+        .observation_end(end)
+        .summarise(&l)
+        .unwrap();
     // 31 days = 31 / 30.436875 months; T = 3 average months exactly
     let (f, r, t, m) = row(&s.summary, "a");
     assert_eq!((f, t, m), (1.0, 3.0, 2.0));
     assert!(close(r, 31.0 / 30.436875));
-    assert_eq!(Period::Month.length_seconds(), Period::AVERAGE_MONTH_SECONDS);
+    assert_eq!(
+        Period::Month.length_seconds(),
+        Period::AVERAGE_MONTH_SECONDS
+    );
     // a custom period is its own length
     let s = exact(Period::custom(12 * 3600).unwrap())
         .observation_end(ts("2024-02-02"))
@@ -281,7 +294,15 @@ fn real_valued_rows_are_accepted_and_compress() {
     )
     .unwrap();
     assert_eq!(s.compress().len(), 2);
-    assert!(RfmSummary::new(vec!["c".into()], vec![1.5], vec![1.0], vec![2.0], None, None).is_err());
+    assert!(RfmSummary::new(
+        vec!["c".into()],
+        vec![1.5],
+        vec![1.0],
+        vec![2.0],
+        None,
+        None
+    )
+    .is_err());
 
     // two customers born at the same second with the same history merge into one row
     let l = log(&[
@@ -319,9 +340,9 @@ fn bgnbd_fit_on_an_exact_time_summary_recovers_the_truth() {
     let (mut ids, mut times) = (Vec::new(), Vec::new());
     let (mut birth_ids, mut birth_times) = (Vec::new(), Vec::new());
     let (mut rep_ids, mut rep_times) = (Vec::new(), Vec::new());
-    for i in 0..n {
+    for (i, &age) in ages_s.iter().enumerate() {
         let id = format!("u{i}");
-        let install = end - ages_s[i];
+        let install = end - age;
         ids.push(id.clone());
         times.push(Timestamp::from_seconds(install).unwrap());
         birth_ids.push(id.clone());
@@ -367,7 +388,13 @@ fn bgnbd_fit_on_an_exact_time_summary_recovers_the_truth() {
 
     let fitted = BgNbd::fit(&s.compress(), &FitOptions::default()).unwrap();
     // 3-sigma band (fails by chance with probability ~0.003 per parameter; the seed is fixed)
-    for (e, t) in fitted.fit().estimates().unwrap().iter().zip(truth.parameters()) {
+    for (e, t) in fitted
+        .fit()
+        .estimates()
+        .unwrap()
+        .iter()
+        .zip(truth.parameters())
+    {
         assert!(
             (e.value - t).abs() <= 3.0 * e.std_error,
             "{}: {} ± {} vs truth {t}",
@@ -382,6 +409,9 @@ fn bgnbd_fit_on_an_exact_time_summary_recovers_the_truth() {
 
 type Txns = Vec<(String, Timestamp, f64)>;
 
+/// Expected (frequency, recency, T, monetary value) by customer id.
+type Rows = BTreeMap<String, (f64, f64, f64, f64)>;
+
 /// (frequency, recency, T, monetary) per customer computed straight from the definition: keep
 /// transactions at or before `last_kept`, the birth is the given one or the first
 /// transaction, transactions at one second are one purchase, counted when at or after a given
@@ -394,7 +424,7 @@ fn oracle(
     last_kept: i64,
     t_end: i64,
     include_first: bool,
-) -> (BTreeMap<String, (f64, f64, f64, f64)>, usize) {
+) -> (Rows, usize) {
     let mut per: BTreeMap<&str, Vec<(i64, f64)>> = BTreeMap::new();
     for (c, t, a) in txns {
         per.entry(c.as_str()).or_default();
@@ -477,10 +507,7 @@ fn build(txns: &Txns) -> TransactionLog {
     TransactionLog::from_rows(txns.iter().map(|(c, t, a)| (c.as_str(), *t, Some(*a)))).unwrap()
 }
 
-fn assert_matches_oracle(
-    s: &RfmSummary,
-    want: &BTreeMap<String, (f64, f64, f64, f64)>,
-) -> Result<(), TestCaseError> {
+fn assert_matches_oracle(s: &RfmSummary, want: &Rows) -> Result<(), TestCaseError> {
     prop_assert_eq!(s.len(), want.len());
     for (i, id) in s.customer_ids().iter().enumerate() {
         let (f, r, t, m) = want[id];
@@ -489,7 +516,13 @@ fn assert_matches_oracle(
         prop_assert_eq!(s.t()[i], t, "T of {}", id);
         // sums in another order: a few ulps
         let got = s.monetary_value().unwrap()[i];
-        prop_assert!((got - m).abs() <= 1e-9 * m.max(1.0), "monetary of {}: {} vs {}", id, got, m);
+        prop_assert!(
+            (got - m).abs() <= 1e-9 * m.max(1.0),
+            "monetary of {}: {} vs {}",
+            id,
+            got,
+            m
+        );
         prop_assert!(0.0 <= s.recency()[i] && s.recency()[i] <= s.t()[i]);
     }
     Ok(())

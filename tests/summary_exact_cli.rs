@@ -38,7 +38,14 @@ fn close(a: f64, b: f64) -> bool {
 fn summary(input: &str, extra: &[&str]) -> std::process::Output {
     ltv()
         .args(["summary", "--input", input, "--customer-col", "customer_id"])
-        .args(["--date-col", "time", "--amount-col", "amount", "--period", "day"])
+        .args([
+            "--date-col",
+            "time",
+            "--amount-col",
+            "amount",
+            "--period",
+            "day",
+        ])
         .args(extra)
         .output()
         .unwrap()
@@ -175,7 +182,13 @@ fn pipeline_takes_exact_times() {
         .arg("pipeline")
         .args(log_args)
         .args(["--amount-col", "dollar_value", "--period", "week"])
-        .args(["--months", "12", "--discount-rate", "0.01", "--no-intervals"])
+        .args([
+            "--months",
+            "12",
+            "--discount-rate",
+            "0.01",
+            "--no-intervals",
+        ])
         .arg("--summary-output")
         .arg(&rfm)
         .arg("--output")

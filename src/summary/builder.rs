@@ -414,14 +414,13 @@ impl SummaryOptions {
                 t_end: end,
             }),
             (Some(cut), true) => {
-                let last_kept =
-                    Timestamp::from_seconds(cut.seconds() - 1).ok_or_else(|| {
-                        Error::InvalidDate {
-                            value: cut.to_string(),
-                            rule: "an exclusive observation end must be after 0001-01-01 00:00:00"
-                                .into(),
-                        }
-                    })?;
+                let last_kept = Timestamp::from_seconds(cut.seconds() - 1).ok_or_else(|| {
+                    Error::InvalidDate {
+                        value: cut.to_string(),
+                        rule: "an exclusive observation end must be after 0001-01-01 00:00:00"
+                            .into(),
+                    }
+                })?;
                 Ok(Window {
                     last_kept,
                     t_end: cut,

@@ -175,7 +175,14 @@ impl SummaryOptions {
             let split = txns.partition_point(|&(t, _)| t <= cal_end);
             let (cal, hold) = txns.split_at(split);
             let cal_row = if exact {
-                summarise_customer_exact(length, include_first, cal, None, cal_end, cal_window.t_end)
+                summarise_customer_exact(
+                    length,
+                    include_first,
+                    cal,
+                    None,
+                    cal_end,
+                    cal_window.t_end,
+                )
             } else {
                 summarise_customer(period, include_first, cal, None, cal_end)
             };

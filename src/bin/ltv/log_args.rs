@@ -1,8 +1,6 @@
 //! The transaction-log flags shared by `ltv summary` and `ltv pipeline`.
 
-use ltv::data::{
-    DateFormat, Delimiter, Period, Timestamp, TransactionCsvOptions, TransactionLog,
-};
+use ltv::data::{DateFormat, Delimiter, Period, Timestamp, TransactionCsvOptions, TransactionLog};
 use ltv::summary::SummaryOptions;
 use ltv::{Error, Result};
 use std::path::PathBuf;
