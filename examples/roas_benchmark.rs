@@ -11,12 +11,110 @@
 
 use std::time::Instant;
 
+use std::collections::HashMap;
+use std::io::Write;
+
+use ltv::models::bgnbd::BgNbd;
+use ltv::models::gamma_gamma::GammaGamma;
+use ltv::models::TransactionModel;
 use ltv::report::backtest::Score;
-use ltv::report::simulation::{AppSpec, SimulatedApp};
+use ltv::report::simulation::{AppSpec, SimulatedApp, SimulatedCampaign};
 use ltv::report::{
-    BuyTillYouDieValue, CampaignReport, HierarchicalValue, Level, ModelPeriod, ReportConfig,
-    ValueModel,
+    BuyTillYouDieValue, CampaignReport, FutureValues, HierarchicalValue, Horizon, Level,
+    ModelPeriod, ReportConfig, ReportUsers, Uncertainty, ValueModel,
 };
+
+/// Each user's exact-time history in days at the as-of cut: (x, t_x, T, mean spend).
+fn exact_days(users: &ReportUsers, u: usize) -> (f64, f64, f64, f64) {
+    let cut = users.as_of().cut();
+    let b = users.birth_times()[u];
+    let (times, amounts) = users.payments(u);
+    let x = times.len() as f64;
+    let last = times.iter().copied().max().unwrap_or(b);
+    let money = if x > 0.0 {
+        amounts.iter().sum::<f64>() / x
+    } else {
+        0.0
+    };
+    (
+        x,
+        if x > 0.0 {
+            (last - b) as f64 / 86_400.0
+        } else {
+            0.0
+        },
+        (cut - b) as f64 / 86_400.0,
+        money,
+    )
+}
+
+/// The best possible estimate: every user valued with their campaign's true parameters.
+struct TrueParameters(HashMap<String, SimulatedCampaign>);
+
+impl ValueModel for TrueParameters {
+    fn estimate(&self, users: &ReportUsers, horizon: &Horizon) -> ltv::Result<FutureValues> {
+        let days = 30.0 * f64::from(horizon.months);
+        let mut expected = Vec::with_capacity(users.len());
+        for u in 0..users.len() {
+            let c = &self.0[&users.placement(u).campaign];
+            let [r, alpha, a, b] = c.bgnbd;
+            let [p, q, v] = c.spend;
+            let (x, tx, t, m) = exact_days(users, u);
+            let purchases =
+                BgNbd::new(r, alpha, a, b)?.conditional_expected_purchases_one(days, x, tx, t)?;
+            let spend = GammaGamma::new(p, q, v)?.conditional_expected_average_value(x, m)?;
+            expected.push(purchases * spend);
+        }
+        Ok(FutureValues {
+            expected,
+            uncertainty: Uncertainty::None,
+            description: serde_json::json!({"model": "true parameters"}),
+            warnings: vec![],
+            unconverged_fits: vec![],
+            unconverged_users: vec![],
+        })
+    }
+}
+
+/// Writes the users' exact-time summary and the campaigns' truth for the lifetimes anchors
+/// (`benches/roas_lifetimes.py`).
+fn export(app: &SimulatedApp, users: &ReportUsers, dir: &str, seed: u64) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut f = std::fs::File::create(format!("{dir}/users_seed{seed}.csv"))?;
+    writeln!(
+        f,
+        "user_id,network,campaign,frequency,recency,T,monetary_value"
+    )?;
+    for u in 0..users.len() {
+        let (x, tx, t, m) = exact_days(users, u);
+        let p = users.placement(u);
+        writeln!(
+            f,
+            "{},{},{},{x},{tx},{t},{m}",
+            users.ids()[u],
+            p.network,
+            p.campaign
+        )?;
+    }
+    let mut f = std::fs::File::create(format!("{dir}/campaigns_seed{seed}.csv"))?;
+    writeln!(
+        f,
+        "campaign,network,is_new,cost,revenue_to_date,future_revenue_360"
+    )?;
+    for c in &app.campaigns {
+        writeln!(
+            f,
+            "{},{},{},{},{},{}",
+            c.placement.campaign,
+            c.placement.network,
+            c.is_new,
+            c.cost,
+            c.revenue_to_date,
+            c.future_revenue(360)
+        )?;
+    }
+    Ok(())
+}
 
 struct Config {
     name: &'static str,
@@ -25,13 +123,11 @@ struct Config {
 }
 
 fn configs() -> Vec<Config> {
-    let mut v = vec![
-        Config {
-            name: "hierarchical (default): exact days, network+campaign, EB shrinkage",
-            period: ModelPeriod::Day,
-            model: Box::new(HierarchicalValue::default()),
-        },
-    ];
+    let mut v = vec![Config {
+        name: "hierarchical (default): exact days, network+campaign, EB shrinkage",
+        period: ModelPeriod::Day,
+        model: Box::new(HierarchicalValue::default()),
+    }];
     let mut week = HierarchicalValue::default();
     week.exact_times = false;
     v.push(Config {
@@ -60,7 +156,11 @@ fn main() -> ltv::Result<()> {
         .skip(1)
         .filter_map(|a| a.parse().ok())
         .collect();
-    let seeds = if seeds.is_empty() { vec![1, 2, 3] } else { seeds };
+    let seeds = if seeds.is_empty() {
+        vec![1, 2, 3]
+    } else {
+        seeds
+    };
     let spec = AppSpec::default();
     println!("| seed | configuration | median error, all | median error, new | pairs right, all | pairs right, new | seconds |");
     println!("|---|---|---|---|---|---|---|");
@@ -73,9 +173,36 @@ fn main() -> ltv::Result<()> {
             app.inputs.installs.len(),
             app.inputs.transactions.len()
         );
+        let mut cfgs = configs();
         // the true parameters: the best possible
+        cfgs.push(Config {
+            name: "true parameters (the best possible)",
+            period: ModelPeriod::Day,
+            model: Box::new(TrueParameters(
+                app.campaigns
+                    .iter()
+                    .map(|c| (c.placement.campaign.clone(), c.clone()))
+                    .collect(),
+            )),
+        });
+        if let Ok(dir) = std::env::var("ROAS_EXPORT") {
+            let mut c = ReportConfig::new(spec.as_of);
+            c.group_by = "campaign".parse()?;
+            let users = ReportUsers::build(
+                &app.inputs.installs,
+                &app.inputs.transactions,
+                &app.inputs.costs,
+                &ltv::report::FxRates::new("USD")?,
+                ltv::report::AsOf::new(spec.as_of, c.time_zone),
+                c.group_by.levels(),
+            )?;
+            export(&app, &users, &dir, seed).map_err(|e| ltv::Error::Io {
+                path: dir.clone().into(),
+                source: e,
+            })?;
+        }
         let only: Option<usize> = std::env::var("ROAS_ONLY").ok().and_then(|v| v.parse().ok());
-        for (ci, cfg) in configs().into_iter().enumerate() {
+        for (ci, cfg) in cfgs.into_iter().enumerate() {
             if only.is_some_and(|o| o != ci) {
                 continue;
             }
@@ -107,7 +234,11 @@ fn main() -> ltv::Result<()> {
                 .collect();
             let all = Score::of(&est, &truth);
             let pick = |v: &[f64]| -> Vec<f64> {
-                v.iter().zip(&is_new).filter(|(_, n)| **n).map(|(x, _)| *x).collect()
+                v.iter()
+                    .zip(&is_new)
+                    .filter(|(_, n)| **n)
+                    .map(|(x, _)| *x)
+                    .collect()
             };
             let new = Score::of(&pick(&est), &pick(&truth));
             println!(

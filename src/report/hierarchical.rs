@@ -53,7 +53,9 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 use crate::models::bgnbd::BgNbd;
-use crate::models::covariates::{fit_with_covariates, CovariateFit, CovariateModel, CovariateOptions, Covariates};
+use crate::models::covariates::{
+    fit_with_covariates, CovariateFit, CovariateModel, CovariateOptions, Covariates,
+};
 use crate::models::gamma_gamma::GammaGamma;
 use crate::models::mbgnbd::MbgNbd;
 use crate::models::pareto_nbd::ParetoNbd;
@@ -62,7 +64,9 @@ use crate::report::hierarchy::Level;
 use crate::report::horizon_value::SpendParams;
 use crate::report::summary::{exact_report_summary, report_summary};
 use crate::report::users::ReportUsers;
-use crate::report::valuation::{FutureValues, Horizon, ModelPeriod, Uncertainty, UnconvergedFit, ValueModel};
+use crate::report::valuation::{
+    FutureValues, Horizon, ModelPeriod, Uncertainty, UnconvergedFit, ValueModel,
+};
 use crate::summary::RfmSummary;
 use crate::value::PurchasesGradient;
 
@@ -104,11 +108,17 @@ impl Default for HierarchicalValue {
             top_level_sigma: 1.0,
             start_sigma: 0.3,
             fixed_sigma: None,
-            em_iterations: std::env::var("LTV_EM").ok().and_then(|v| v.parse().ok()).unwrap_or(2),
+            em_iterations: std::env::var("LTV_EM")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(2),
             tolerance: 1e-6,
         }
     }
 }
+
+/// One user's value: (user, value, gradient in θ).
+type UserValue = (usize, f64, Vec<f64>);
 
 /// Smallest and largest σ the EM may choose.
 const SIGMA_RANGE: (f64, f64) = (0.02, 3.0);
@@ -207,19 +217,21 @@ fn fit_hierarchy<M: CovariateModel>(
     };
     let mut start: Option<Vec<f64>> = None;
     for _ in 0..rounds {
-        let mut o = CovariateOptions::default();
-        o.penalties = Some(penalties(&sigma));
-        o.start = start.clone();
         // σ's update does not need the last digits of θ
-        o.tolerance = cfg.tolerance.max(1e-4);
-        o.require_convergence = false;
+        let o = CovariateOptions {
+            penalties: Some(penalties(&sigma)),
+            start: start.clone(),
+            tolerance: cfg.tolerance.max(1e-4),
+            require_convergence: false,
+            ..CovariateOptions::default()
+        };
         let fit = fit_with_covariates::<M>(summary, cov, &o)?;
         let Ok(c) = fit.covariance() else {
             start = Some(fit.theta().to_vec());
             break;
         };
         let theta = fit.theta();
-        for l in 0..linked {
+        for (l, sigma_l) in sigma.iter_mut().enumerate() {
             for (lv, r) in ranges.iter().enumerate() {
                 if lv == 0 && ranges.len() > 1 {
                     continue;
@@ -233,16 +245,18 @@ fn fit_hierarchy<M: CovariateModel>(
                     })
                     .sum::<f64>()
                     / m;
-                sigma[l][lv] = s2.sqrt().clamp(SIGMA_RANGE.0, SIGMA_RANGE.1);
+                sigma_l[lv] = s2.sqrt().clamp(SIGMA_RANGE.0, SIGMA_RANGE.1);
             }
         }
         start = Some(theta.to_vec());
     }
-    let mut o = CovariateOptions::default();
-    o.penalties = Some(penalties(&sigma));
-    o.start = start;
-    o.tolerance = cfg.tolerance;
-    o.require_convergence = false;
+    let o = CovariateOptions {
+        penalties: Some(penalties(&sigma)),
+        start,
+        tolerance: cfg.tolerance,
+        require_convergence: false,
+        ..CovariateOptions::default()
+    };
     Ok((fit_with_covariates::<M>(summary, cov, &o)?, sigma))
 }
 
@@ -283,7 +297,10 @@ impl HierarchicalValue {
         let (gg, gg_sigma) = fit_hierarchy::<GammaGamma>(self, &summary, &cov, 1)?;
         let t_gg = clock.elapsed().as_secs_f64() - t_tx;
         if std::env::var_os("LTV_TIMING").is_some() {
-            eprintln!("hierarchical: transaction fit {t_tx:.2} s ({} iterations), spend fit {t_gg:.2} s", tx.convergence().iterations);
+            eprintln!(
+                "hierarchical: transaction fit {t_tx:.2} s ({} iterations), spend fit {t_gg:.2} s",
+                tx.convergence().iterations
+            );
         }
         let d_tx = tx.theta().len();
         let d_gg = gg.theta().len();
@@ -313,8 +330,8 @@ impl HierarchicalValue {
         let mut expected = vec![0.0; n];
         let mut gradients = vec![0.0; n * k];
         let n_tx = M::PARAMETER_NAMES.len();
-        let pattern_results: Vec<Result<Vec<(usize, f64, Vec<f64>)>>> = {
-            let work = |g: usize| -> Result<Vec<(usize, f64, Vec<f64>)>> {
+        let pattern_results: Vec<Result<Vec<UserValue>>> = {
+            let work = |g: usize| -> Result<Vec<UserValue>> {
                 let z = &patterns.z[g * cov.width()..(g + 1) * cov.width()];
                 let m = tx.model_for(z)?;
                 let logp = tx.log_parameters(z)?;
@@ -336,9 +353,15 @@ impl HierarchicalValue {
                 let mut grad = vec![0.0; horizons.len() * n_tx];
                 let mut out = Vec::with_capacity(patterns.rows[g].len());
                 for &u in &patterns.rows[g] {
-                    let (x, tx_, t) = (summary.frequency()[u], summary.recency()[u], summary.t()[u]);
+                    let (x, tx_, t) =
+                        (summary.frequency()[u], summary.recency()[u], summary.t()[u]);
                     m.conditional_expected_purchases_path_gradient_one(
-                        &horizons, x, tx_, t, &mut values, &mut grad,
+                        &horizons,
+                        x,
+                        tx_,
+                        t,
+                        &mut values,
+                        &mut grad,
                     )?;
                     let mut s = 0.0;
                     let mut ds = vec![0.0; n_tx];
@@ -390,7 +413,10 @@ impl HierarchicalValue {
             }
         }
         if std::env::var_os("LTV_TIMING").is_some() {
-            eprintln!("hierarchical: values {:.2} s", clock.elapsed().as_secs_f64() - t_tx - t_gg);
+            eprintln!(
+                "hierarchical: values {:.2} s",
+                clock.elapsed().as_secs_f64() - t_tx - t_gg
+            );
         }
         let mut warnings = Vec::new();
         let uncertainty = match (tx.covariance(), gg.covariance()) {
@@ -442,24 +468,27 @@ impl HierarchicalValue {
         };
         let gg_names = ["p", "q", "v"];
         let description = serde_json::json!({
-            "model": "hierarchical",
-            "transaction_model": M::NAME,
+            "model_step": "hierarchical",
             "levels": used_names,
             "exact_times": self.exact_times,
             "period": horizon.period.name(),
-            "transaction_fit": {
+            "transaction_model": {
+                "model": M::NAME,
+                "params": M::PARAMETER_NAMES.iter().zip(tx.theta()).map(|(n, v)| (n.to_string(), v.exp())).collect::<BTreeMap<_, _>>(),
                 "log_likelihood": tx.log_likelihood(),
                 "converged": tx.convergence().converged,
                 "iterations": tx.convergence().iterations,
                 "gradient_norm": tx.convergence().gradient_norm,
-                "intercepts": M::PARAMETER_NAMES.iter().zip(tx.theta()).map(|(n, v)| (n.to_string(), v.exp())).collect::<BTreeMap<_, _>>(),
+                "coefficients": tx.theta_names().into_iter().zip(tx.theta().iter().copied()).skip(M::PARAMETER_NAMES.len()).collect::<BTreeMap<_, _>>(),
                 "sigma": sigma_json(&tx_sigma, M::DEFAULT_LINKED),
             },
-            "spend_fit": {
+            "spend_model": {
+                "model": "gamma-gamma",
+                "params": gg_names.iter().zip(gg.theta()).map(|(n, v)| (n.to_string(), v.exp())).collect::<BTreeMap<_, _>>(),
                 "log_likelihood": gg.log_likelihood(),
                 "converged": gg.convergence().converged,
                 "iterations": gg.convergence().iterations,
-                "intercepts": gg_names.iter().zip(gg.theta()).map(|(n, v)| (n.to_string(), v.exp())).collect::<BTreeMap<_, _>>(),
+                "coefficients": gg.theta_names().into_iter().zip(gg.theta().iter().copied()).skip(3).collect::<BTreeMap<_, _>>(),
                 "sigma": sigma_json(&gg_sigma, &["v"]),
             },
         });
@@ -468,7 +497,11 @@ impl HierarchicalValue {
             uncertainty,
             description,
             warnings,
-            unconverged_users: if any_unconverged { vec![true; n] } else { Vec::new() },
+            unconverged_users: if any_unconverged {
+                vec![true; n]
+            } else {
+                Vec::new()
+            },
             unconverged_fits,
         };
         values.validate(n)?;

@@ -121,10 +121,7 @@ pub struct SimulatedCampaign {
 impl SimulatedCampaign {
     /// Realised revenue of the campaign's users over the `days` days after the as-of day.
     pub fn future_revenue(&self, days: u32) -> f64 {
-        self.daily_future_revenue
-            .iter()
-            .take(days as usize)
-            .sum()
+        self.daily_future_revenue.iter().take(days as usize).sum()
     }
 
     /// True ROAS over a horizon of `days` after the as-of day: (revenue to date + realised
@@ -214,7 +211,7 @@ impl SimulatedApp {
                 let a = net.a * scatter.sample(&mut rng).exp();
                 let b = net.b * scatter.sample(&mut rng).exp();
                 let v = net.spend_v * (0.7 * scatter.sample(&mut rng)).exp();
-                let cpi = rng.random_range(3.0..9.0);
+                let cpi = rng.random_range(40.0..150.0);
                 let name = format!("{}-c{}", net.name, ci + 1);
                 let placement = Placement {
                     network: net.name.into(),
@@ -239,8 +236,8 @@ impl SimulatedApp {
                 for d in 0..age_days {
                     let day = launch + Days::new(d);
                     // Poisson-ish count: floor of the rate plus a Bernoulli remainder
-                    let n = per_day.floor() as u64
-                        + u64::from(rng.random::<f64>() < per_day.fract());
+                    let n =
+                        per_day.floor() as u64 + u64::from(rng.random::<f64>() < per_day.fract());
                     let start = midnight(day);
                     for _ in 0..n {
                         let t0 = start + rng.random_range(0..86_400);
@@ -309,5 +306,75 @@ impl SimulatedApp {
             },
             campaigns,
         })
+    }
+
+    /// Writes the inputs as the CSV files `ltv report` and `ltv backtest` read with their
+    /// default columns: `costs.csv` (date,network,account,campaign,cost),
+    /// `installs.csv` (user_id,install_time,network,account,campaign) and
+    /// `transactions.csv` (user_id,time,amount), times in UTC as `YYYY-MM-DDTHH:MM:SSZ`.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the file.
+    pub fn write_csv(&self, dir: &std::path::Path) -> Result<()> {
+        use std::io::Write;
+        let io = |path: std::path::PathBuf| {
+            move |e: std::io::Error| Error::Io {
+                path: path.clone(),
+                source: e,
+            }
+        };
+        std::fs::create_dir_all(dir).map_err(io(dir.to_path_buf()))?;
+        let time = |t: i64| {
+            chrono::DateTime::from_timestamp(t, 0)
+                .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                .unwrap_or_default()
+        };
+        let p = dir.join("costs.csv");
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&p).map_err(io(p.clone()))?);
+        let mut text = String::from("date,network,account,campaign,cost\n");
+        for c in &self.inputs.costs {
+            text.push_str(&format!(
+                "{},{},{},{},{}\n",
+                c.date, c.placement.network, c.placement.account, c.placement.campaign, c.cost
+            ));
+        }
+        f.write_all(text.as_bytes())
+            .and_then(|_| f.flush())
+            .map_err(io(p.clone()))?;
+        let p = dir.join("installs.csv");
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&p).map_err(io(p.clone()))?);
+        let ins = &self.inputs.installs;
+        let mut text = String::from("user_id,install_time,network,account,campaign\n");
+        for k in 0..ins.len() {
+            let pl = &ins.placements()[ins.placement_indices()[k] as usize];
+            text.push_str(&format!(
+                "{},{},{},{},{}\n",
+                ins.user_id(ins.users()[k] as usize),
+                time(ins.times()[k]),
+                pl.network,
+                pl.account,
+                pl.campaign
+            ));
+        }
+        f.write_all(text.as_bytes())
+            .and_then(|_| f.flush())
+            .map_err(io(p.clone()))?;
+        let p = dir.join("transactions.csv");
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&p).map_err(io(p.clone()))?);
+        let tx = &self.inputs.transactions;
+        let mut text = String::with_capacity(tx.len() * 48);
+        text.push_str("user_id,time,amount\n");
+        for k in 0..tx.len() {
+            text.push_str(&format!(
+                "{},{},{}\n",
+                tx.user_id(tx.users()[k] as usize),
+                time(tx.times()[k]),
+                tx.amounts()[k]
+            ));
+        }
+        f.write_all(text.as_bytes())
+            .and_then(|_| f.flush())
+            .map_err(io(p))?;
+        Ok(())
     }
 }
