@@ -70,7 +70,9 @@ pub enum Error {
 
     /// A sum or mean over input rows is not a finite number: the rows' values, each finite,
     /// add up past `f64`'s range (about 1.8e308). Named by the group whose rows overflow.
-    #[error("{group} `{key}`: {quantity} overflows f64 ({value}): its rows' values add up past 1.8e308")]
+    #[error(
+        "{group} `{key}`: {quantity} overflows f64 ({value}): its rows' values add up past 1.8e308"
+    )]
     NonFiniteAggregate {
         /// What the rows are grouped by (`customer`, `campaign`, ...).
         group: String,

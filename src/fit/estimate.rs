@@ -279,7 +279,10 @@ impl fmt::Display for Fit {
                         e.name, e.value, e.std_error, e.lower, e.upper
                     )?;
                 }
-                writeln!(f, "* interval on the log scale: estimate x exp(+-1.96 std.error/estimate)")?;
+                writeln!(
+                    f,
+                    "* interval on the log scale: estimate x exp(+-1.96 std.error/estimate)"
+                )?;
             }
             Err(e) => {
                 for (n, v) in self.names.iter().zip(&self.params) {

@@ -154,7 +154,16 @@ pub(crate) fn alive_purchases_path(
             alive_purchases(k, k_over_c, big_a, a, c, u)?
         } else if near_one {
             interpolate_near_one(k, k_over_c, a, c, |i, k_new, ratio_new, a_new, c_new| {
-                alive_purchases_at(k_new, ratio_new, big_a, a_new, c_new, u, z, Some(&mut nodes[i]))
+                alive_purchases_at(
+                    k_new,
+                    ratio_new,
+                    big_a,
+                    a_new,
+                    c_new,
+                    u,
+                    z,
+                    Some(&mut nodes[i]),
+                )
             })?
         } else {
             alive_purchases_at(k, k_over_c, big_a, a, c, u, z, Some(&mut main))?

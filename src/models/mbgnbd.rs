@@ -115,9 +115,24 @@ impl MbgNbd {
     /// `x` repeat purchases.
     /// [`Self::alive_expected`] at each of `horizons` (periods), into `out`: O(1) per
     /// horizon along a non-decreasing path (see `beta_geometric::alive_purchases_path`).
-    fn alive_expected_path(&self, horizons: &[f64], x: f64, t_age: f64, out: &mut [f64]) -> Result<()> {
+    fn alive_expected_path(
+        &self,
+        horizons: &[f64],
+        x: f64,
+        t_age: f64,
+        out: &mut [f64],
+    ) -> Result<()> {
         let c = self.a + self.b + x;
-        alive_purchases_path(c, 1.0, self.r + x, self.a, c, self.alpha + t_age, horizons, out)
+        alive_purchases_path(
+            c,
+            1.0,
+            self.r + x,
+            self.a,
+            c,
+            self.alpha + t_age,
+            horizons,
+            out,
+        )
     }
 
     fn alive_expected(&self, t: f64, x: f64, t_age: f64) -> Result<f64> {

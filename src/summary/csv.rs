@@ -376,7 +376,10 @@ pub fn write_calibration_holdout_csv<W: std::io::Write>(
         check_row(
             &cal.customer_ids()[i],
             &[
-                ("monetary_value_cal", cal.monetary_value().map_or(0.0, |m| m[i])),
+                (
+                    "monetary_value_cal",
+                    cal.monetary_value().map_or(0.0, |m| m[i]),
+                ),
                 (
                     "monetary_value_holdout",
                     split.monetary_value_holdout().map_or(0.0, |m| m[i]),

@@ -73,7 +73,10 @@ impl ClvSettings {
             return Err(Error::invalid_parameter(
                 "months",
                 f64::from(self.horizon.get()),
-                format!("the horizon must be at most {} months (100 years)", Months::MAX.get()),
+                format!(
+                    "the horizon must be at most {} months (100 years)",
+                    Months::MAX.get()
+                ),
             ));
         }
         Ok(())

@@ -256,9 +256,7 @@ fn path_gradient<M: TransactionModel + ?Sized>(
     for (h, &t) in horizons.iter().enumerate() {
         let u = t / scale;
         let g = if u > FAR_U {
-            far_grads
-                .next()
-                .expect("one far gradient per far horizon")
+            far_grads.next().expect("one far gradient per far horizon")
         } else {
             alive_gradient(big_a, a, c, u)?
         };
