@@ -131,14 +131,16 @@ const PATH_RESTART_ERR: f64 = 1e-12;
 /// continuation's stable range (`|a|, |b|, |c| > 60`, where the direct series is fast) and a
 /// path whose accumulated rounding estimate exceeds `1e-13` are evaluated afresh by
 /// [`super::hyp2f1`].
+/// `(x, y, y', ln_scale, rel_err²)`: the value at `x` is `y·e^{ln_scale}`; the last entry is
+/// the squared relative-error estimate accumulated since the fresh start.
+type PathState = (f64, f64, f64, f64, f64);
+
 #[derive(Debug, Clone)]
 pub(crate) struct Hyp2f1Path {
     a: f64,
     b: f64,
     c: f64,
-    /// `(x, y, y', ln_scale, rel_err²)`: the value at `x` is `y·e^{ln_scale}`; the last entry
-    /// is the squared relative-error estimate accumulated since the fresh start.
-    state: Option<(f64, f64, f64, f64, f64)>,
+    state: Option<PathState>,
 }
 
 impl Hyp2f1Path {
@@ -197,9 +199,9 @@ impl Hyp2f1Path {
         a: f64,
         b: f64,
         c: f64,
-        from: (f64, f64, f64, f64, f64),
+        from: PathState,
         z: f64,
-    ) -> Option<(f64, (f64, f64, f64, f64, f64))> {
+    ) -> Option<(f64, PathState)> {
         let (mut x, mut y, mut dy, mut ln_scale, mut err) = from;
         let mut steps = 0;
         while x < z {
