@@ -195,13 +195,7 @@ impl Hyp2f1Path {
 
     /// Steps from `from` to `z`; `None` when a step fails or the error estimate grows too
     /// large (the caller restarts).
-    fn walk(
-        a: f64,
-        b: f64,
-        c: f64,
-        from: PathState,
-        z: f64,
-    ) -> Option<(f64, PathState)> {
+    fn walk(a: f64, b: f64, c: f64, from: PathState, z: f64) -> Option<(f64, PathState)> {
         let (mut x, mut y, mut dy, mut ln_scale, mut err) = from;
         let mut steps = 0;
         while x < z {
