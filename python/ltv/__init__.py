@@ -1,0 +1,41 @@
+"""ltv: customer lifetime value in Rust, for Python.
+
+Two layers over the same Rust crate:
+
+* :mod:`ltv.lifetimes` — a drop-in for the ``lifetimes`` package (fitters, utils, plotting,
+  datasets) with its names, arguments and return types;
+* the native API here — one call from a transaction table to per-customer CLV
+  (:func:`pipeline`), plus :func:`summary`, :func:`fit`, :func:`load_model`, taking pandas
+  DataFrames or any Arrow table (objects with ``__arrow_c_stream__``, read through pyarrow)
+  and returning pandas.
+
+Errors of the crate are raised as :mod:`ltv.exceptions` classes with the crate's message.
+"""
+
+from . import _ltv
+from .exceptions import (
+    ConvergenceError,
+    DataError,
+    LtvError,
+    LtvIOError,
+    ModelFormatError,
+    NumericalError,
+    ParameterError,
+)
+from .native import fit, load_model, pipeline, summary
+
+__version__ = _ltv.__version__
+
+__all__ = [
+    "pipeline",
+    "summary",
+    "fit",
+    "load_model",
+    "LtvError",
+    "DataError",
+    "ParameterError",
+    "ConvergenceError",
+    "NumericalError",
+    "ModelFormatError",
+    "LtvIOError",
+]
