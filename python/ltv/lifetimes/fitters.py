@@ -256,6 +256,22 @@ class ParetoNBDFitter(BaseFitter):
         """Fits by maximum likelihood (``weights``: number of customers per row)."""
         return self._fit_transaction(frequency, recency, T, weights, initial_params, index)
 
+    def conditional_probability_alive_matrix(self, max_frequency=None, max_recency=None):
+        """P(alive) on the grid ``[recency, frequency]`` at age ``max_recency``. The cells with
+        frequency 0 and recency > 0 are impossible histories: lifetimes evaluates its formula
+        there anyway; here they are NaN (the Pareto/NBD likelihood is not defined for them)."""
+        model = self._require()
+        if max_frequency is None:
+            max_frequency = int(self.data["frequency"].max())
+        if max_recency is None:
+            max_recency = int(self.data["T"].max())
+        rec, freq = np.meshgrid(np.arange(max_recency + 1.0), np.arange(max_frequency + 1.0), indexing="ij")
+        valid = ~((freq == 0) & (rec > 0))
+        out = np.full(rec.shape, np.nan)
+        age = np.full(int(valid.sum()), float(max_recency))
+        out[valid] = model.probability_alive(column(freq[valid]), column(rec[valid]), age)
+        return out
+
     def conditional_probability_of_n_purchases_up_to_time(self, n, t, frequency, recency, T):
         """P(exactly ``n`` purchases in ``(T, T + t]``) per customer."""
         model = self._require()
