@@ -5,7 +5,8 @@ Two layers over the same Rust crate:
 * :mod:`ltv.lifetimes` — a drop-in for the ``lifetimes`` package (fitters, utils, plotting,
   datasets) with its names, arguments and return types;
 * the native API here — one call from a transaction table to per-customer CLV
-  (:func:`pipeline`), plus :func:`summary`, :func:`fit`, :func:`load_model`, taking pandas
+  (:func:`pipeline`), plus :func:`summary`, :func:`fit`, :func:`load_model`,
+  :func:`backtest` (calibration/holdout) and :func:`attribute` (revenue credit), taking pandas
   DataFrames or any Arrow table (objects with ``__arrow_c_stream__``, read through pyarrow)
   and returning pandas.
 
@@ -22,7 +23,7 @@ from .exceptions import (
     NumericalError,
     ParameterError,
 )
-from .native import fit, load_model, pipeline, summary
+from .native import attribute, backtest, fit, load_model, pipeline, summary, to_pandas
 
 __version__ = _ltv.__version__
 
@@ -31,6 +32,9 @@ __all__ = [
     "summary",
     "fit",
     "load_model",
+    "attribute",
+    "backtest",
+    "to_pandas",
     "LtvError",
     "DataError",
     "ParameterError",

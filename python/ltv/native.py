@@ -12,7 +12,7 @@ from . import _ltv
 from .lifetimes import fitters as _fitters
 from .lifetimes.utils import summary_data_from_transaction_data
 
-__all__ = ["pipeline", "summary", "fit", "load_model", "to_pandas"]
+__all__ = ["pipeline", "summary", "fit", "load_model", "attribute", "backtest", "to_pandas"]
 
 _FITTERS = {
     "bgnbd": _fitters.BetaGeoFitter,
@@ -107,3 +107,70 @@ def pipeline(transactions, customer_col, time_col, amount_col, period="W", obser
     out["clv_lower"] = clv["lower"]
     out["clv_upper"] = clv["upper"]
     return out, {"transaction": tm, "spend": gg}
+
+
+def attribute(matches, payments, method="pagerank", lookback_days=None, half_life_days=None,
+              damping=0.85, tolerance=1e-10, minor_digits=2):
+    """Revenue credit per user over a match graph (the ``ltv attribute`` command).
+
+    ``matches``: table with ``user_a``, ``user_b``, ``time`` (and optionally ``weight``);
+    ``payments``: ``user_id``, ``time``, ``amount`` (currency units, at most ``minor_digits``
+    decimals). Times are dates/datetimes (UTC). ``method``: ``"pagerank"`` (revenue-seeded
+    personalized PageRank over revenue-carrying matches), ``"shapley-shared"`` or
+    ``"shapley-availability"``. Only matches made before a payment earn credit for it
+    (``lookback_days`` / ``half_life_days`` limit and decay them).
+
+    Returns a DataFrame indexed by ``user_id`` with ``paid`` and ``credit`` (currency units);
+    credits add up exactly to the total revenue.
+    """
+    m = to_pandas(matches).copy()
+    p = to_pandas(payments).copy()
+    for df in (m, p):
+        df["time"] = pd.to_datetime(df["time"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%S")
+    cols = ["user_a", "user_b", "time"] + (["weight"] if "weight" in m.columns else [])
+    names, paid, credit = _ltv.attribute(
+        m[cols].to_csv(index=False), p[["user_id", "time", "amount"]].to_csv(index=False),
+        method=method, lookback_days=lookback_days, half_life_days=half_life_days,
+        damping=float(damping), tolerance=float(tolerance), minor_digits=int(minor_digits),
+    )
+    scale = 10.0 ** minor_digits
+    return pd.DataFrame(
+        {"paid": np.asarray(paid) / scale, "credit": np.asarray(credit) / scale},
+        index=pd.Index(names, name="user_id"),
+    )
+
+
+def backtest(transactions, customer_col, time_col, calibration_end, observation_end=None,
+             amount_col=None, period="W", model="bgnbd", penalizer=0.0, datetime_format=None):
+    """Fits ``model`` on the transactions up to ``calibration_end`` and compares its
+    predicted purchases over the holdout window with what each customer actually bought.
+
+    Returns ``(table, metrics, fitted)``: per customer the calibration summary, ``predicted``
+    and ``actual`` holdout purchases (``frequency_holdout``); metrics: customers, total actual
+    and predicted, their ratio, mean absolute error, RMSE, and the correlation.
+    """
+    from .lifetimes.utils import calibration_and_holdout_data
+
+    ch = calibration_and_holdout_data(
+        to_pandas(transactions), customer_col, time_col, calibration_end,
+        observation_period_end=observation_end, freq=period, datetime_format=datetime_format,
+        monetary_value_col=amount_col,
+    )
+    fitted = fit(ch.rename(columns={"frequency_cal": "frequency", "recency_cal": "recency", "T_cal": "T"}),
+                 model=model, penalizer=penalizer)
+    duration = float(ch["duration_holdout"].iloc[0])
+    ch["predicted"] = fitted.conditional_expected_number_of_purchases_up_to_time(
+        duration, ch["frequency_cal"], ch["recency_cal"], ch["T_cal"])
+    ch["actual"] = ch["frequency_holdout"]
+    err = ch["predicted"] - ch["actual"]
+    metrics = {
+        "customers": int(len(ch)),
+        "holdout_periods": duration,
+        "actual_total": float(ch["actual"].sum()),
+        "predicted_total": float(ch["predicted"].sum()),
+        "predicted_over_actual": float(ch["predicted"].sum() / ch["actual"].sum()),
+        "mae": float(err.abs().mean()),
+        "rmse": float(np.sqrt((err ** 2).mean())),
+        "correlation": float(np.corrcoef(ch["predicted"], ch["actual"])[0, 1]),
+    }
+    return ch, metrics, fitted

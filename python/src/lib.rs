@@ -792,11 +792,11 @@ fn log_from_codes(
     amounts: Option<&[f64]>,
 ) -> ltv::Result<TransactionLog> {
     let names: Vec<String> = (0..n_customers).map(|i| i.to_string()).collect();
-    let mut ids: Vec<&str> = Vec::with_capacity(codes.len());
+    let mut customer = Vec::with_capacity(codes.len());
     for (i, &c) in codes.iter().enumerate() {
-        match usize::try_from(c).ok().and_then(|c| names.get(c)) {
-            Some(s) => ids.push(s),
-            None => {
+        match u32::try_from(c) {
+            Ok(c) => customer.push(c),
+            Err(_) => {
                 return Err(ltv::Error::invalid_field(
                     i as u64 + 1,
                     "customer_id",
@@ -812,12 +812,16 @@ fn log_from_codes(
             ltv::Error::invalid_field(
                 i as u64 + 1,
                 "datetime",
-                s.to_string(),
+                if s == i64::MIN {
+                    "NaT".to_string()
+                } else {
+                    s.to_string()
+                },
                 "must be a date in years 1..=9999 (missing dates are not allowed)",
             )
         })?);
     }
-    TransactionLog::from_columns(&ids, &times, amounts)
+    TransactionLog::from_indexed_columns(names, customer, times, amounts.map(<[f64]>::to_vec))
 }
 
 fn codes_of(log: &TransactionLog) -> Vec<i64> {
@@ -1072,6 +1076,54 @@ fn mixing_distribution<'py>(
     Ok((out(py, pdf), quantile))
 }
 
+/// Revenue credit per user over a match graph (the `ltv attribute` command): matches and
+/// payments as CSV text (`user_a,user_b,time[,weight]` and `user_id,time,amount`, times as
+/// `YYYY-MM-DD[ HH:MM:SS]` or RFC 3339, amounts in currency units). Returns
+/// `(user_ids, paid, credit)` with money in minor units (`minor_digits` decimals).
+#[pyfunction]
+#[pyo3(signature = (matches_csv, payments_csv, method="pagerank", lookback_days=None,
+                    half_life_days=None, damping=0.85, tolerance=1e-10, minor_digits=2))]
+#[allow(clippy::too_many_arguments)]
+fn attribute<'py>(
+    py: Python<'py>,
+    matches_csv: &str,
+    payments_csv: &str,
+    method: &str,
+    lookback_days: Option<f64>,
+    half_life_days: Option<f64>,
+    damping: f64,
+    tolerance: f64,
+    minor_digits: u32,
+) -> Res<(Vec<String>, Vec<i64>, Vec<i64>)> {
+    use ltv::attribution::{Crediting, Logs, Method, RevenueLedger};
+    let method = match method {
+        "pagerank" => Method::PageRank(RevenueLedger::new().damping(damping).tolerance(tolerance)),
+        "shapley-shared" => Method::ShapleyShared,
+        "shapley-availability" => Method::ShapleyAvailability,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "unknown method `{other}` (pagerank, shapley-shared, shapley-availability)"
+            )))
+        }
+    };
+    py.detach(|| -> ltv::Result<_> {
+        let mut logs = Logs::new(minor_digits);
+        logs.read_matches_csv(matches_csv.as_bytes())?;
+        logs.read_payments_csv(payments_csv.as_bytes())?;
+        let mut crediting = Crediting::new();
+        if let Some(d) = lookback_days {
+            crediting = crediting.lookback_days(d)?;
+        }
+        if let Some(d) = half_life_days {
+            crediting = crediting.half_life_days(d)?;
+        }
+        let credit = ltv::attribution::attribute(&logs, &crediting, &method)?;
+        let names = logs.users().names().map(str::to_owned).collect();
+        Ok((names, logs.paid_by_user(), credit))
+    })
+    .map_err(to_py)
+}
+
 /// The compiled core of the `ltv` Python package.
 #[pymodule]
 fn _ltv(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -1086,6 +1138,7 @@ fn _ltv(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(log_customer_codes, m)?)?;
     m.add_function(wrap_pyfunction!(dataset_text, m)?)?;
     m.add_function(wrap_pyfunction!(mixing_distribution, m)?)?;
+    m.add_function(wrap_pyfunction!(attribute, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     Ok(())

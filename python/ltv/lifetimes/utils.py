@@ -56,10 +56,22 @@ def _one_second(value, datetime_format=None):
 
 def _codes(ids):
     """Customer codes (0..n) with ids sorted as lifetimes sorts them."""
-    try:
-        codes, uniques = pd.factorize(ids, sort=True)
-    except TypeError:  # ids of mixed types
-        codes, uniques = pd.factorize(ids, sort=False)
+    codes, uniques = pd.factorize(ids, sort=False)
+    order = None
+    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
+        # numpy sorts fixed-width unicode by code point, as Python compares str, and faster
+        # than pandas sorts objects
+        order = np.argsort(np.asarray(uniques, dtype=str), kind="stable")
+    else:
+        try:
+            order = np.argsort(np.asarray(uniques), kind="stable")
+        except TypeError:  # ids of mixed types: keep the order of first appearance
+            order = None
+    if order is not None:
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], codes)
+        uniques = uniques.take(order)
     return np.ascontiguousarray(codes, dtype=np.int64), uniques
 
 

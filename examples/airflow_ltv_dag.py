@@ -1,0 +1,100 @@
+"""An Airflow DAG that runs ltv the way the ad-performance service schedules it: every day,
+value every customer (``ltv.pipeline``), build the campaign report (``ltv report``, the
+command line), and backtest the model on a holdout window (``ltv.backtest``), failing the run
+when the model drifts.
+
+Put this file in Airflow's ``dags/`` folder on workers where ``pip install ./python`` (and, for
+the report task, ``cargo install --path . --features cli``) has been run. Paths come from the
+environment: ``LTV_TRANSACTIONS`` (CSV: customer_id, date, amount), ``LTV_COSTS``,
+``LTV_INSTALLS`` (the campaign report's inputs) and ``LTV_OUTPUT`` (a folder).
+
+The task functions are plain Python, so they can be run and tested without Airflow
+(python/tests/test_airflow_example.py does); the DAG object is only built when Airflow is
+importable.
+"""
+
+import datetime as dt
+import json
+import os
+import subprocess
+
+import pandas as pd
+
+import ltv
+
+TRANSACTIONS = os.environ.get("LTV_TRANSACTIONS", "/data/transactions.csv")
+COSTS = os.environ.get("LTV_COSTS", "/data/costs.csv")
+INSTALLS = os.environ.get("LTV_INSTALLS", "/data/installs.csv")
+OUTPUT = os.environ.get("LTV_OUTPUT", "/data/ltv")
+HOLDOUT_WEEKS = 13
+# a backtest whose predicted/actual holdout purchases leave this band fails the DAG run
+DRIFT_BAND = (0.8, 1.25)
+
+
+def _read(path):
+    return pd.read_csv(path, dtype={"customer_id": str})
+
+
+def daily_clv(ds, transactions=TRANSACTIONS, output=OUTPUT):
+    """Per-customer P(alive), expected purchases and 12-month CLV with 95% intervals as of
+    ``ds`` (YYYY-MM-DD); writes ``clv_<ds>.csv`` and the two models' JSON. Returns the paths."""
+    os.makedirs(output, exist_ok=True)
+    tx = _read(transactions)
+    tx = tx[pd.to_datetime(tx["date"]) <= pd.Timestamp(ds) + pd.Timedelta(days=1)]
+    table, models = ltv.pipeline(tx, "customer_id", "date", "amount", period="W", observation_end=ds, months=12, discount_rate=0.01)
+    out = os.path.join(output, "clv_{}.csv".format(ds))
+    table.to_csv(out)
+    models["transaction"].save_model(os.path.join(output, "bgnbd_{}.json".format(ds)), period="W")
+    models["spend"].save_model(os.path.join(output, "gamma_gamma_{}.json".format(ds)), period="W")
+    return out
+
+
+def campaign_report(ds, costs=COSTS, installs=INSTALLS, transactions=TRANSACTIONS, output=OUTPUT, binary="ltv"):
+    """The daily campaign report (cost, revenue to date, estimated lifetime return and ROAS per
+    campaign), by the ``ltv report`` command; writes ``report_<ds>.csv``."""
+    out = os.path.join(output, "report_{}.csv".format(ds))
+    subprocess.run(
+        [binary, "report", "--costs", costs, "--installs", installs, "--transactions", transactions,
+         "--as-of", ds, "--horizon-months", "12", "--period", "day", "--group-by", "network,campaign",
+         "--output", out],
+        check=True,
+    )
+    return out
+
+
+def backtest(ds, transactions=TRANSACTIONS, output=OUTPUT, holdout_weeks=HOLDOUT_WEEKS, band=DRIFT_BAND):
+    """Refits on the data up to ``ds`` minus ``holdout_weeks`` and compares the predicted
+    purchases of the holdout weeks with the actual ones; writes ``backtest_<ds>.json`` and
+    raises when predicted/actual leaves ``band``."""
+    os.makedirs(output, exist_ok=True)
+    end = pd.Timestamp(ds)
+    cal_end = end - pd.Timedelta(weeks=holdout_weeks)
+    _, metrics, fitted = ltv.backtest(_read(transactions), "customer_id", "date", cal_end.strftime("%Y-%m-%d"), observation_end=end.strftime("%Y-%m-%d"), period="W")
+    metrics["params"] = {k: float(v) for k, v in fitted.params_.items()}
+    with open(os.path.join(output, "backtest_{}.json".format(ds)), "w") as f:
+        json.dump(metrics, f, indent=1)
+    ratio = metrics["predicted_over_actual"]
+    if not band[0] <= ratio <= band[1]:
+        raise ValueError("model drift: predicted/actual holdout purchases {:.3f} outside {}".format(ratio, band))
+    return metrics
+
+
+try:  # the DAG itself only where Airflow is installed
+    from airflow import DAG
+    from airflow.operators.python import PythonOperator
+except ImportError:  # pragma: no cover - exercised where Airflow is present
+    DAG = None
+
+if DAG is not None:  # pragma: no cover
+    with DAG(
+        dag_id="ltv_daily",
+        schedule="@daily",
+        start_date=dt.datetime(2026, 1, 1),
+        catchup=False,
+        default_args={"retries": 1, "retry_delay": dt.timedelta(minutes=10)},
+        tags=["ltv"],
+    ) as dag:
+        clv_task = PythonOperator(task_id="daily_clv", python_callable=daily_clv, op_kwargs={"ds": "{{ ds }}"})
+        report_task = PythonOperator(task_id="campaign_report", python_callable=campaign_report, op_kwargs={"ds": "{{ ds }}"})
+        backtest_task = PythonOperator(task_id="backtest", python_callable=backtest, op_kwargs={"ds": "{{ ds }}"})
+        clv_task >> report_task
