@@ -41,7 +41,7 @@ def daily_clv(ds, transactions=TRANSACTIONS, output=OUTPUT):
     os.makedirs(output, exist_ok=True)
     tx = _read(transactions)
     tx = tx[pd.to_datetime(tx["date"]) <= pd.Timestamp(ds) + pd.Timedelta(days=1)]
-    table, models = ltv.pipeline(tx, "customer_id", "date", "amount", period="W", observation_end=ds, months=12, discount_rate=0.01)
+    table, models = ltv.pipeline(tx, "customer_id", "date", "amount", period="W", observation_end=ds, months=12, discount_rate=0.01, exclude_nonpositive_spend=True)
     out = os.path.join(output, "clv_{}.csv".format(ds))
     table.to_csv(out)
     models["transaction"].save_model(os.path.join(output, "bgnbd_{}.json".format(ds)), period="W")

@@ -6,7 +6,8 @@ Two layers over the same Rust crate:
   datasets) with its names, arguments and return types;
 * the native API here — one call from a transaction table to per-customer CLV
   (:func:`pipeline`), plus :func:`summary`, :func:`fit`, :func:`load_model`,
-  :func:`backtest` (calibration/holdout) and :func:`attribute` (revenue credit), taking pandas
+  :func:`backtest` (calibration/holdout), :func:`attribute` (revenue credit) and
+  :func:`campaign_report` (the daily report), taking pandas
   DataFrames or any Arrow table (objects with ``__arrow_c_stream__``, read through pyarrow)
   and returning pandas.
 
@@ -23,7 +24,7 @@ from .exceptions import (
     NumericalError,
     ParameterError,
 )
-from .native import attribute, backtest, fit, load_model, pipeline, summary, to_pandas
+from .native import attribute, backtest, campaign_report, fit, load_model, pipeline, summary, to_pandas
 
 __version__ = _ltv.__version__
 
@@ -34,6 +35,7 @@ __all__ = [
     "load_model",
     "attribute",
     "backtest",
+    "campaign_report",
     "to_pandas",
     "LtvError",
     "DataError",

@@ -12,7 +12,7 @@ from . import _ltv
 from .lifetimes import fitters as _fitters
 from .lifetimes.utils import summary_data_from_transaction_data
 
-__all__ = ["pipeline", "summary", "fit", "load_model", "attribute", "backtest", "to_pandas"]
+__all__ = ["pipeline", "summary", "fit", "load_model", "attribute", "backtest", "campaign_report", "to_pandas"]
 
 _FITTERS = {
     "bgnbd": _fitters.BetaGeoFitter,
@@ -78,7 +78,7 @@ def load_model(path):
 
 def pipeline(transactions, customer_col, time_col, amount_col, period="W", observation_end=None,
              months=12, discount_rate=0.01, model="bgnbd", level=0.95, horizon=None,
-             datetime_format=None, penalizer=0.0):
+             datetime_format=None, penalizer=0.0, exclude_nonpositive_spend=False):
     """Transaction table → summary → transaction model and Gamma-Gamma → CLV with intervals.
 
     Returns ``(table, models)``: a DataFrame indexed by customer with ``frequency``,
@@ -86,28 +86,48 @@ def pipeline(transactions, customer_col, time_col, amount_col, period="W", obser
     ``horizon`` periods, default the CLV horizon), ``expected_average_value``, ``clv``,
     ``clv_lower``, ``clv_upper`` (the ``ltv pipeline`` command's columns), and a dict of the
     fitted models (``"transaction"``, ``"spend"``).
+
+    A repeat customer whose mean repeat spend is not > 0 (refunds, free orders) is an error
+    naming its row, as in ``ltv pipeline``; with ``exclude_nonpositive_spend=True`` such
+    customers are left out of the Gamma-Gamma fit and their purchases valued at the
+    population mean spend, as a customer without repeat purchases is.
     """
     s = summary(transactions, customer_col, time_col, amount_col, period=period,
                 observation_end=observation_end, datetime_format=datetime_format)
     tm = fit(s, model=model, penalizer=penalizer)
-    repeat = s[s["frequency"] > 0]
-    gg = fit(repeat, model="gamma-gamma", penalizer=penalizer)
+    f, r, t, m = (np.ascontiguousarray(s[c].values, dtype=float) for c in ("frequency", "recency", "T", "monetary_value"))
+    spend_f, spend_m = f.copy(), m.copy()
+    bad = (f > 0) & ~(m > 0)
+    if exclude_nonpositive_spend:
+        spend_f[bad], spend_m[bad] = 0.0, 0.0
+    elif bad.any():
+        from .exceptions import DataError
+
+        i = int(np.flatnonzero(bad)[0])
+        err = DataError(
+            "line {}, column `monetary_value`: invalid value `{}` (customer {}): the mean spend "
+            "of a repeat customer must be finite and > 0 (the Gamma-Gamma model has no zero or "
+            "negative spends; see exclude_nonpositive_spend)".format(i + 1, m[i], s.index[i])
+        )
+        err.kind, err.row, err.column, err.value = "InvalidField", i + 1, "monetary_value", str(m[i])
+        raise err
+    repeat = spend_f > 0
+    gg = _fitters.GammaGammaFitter(penalizer_coef=penalizer).fit(spend_f[repeat], spend_m[repeat], index=s.index[repeat])
     per_month = {"H": 720.0, "h": 720.0, "D": 30.0, "W": 4.345, "M": 1.0}[period]
     if horizon is None:
         horizon = months * per_month
-    f, r, t, m = (np.ascontiguousarray(s[c].values, dtype=float) for c in ("frequency", "recency", "T", "monetary_value"))
     out = s.copy()
     out["p_alive"] = tm._model.probability_alive(f, r, t)
     out["expected_purchases"] = tm._model.conditional_expected_purchases(float(horizon), f, r, t)
-    out["expected_average_value"] = gg._model.conditional_expected_average_values(f, m)
+    out["expected_average_value"] = gg._model.conditional_expected_average_values(spend_f, spend_m)
     clv = _ltv.customer_lifetime_value_with_intervals(
-        tm._model, gg._model, f, r, t, m, int(months), float(discount_rate), period, float(level)
+        tm._model, gg._model, f, r, t, spend_m, int(months), float(discount_rate), period, float(level),
+        spend_frequency=spend_f,
     )
     out["clv"] = clv["clv"]
     out["clv_lower"] = clv["lower"]
     out["clv_upper"] = clv["upper"]
     return out, {"transaction": tm, "spend": gg}
-
 
 def attribute(matches, payments, method="pagerank", lookback_days=None, half_life_days=None,
               damping=0.85, tolerance=1e-10, minor_digits=2):
@@ -174,3 +194,33 @@ def backtest(transactions, customer_col, time_col, calibration_end, observation_
         "correlation": float(np.corrcoef(ch["predicted"], ch["actual"])[0, 1]),
     }
     return ch, metrics, fitted
+
+
+def campaign_report(costs, installs, transactions, as_of, timezone="UTC", currency="USD",
+                    horizon_months=12, discount_rate=0.01, period="day",
+                    group_by="network,campaign", model="bgnbd"):
+    """The daily campaign report (``ltv report``): per campaign (``group_by`` levels) the
+    cost, revenue to date and estimated lifetime revenue and ROAS of its users as of
+    ``as_of`` (YYYY-MM-DD, in ``timezone``).
+
+    Inputs use the command's default column names: ``costs`` ``date, network, campaign,
+    cost`` (optional ``account``, ``ad``, ``currency``, ``impressions``, ``clicks``,
+    ``installs``); ``installs`` ``user_id, install_time, network, campaign``;
+    ``transactions`` ``user_id, time, amount``. Returns ``(rows, meta)``: a DataFrame of the
+    report rows and the report's JSON metadata (fit status, model parameters, exclusions).
+    This is a thin binding of the crate's report; its options beyond these are the command
+    line's.
+    """
+    import io
+    import json
+
+    def csv(t):
+        return to_pandas(t).to_csv(index=False)
+
+    rows, doc = _ltv.campaign_report(
+        csv(costs), csv(installs), csv(transactions), str(as_of), timezone=timezone,
+        currency=currency, horizon_months=int(horizon_months), discount_rate=float(discount_rate),
+        period=period, group_by=group_by, model=model,
+    )
+    meta = json.loads(doc)
+    return pd.read_csv(io.StringIO(rows)), meta.get("meta", meta)

@@ -722,9 +722,12 @@ fn customer_lifetime_value<'py>(
 }
 
 /// CLV with Gamma-Gamma values and delta-method intervals from both fits' covariances:
-/// returns `(clv, std_error, lower, upper)`. Needs fitted BG/NBD, MBG/NBD or Pareto/NBD and a
-/// fitted Gamma-Gamma.
+/// returns a dict of `clv`, `std_error`, `lower`, `upper`. Needs fitted BG/NBD, MBG/NBD or
+/// Pareto/NBD and a fitted Gamma-Gamma. `spend_frequency` (default `frequency`) is the
+/// frequency the spend model sees (0 for customers valued at the population mean spend).
 #[pyfunction]
+#[pyo3(signature = (model, spend, frequency, recency, t_age, monetary_value, months,
+                    discount_rate, freq, level, spend_frequency=None))]
 #[allow(clippy::too_many_arguments)]
 fn customer_lifetime_value_with_intervals<'py>(
     py: Python<'py>,
@@ -738,6 +741,7 @@ fn customer_lifetime_value_with_intervals<'py>(
     discount_rate: f64,
     freq: &str,
     level: f64,
+    spend_frequency: Option<PyReadonlyArray1<'py, f64>>,
 ) -> Res<Bound<'py, PyDict>> {
     let not_fitted = || PyValueError::new_err("CLV intervals need fitted models (a covariance)");
     let tm = model.saved.as_ref().ok_or_else(not_fitted)?;
@@ -755,9 +759,13 @@ fn customer_lifetime_value_with_intervals<'py>(
         slice(&t_age)?,
         slice(&monetary_value)?,
     );
+    let sf = match &spend_frequency {
+        Some(a) => slice(a)?,
+        None => f,
+    };
     let res = py
         .detach(|| -> ltv::Result<_> {
-            let (values, var) = gg.conditional_expected_average_values_with_variance(f, mv)?;
+            let (values, var) = gg.conditional_expected_average_values_with_variance(sf, mv)?;
             ltv::value::customer_lifetime_value_with_intervals(
                 grad,
                 &settings,
@@ -1124,6 +1132,66 @@ fn attribute<'py>(
     .map_err(to_py)
 }
 
+/// The daily campaign report (the `ltv report` command), thinly: the three inputs as CSV text
+/// with the command's default column names (costs: `date,network,campaign,cost[,...]`;
+/// installs: `user_id,install_time,network,campaign`; transactions: `user_id,time,amount`).
+/// Returns `(rows_csv, report_json)` as `ltv report --format csv` / `--format json` write them.
+#[pyfunction]
+#[pyo3(signature = (costs_csv, installs_csv, transactions_csv, as_of, timezone="UTC",
+                    currency="USD", horizon_months=12, discount_rate=0.01, period="day",
+                    group_by="network,campaign", model="bgnbd"))]
+#[allow(clippy::too_many_arguments)]
+fn campaign_report(
+    py: Python<'_>,
+    costs_csv: &str,
+    installs_csv: &str,
+    transactions_csv: &str,
+    as_of: &str,
+    timezone: &str,
+    currency: &str,
+    horizon_months: u32,
+    discount_rate: f64,
+    period: &str,
+    group_by: &str,
+    model: &str,
+) -> Res<(String, String)> {
+    use ltv::report::{
+        output, parse_date_arg, parse_time_zone, read_costs, read_installs, read_transactions,
+        BuyTillYouDieValue, CampaignReport, CostColumns, InstallColumns, ModelPeriod, ReportConfig,
+        ReportInputs, TransactionColumns, TransactionModelKind,
+    };
+    py.detach(|| -> ltv::Result<(String, String)> {
+        let mut config = ReportConfig::new(parse_date_arg(as_of)?);
+        config.time_zone = parse_time_zone(timezone)?;
+        config.currency = currency.to_string();
+        config.horizon.months = horizon_months;
+        config.horizon.discount_rate = discount_rate;
+        config.horizon.period = ModelPeriod::parse(period)?;
+        config.group_by = group_by.parse()?;
+        config.horizon.validate()?;
+        let value = BuyTillYouDieValue::new(TransactionModelKind::parse(model)?);
+        let inputs = ReportInputs {
+            costs: read_costs(costs_csv.as_bytes(), &CostColumns::default())?,
+            installs: read_installs(installs_csv.as_bytes(), &InstallColumns::default())?,
+            transactions: read_transactions(
+                transactions_csv.as_bytes(),
+                &TransactionColumns::default(),
+            )?,
+            fx: None,
+            credit: None,
+        };
+        let report = CampaignReport::build(&inputs, &config, &value)?;
+        let (mut rows, mut json) = (Vec::new(), Vec::new());
+        output::write_csv(&report, &mut rows)?;
+        output::write_json(&report, &mut json)?;
+        Ok((
+            String::from_utf8_lossy(&rows).into_owned(),
+            String::from_utf8_lossy(&json).into_owned(),
+        ))
+    })
+    .map_err(to_py)
+}
+
 /// The compiled core of the `ltv` Python package.
 #[pymodule]
 fn _ltv(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -1139,6 +1207,7 @@ fn _ltv(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dataset_text, m)?)?;
     m.add_function(wrap_pyfunction!(mixing_distribution, m)?)?;
     m.add_function(wrap_pyfunction!(attribute, m)?)?;
+    m.add_function(wrap_pyfunction!(campaign_report, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     Ok(())

@@ -10,7 +10,7 @@ from ltv.lifetimes import BetaGeoFitter, GammaGammaFitter
 
 @pytest.fixture(scope="module")
 def piped(master):
-    return ltv.pipeline(master, "customer_id", "date", "dollar_value", period="W", observation_end="1998-06-30")
+    return ltv.pipeline(master, "customer_id", "date", "dollar_value", period="W", observation_end="1998-06-30", exclude_nonpositive_spend=True)
 
 
 def test_pipeline_columns_and_consistency(piped):
@@ -25,15 +25,26 @@ def test_pipeline_columns_and_consistency(piped):
     # the same numbers as the lifetimes-compatible calls, one after another
     bg, gg = models["transaction"], models["spend"]
     assert isinstance(bg, BetaGeoFitter) and isinstance(gg, GammaGammaFitter)
-    clv = gg.customer_lifetime_value(bg, table["frequency"], table["recency"], table["T"], table["monetary_value"], time=12, discount_rate=0.01, freq="W")
+    # customers with repeat purchases of mean spend 0 are valued at the population mean spend
+    zero = (table["frequency"] > 0) & (table["monetary_value"] <= 0)
+    assert zero.sum() > 0
+    spend_f = table["frequency"].where(~zero, 0.0)
+    spend_m = table["monetary_value"].where(~zero, 0.0)
+    values = gg.conditional_expected_average_profit(spend_f, spend_m)
+    np.testing.assert_allclose(table["expected_average_value"], values, rtol=1e-15)
+    clv = ltv._ltv.customer_lifetime_value(bg._model, table["frequency"].values, table["recency"].values, table["T"].values, values.values, 12, 0.01, "W")
     np.testing.assert_allclose(table["clv"], clv, rtol=1e-12, atol=1e-12)
+    with pytest.raises(ltv.DataError) as info:
+        ltv.pipeline(master, "customer_id", "date", "dollar_value", period="W", observation_end="1998-06-30")
+    assert info.value.column == "monetary_value"
 
 
 def test_backtest_on_cdnow(master):
     table, metrics, fitted = ltv.backtest(master, "customer_id", "date", "1997-09-30", observation_end="1998-06-30")
     assert metrics["customers"] == 23570 and metrics["holdout_periods"] == 39.0
-    # BG/NBD on CDNOW tracks the holdout well in aggregate (Fader, Hardie & Lee 2005, fig. 3)
-    assert 0.9 < metrics["predicted_over_actual"] < 1.2
+    # BG/NBD on the full CDNOW cohort under-predicts the 39 holdout weeks by about a tenth
+    assert 0.85 < metrics["predicted_over_actual"] < 1.15
+    np.testing.assert_allclose(metrics["predicted_total"], table["predicted"].sum(), rtol=1e-12)
     assert metrics["correlation"] > 0.5
     assert {"predicted", "actual"} <= set(table.columns)
 
@@ -67,3 +78,26 @@ def test_fit_and_load_by_name(cdnow, tmp_path):
     pd.testing.assert_series_equal(back.params_, m.params_)
     with pytest.raises(ValueError, match="unknown model"):
         ltv.fit(cdnow, model="nope")
+
+
+def test_campaign_report_on_cdnow_as_installs(master):
+    """Thin binding of the crate's report: CDNOW customers as installs (on their first
+    purchase day) spread over three campaigns, 100 a day each."""
+    tx = master[master["date"] <= "1997-06-30"]
+    first = tx.groupby("customer_id")["date"].min()
+    k = np.arange(len(first)) % 3
+    nets, camps = np.array(["meta", "google", "tiktok"]), np.array(["spring", "search", "launch"])
+    installs = pd.DataFrame({
+        "user_id": first.index, "install_time": first.dt.strftime("%Y-%m-%d 00:00:00").values,
+        "network": nets[k], "campaign": camps[k],
+    })
+    days = pd.date_range("1997-01-01", "1997-06-30").strftime("%Y-%m-%d")
+    costs = pd.DataFrame([(d, n, c, 100.0) for d in days for n, c in zip(nets, camps)], columns=["date", "network", "campaign", "cost"])
+    transactions = pd.DataFrame({"user_id": tx["customer_id"], "time": tx["date"].dt.strftime("%Y-%m-%d 12:00:00"), "amount": tx["dollar_value"]})
+    rows, meta = ltv.campaign_report(costs, installs, transactions, "1997-06-30", period="week")
+    assert {"cost", "revenue_to_date"} <= set(rows.columns)
+    assert meta["users"] == len(first)
+    assert meta["cost"] == pytest.approx(100.0 * 3 * len(days))
+    assert meta["revenue_to_date"] == pytest.approx(tx["dollar_value"].sum(), rel=1e-9)
+    with pytest.raises(ltv.LtvError):
+        ltv.campaign_report(costs, installs, transactions, "1997-13-45")
