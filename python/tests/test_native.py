@@ -13,7 +13,7 @@ def piped(master):
     return ltv.pipeline(master, "customer_id", "date", "dollar_value", period="W", observation_end="1998-06-30", exclude_nonpositive_spend=True)
 
 
-def test_pipeline_columns_and_consistency(piped):
+def test_pipeline_columns_and_consistency(piped, master):
     table, models = piped
     assert list(table.columns) == [
         "frequency", "recency", "T", "monetary_value", "p_alive", "expected_purchases",
@@ -80,24 +80,47 @@ def test_fit_and_load_by_name(cdnow, tmp_path):
         ltv.fit(cdnow, model="nope")
 
 
-def test_campaign_report_on_cdnow_as_installs(master):
-    """Thin binding of the crate's report: CDNOW customers as installs (on their first
-    purchase day) spread over three campaigns, 100 a day each."""
-    tx = master[master["date"] <= "1997-06-30"]
-    first = tx.groupby("customer_id")["date"].min()
-    k = np.arange(len(first)) % 3
+
+def report_inputs(n=3000, seed=7):
+    """Users installing over January 2024 in three campaigns, buying by a BG/NBD process
+    (r 0.25, alpha 10 days, a 0.8, b 2.5) with gamma spends, until 2024-03-31."""
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2024-01-01")
+    birth = rng.uniform(0, 31, n)
+    lam = rng.gamma(0.25, 1 / 10.0, n)
+    p = rng.beta(0.8, 2.5, n)
+    end = 91.0
+    users, times = [], []
+    for i in range(n):
+        t = birth[i]
+        while True:
+            t += rng.exponential(1 / lam[i])
+            if t >= end:
+                break
+            users.append(i)
+            times.append(t)
+            if rng.uniform() < p[i]:
+                break
+    k = np.arange(n) % 3
     nets, camps = np.array(["meta", "google", "tiktok"]), np.array(["spring", "search", "launch"])
-    installs = pd.DataFrame({
-        "user_id": first.index, "install_time": first.dt.strftime("%Y-%m-%d 00:00:00").values,
-        "network": nets[k], "campaign": camps[k],
-    })
-    days = pd.date_range("1997-01-01", "1997-06-30").strftime("%Y-%m-%d")
-    costs = pd.DataFrame([(d, n, c, 100.0) for d in days for n, c in zip(nets, camps)], columns=["date", "network", "campaign", "cost"])
-    transactions = pd.DataFrame({"user_id": tx["customer_id"], "time": tx["date"].dt.strftime("%Y-%m-%d 12:00:00"), "amount": tx["dollar_value"]})
-    rows, meta = ltv.campaign_report(costs, installs, transactions, "1997-06-30", period="week")
-    assert {"cost", "revenue_to_date"} <= set(rows.columns)
-    assert meta["users"] == len(first)
-    assert meta["cost"] == pytest.approx(100.0 * 3 * len(days))
-    assert meta["revenue_to_date"] == pytest.approx(tx["dollar_value"].sum(), rel=1e-9)
+    fmt = lambda d: (start + pd.to_timedelta(np.asarray(d), unit="D")).strftime("%Y-%m-%d %H:%M:%S")
+    ids = np.char.add("u", np.arange(n).astype(str))
+    installs = pd.DataFrame({"user_id": ids, "install_time": fmt(birth), "network": nets[k], "campaign": camps[k]})
+    users = np.asarray(users, dtype=int)
+    transactions = pd.DataFrame({"user_id": ids[users], "time": fmt(times), "amount": np.round(rng.gamma(4.0, 5.0, len(users)), 2)})
+    days = pd.date_range("2024-01-01", "2024-01-31").strftime("%Y-%m-%d")
+    costs = pd.DataFrame([(d, nn, c, 150.0) for d in days for nn, c in zip(nets, camps)], columns=["date", "network", "campaign", "cost"])
+    return costs, installs, transactions
+
+
+def test_campaign_report():
+    """Thin binding of the crate's report on three simulated campaigns of equal quality."""
+    costs, installs, transactions = report_inputs()
+    rows, meta = ltv.campaign_report(costs, installs, transactions, "2024-03-31", period="day")
+    assert {"network", "campaign", "cost", "revenue_to_date", "estimated_roas"} <= set(rows.columns)
+    assert len(rows) == 3 and set(rows["fit_status"]) == {"converged"}
+    assert meta["users"] == 3000 and meta["cost"] == pytest.approx(150.0 * 3 * 31)
+    assert meta["revenue_to_date"] == pytest.approx(transactions["amount"].sum(), rel=1e-12)
+    assert (rows["estimated_roas"] > rows["roas_to_date"]).all()
     with pytest.raises(ltv.LtvError):
-        ltv.campaign_report(costs, installs, transactions, "1997-13-45")
+        ltv.campaign_report(costs, installs, transactions, "2024-13-45")
