@@ -8,6 +8,10 @@ the report task, ``cargo install --path . --features cli``) has been run. Paths 
 environment: ``LTV_TRANSACTIONS`` (CSV: customer_id, date, amount), ``LTV_COSTS``,
 ``LTV_INSTALLS`` (the campaign report's inputs) and ``LTV_OUTPUT`` (a folder).
 
+Tasks: ``daily_clv`` (per-customer CLV table and models), ``campaign_report`` (after it),
+``backtest`` (customer-level holdout check that fails the run on drift) and
+``campaign_backtest`` (the report replayed at earlier dates and scored).
+
 The task functions are plain Python, so they can be run and tested without Airflow
 (python/tests/test_airflow_example.py does); the DAG object is only built when Airflow is
 importable.
@@ -62,6 +66,23 @@ def campaign_report(ds, costs=COSTS, installs=INSTALLS, transactions=TRANSACTION
     return out
 
 
+def campaign_backtest(ds, costs=COSTS, installs=INSTALLS, transactions=TRANSACTIONS, output=OUTPUT, horizon_months=1, weeks_back=(6, 8, 10)):
+    """The campaign report replayed at earlier dates (``weeks_back`` weeks before the end of
+    the data, each with a horizon that has fully arrived) and scored against the revenue that
+    then arrived: writes ``campaign_backtest_<ds>.json`` (scores by date and overall)."""
+    os.makedirs(output, exist_ok=True)
+    end = pd.Timestamp(ds)
+    dates = [(end - pd.Timedelta(weeks=w)).strftime("%Y-%m-%d") for w in weeks_back]
+    rows, by_date, overall = ltv.report_backtest(
+        pd.read_csv(costs), pd.read_csv(installs, dtype={"user_id": str}), pd.read_csv(transactions, dtype={"user_id": str}),
+        dates, ds, horizon_months=horizon_months,
+    )
+    path = os.path.join(output, "campaign_backtest_{}.json".format(ds))
+    with open(path, "w") as f:
+        json.dump({"by_date": json.loads(by_date.to_json(orient="index")), "overall": overall}, f, indent=1)
+    return overall
+
+
 def backtest(ds, transactions=TRANSACTIONS, output=OUTPUT, holdout_weeks=HOLDOUT_WEEKS, band=DRIFT_BAND):
     """Refits on the data up to ``ds`` minus ``holdout_weeks`` and compares the predicted
     purchases of the holdout weeks with the actual ones; writes ``backtest_<ds>.json`` and
@@ -97,4 +118,5 @@ if DAG is not None:  # pragma: no cover
         clv_task = PythonOperator(task_id="daily_clv", python_callable=daily_clv, op_kwargs={"ds": "{{ ds }}"})
         report_task = PythonOperator(task_id="campaign_report", python_callable=campaign_report, op_kwargs={"ds": "{{ ds }}"})
         backtest_task = PythonOperator(task_id="backtest", python_callable=backtest, op_kwargs={"ds": "{{ ds }}"})
+        campaign_backtest_task = PythonOperator(task_id="campaign_backtest", python_callable=campaign_backtest, op_kwargs={"ds": "{{ ds }}"})
         clv_task >> report_task

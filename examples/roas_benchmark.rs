@@ -25,13 +25,11 @@ struct Config {
 }
 
 fn configs() -> Vec<Config> {
-    let mut v = vec![
-        Config {
-            name: "hierarchical (default): exact days, network+campaign, EB shrinkage",
-            period: ModelPeriod::Day,
-            model: Box::new(HierarchicalValue::default()),
-        },
-    ];
+    let mut v = vec![Config {
+        name: "hierarchical (default): exact days, network+campaign, EB shrinkage",
+        period: ModelPeriod::Day,
+        model: Box::new(HierarchicalValue::default()),
+    }];
     let mut week = HierarchicalValue::default();
     week.exact_times = false;
     v.push(Config {
@@ -60,7 +58,11 @@ fn main() -> ltv::Result<()> {
         .skip(1)
         .filter_map(|a| a.parse().ok())
         .collect();
-    let seeds = if seeds.is_empty() { vec![1, 2, 3] } else { seeds };
+    let seeds = if seeds.is_empty() {
+        vec![1, 2, 3]
+    } else {
+        seeds
+    };
     let spec = AppSpec::default();
     println!("| seed | configuration | median error, all | median error, new | pairs right, all | pairs right, new | seconds |");
     println!("|---|---|---|---|---|---|---|");
@@ -107,7 +109,11 @@ fn main() -> ltv::Result<()> {
                 .collect();
             let all = Score::of(&est, &truth);
             let pick = |v: &[f64]| -> Vec<f64> {
-                v.iter().zip(&is_new).filter(|(_, n)| **n).map(|(x, _)| *x).collect()
+                v.iter()
+                    .zip(&is_new)
+                    .filter(|(_, n)| **n)
+                    .map(|(x, _)| *x)
+                    .collect()
             };
             let new = Score::of(&pick(&est), &pick(&truth));
             println!(

@@ -7,7 +7,7 @@ Two layers over the same Rust crate:
 * the native API here — one call from a transaction table to per-customer CLV
   (:func:`pipeline`), plus :func:`summary`, :func:`fit`, :func:`load_model`,
   :func:`backtest` (calibration/holdout), :func:`attribute` (revenue credit) and
-  :func:`campaign_report` (the daily report), taking pandas
+  :func:`campaign_report` (the daily report) with :func:`report_backtest`, taking pandas
   DataFrames or any Arrow table (objects with ``__arrow_c_stream__``, read through pyarrow)
   and returning pandas.
 
@@ -24,7 +24,17 @@ from .exceptions import (
     NumericalError,
     ParameterError,
 )
-from .native import attribute, backtest, campaign_report, fit, load_model, pipeline, summary, to_pandas
+from .native import (
+    attribute,
+    backtest,
+    campaign_report,
+    fit,
+    load_model,
+    pipeline,
+    report_backtest,
+    summary,
+    to_pandas,
+)
 
 __version__ = _ltv.__version__
 
@@ -36,6 +46,7 @@ __all__ = [
     "attribute",
     "backtest",
     "campaign_report",
+    "report_backtest",
     "to_pandas",
     "LtvError",
     "DataError",

@@ -12,7 +12,7 @@ from . import _ltv
 from .lifetimes import fitters as _fitters
 from .lifetimes.utils import summary_data_from_transaction_data
 
-__all__ = ["pipeline", "summary", "fit", "load_model", "attribute", "backtest", "campaign_report", "to_pandas"]
+__all__ = ["pipeline", "summary", "fit", "load_model", "attribute", "backtest", "campaign_report", "report_backtest", "to_pandas"]
 
 _FITTERS = {
     "bgnbd": _fitters.BetaGeoFitter,
@@ -224,3 +224,32 @@ def campaign_report(costs, installs, transactions, as_of, timezone="UTC", curren
     )
     meta = json.loads(doc)
     return pd.read_csv(io.StringIO(rows)), meta.get("meta", meta)
+
+
+def report_backtest(costs, installs, transactions, as_of_dates, data_end, timezone="UTC",
+                    currency="USD", horizon_months=12, discount_rate=0.01, period="day",
+                    group_by="network,campaign", model="bgnbd"):
+    """The campaign report replayed at each of ``as_of_dates`` and scored against the revenue
+    that then arrived over the horizon (up to ``data_end``, the last day of data): the crate's
+    ``report::backtest``. Inputs as :func:`campaign_report`.
+
+    Returns ``(rows, by_date, overall)``: a DataFrame per as-of date and group (estimated and
+    realised future revenue and ROAS, their errors), a DataFrame of scores per date (median
+    absolute ROAS error, bias, share of group pairs ordered right) and the overall score.
+    """
+    import json
+
+    def csv(t):
+        return to_pandas(t).to_csv(index=False)
+
+    doc = json.loads(_ltv.report_backtest(
+        csv(costs), csv(installs), csv(transactions), [str(d)[:10] for d in as_of_dates],
+        str(data_end)[:10], timezone=timezone, currency=currency,
+        horizon_months=int(horizon_months), discount_rate=float(discount_rate), period=period,
+        group_by=group_by, model=model,
+    ))
+    rows = pd.DataFrame(doc["rows"])
+    by_date = pd.DataFrame([dict(score, as_of=d) for d, score in doc["by_date"]])
+    if len(by_date):
+        by_date = by_date.set_index("as_of")
+    return rows, by_date, doc["overall"]

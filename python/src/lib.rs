@@ -1132,10 +1132,57 @@ fn attribute<'py>(
     .map_err(to_py)
 }
 
+/// Report inputs and settings from CSV text with the `ltv report` command's default column
+/// names (costs: `date,network,campaign,cost[,...]`; installs:
+/// `user_id,install_time,network,campaign`; transactions: `user_id,time,amount`).
+#[allow(clippy::too_many_arguments)]
+fn report_setup(
+    costs_csv: &str,
+    installs_csv: &str,
+    transactions_csv: &str,
+    as_of: &str,
+    timezone: &str,
+    currency: &str,
+    horizon_months: u32,
+    discount_rate: f64,
+    period: &str,
+    group_by: &str,
+    model: &str,
+) -> ltv::Result<(
+    ltv::report::ReportInputs,
+    ltv::report::ReportConfig,
+    ltv::report::BuyTillYouDieValue,
+)> {
+    use ltv::report::{
+        parse_date_arg, parse_time_zone, read_costs, read_installs, read_transactions,
+        BuyTillYouDieValue, CostColumns, InstallColumns, ModelPeriod, ReportConfig, ReportInputs,
+        TransactionColumns, TransactionModelKind,
+    };
+    let mut config = ReportConfig::new(parse_date_arg(as_of)?);
+    config.time_zone = parse_time_zone(timezone)?;
+    config.currency = currency.to_string();
+    config.horizon.months = horizon_months;
+    config.horizon.discount_rate = discount_rate;
+    config.horizon.period = ModelPeriod::parse(period)?;
+    config.group_by = group_by.parse()?;
+    config.horizon.validate()?;
+    let value = BuyTillYouDieValue::new(TransactionModelKind::parse(model)?);
+    let inputs = ReportInputs {
+        costs: read_costs(costs_csv.as_bytes(), &CostColumns::default())?,
+        installs: read_installs(installs_csv.as_bytes(), &InstallColumns::default())?,
+        transactions: read_transactions(
+            transactions_csv.as_bytes(),
+            &TransactionColumns::default(),
+        )?,
+        fx: None,
+        credit: None,
+    };
+    Ok((inputs, config, value))
+}
+
 /// The daily campaign report (the `ltv report` command), thinly: the three inputs as CSV text
-/// with the command's default column names (costs: `date,network,campaign,cost[,...]`;
-/// installs: `user_id,install_time,network,campaign`; transactions: `user_id,time,amount`).
-/// Returns `(rows_csv, report_json)` as `ltv report --format csv` / `--format json` write them.
+/// (see `report_setup` for the columns). Returns `(rows_csv, report_json)` as
+/// `ltv report --format csv` / `--format json` write them.
 #[pyfunction]
 #[pyo3(signature = (costs_csv, installs_csv, transactions_csv, as_of, timezone="UTC",
                     currency="USD", horizon_months=12, discount_rate=0.01, period="day",
@@ -1155,39 +1202,85 @@ fn campaign_report(
     group_by: &str,
     model: &str,
 ) -> Res<(String, String)> {
-    use ltv::report::{
-        output, parse_date_arg, parse_time_zone, read_costs, read_installs, read_transactions,
-        BuyTillYouDieValue, CampaignReport, CostColumns, InstallColumns, ModelPeriod, ReportConfig,
-        ReportInputs, TransactionColumns, TransactionModelKind,
-    };
     py.detach(|| -> ltv::Result<(String, String)> {
-        let mut config = ReportConfig::new(parse_date_arg(as_of)?);
-        config.time_zone = parse_time_zone(timezone)?;
-        config.currency = currency.to_string();
-        config.horizon.months = horizon_months;
-        config.horizon.discount_rate = discount_rate;
-        config.horizon.period = ModelPeriod::parse(period)?;
-        config.group_by = group_by.parse()?;
-        config.horizon.validate()?;
-        let value = BuyTillYouDieValue::new(TransactionModelKind::parse(model)?);
-        let inputs = ReportInputs {
-            costs: read_costs(costs_csv.as_bytes(), &CostColumns::default())?,
-            installs: read_installs(installs_csv.as_bytes(), &InstallColumns::default())?,
-            transactions: read_transactions(
-                transactions_csv.as_bytes(),
-                &TransactionColumns::default(),
-            )?,
-            fx: None,
-            credit: None,
-        };
-        let report = CampaignReport::build(&inputs, &config, &value)?;
+        let (inputs, config, value) = report_setup(
+            costs_csv,
+            installs_csv,
+            transactions_csv,
+            as_of,
+            timezone,
+            currency,
+            horizon_months,
+            discount_rate,
+            period,
+            group_by,
+            model,
+        )?;
+        let report = ltv::report::CampaignReport::build(&inputs, &config, &value)?;
         let (mut rows, mut json) = (Vec::new(), Vec::new());
-        output::write_csv(&report, &mut rows)?;
-        output::write_json(&report, &mut json)?;
+        ltv::report::output::write_csv(&report, &mut rows)?;
+        ltv::report::output::write_json(&report, &mut json)?;
         Ok((
             String::from_utf8_lossy(&rows).into_owned(),
             String::from_utf8_lossy(&json).into_owned(),
         ))
+    })
+    .map_err(to_py)
+}
+
+/// The report's backtest (`ltv::report::backtest`): the report replayed at each of
+/// `as_of_dates` and scored against the revenue that arrived over the horizon, up to
+/// `data_end` (YYYY-MM-DD). Returns the backtest as JSON (rows, scores by date, overall).
+#[pyfunction]
+#[pyo3(signature = (costs_csv, installs_csv, transactions_csv, as_of_dates, data_end,
+                    timezone="UTC", currency="USD", horizon_months=12, discount_rate=0.01,
+                    period="day", group_by="network,campaign", model="bgnbd"))]
+#[allow(clippy::too_many_arguments)]
+fn report_backtest(
+    py: Python<'_>,
+    costs_csv: &str,
+    installs_csv: &str,
+    transactions_csv: &str,
+    as_of_dates: Vec<String>,
+    data_end: &str,
+    timezone: &str,
+    currency: &str,
+    horizon_months: u32,
+    discount_rate: f64,
+    period: &str,
+    group_by: &str,
+    model: &str,
+) -> Res<String> {
+    use ltv::report::parse_date_arg;
+    py.detach(|| -> ltv::Result<String> {
+        let first = as_of_dates.first().map_or(data_end, String::as_str);
+        let (inputs, config, value) = report_setup(
+            costs_csv,
+            installs_csv,
+            transactions_csv,
+            first,
+            timezone,
+            currency,
+            horizon_months,
+            discount_rate,
+            period,
+            group_by,
+            model,
+        )?;
+        let dates = as_of_dates
+            .iter()
+            .map(|d| parse_date_arg(d))
+            .collect::<ltv::Result<Vec<_>>>()?;
+        let bt = ltv::report::backtest::backtest(
+            &inputs,
+            &config,
+            &value,
+            &dates,
+            parse_date_arg(data_end)?,
+        )?;
+        serde_json::to_string(&bt).map_err(|e| ltv::Error::Report {
+            message: format!("writing the backtest as JSON: {e}"),
+        })
     })
     .map_err(to_py)
 }
@@ -1208,6 +1301,7 @@ fn _ltv(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(mixing_distribution, m)?)?;
     m.add_function(wrap_pyfunction!(attribute, m)?)?;
     m.add_function(wrap_pyfunction!(campaign_report, m)?)?;
+    m.add_function(wrap_pyfunction!(report_backtest, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     Ok(())

@@ -24,3 +24,20 @@ def test_daily_clv_and_backtest_tasks(master, tmp_path):
     assert (tmp_path / "bgnbd_1998-06-30.json").exists()
     metrics = dag.backtest("1998-06-30", transactions=str(path), output=str(tmp_path), holdout_weeks=39, band=(0.5, 2.0))
     assert json.loads((tmp_path / "backtest_1998-06-30.json").read_text())["customers"] == metrics["customers"]
+
+
+def test_campaign_backtest_task(tmp_path):
+    import sys
+
+    sys.path.insert(0, os.path.dirname(__file__))
+    from test_native import report_inputs
+
+    dag = load_example()
+    costs, installs, transactions = report_inputs()
+    paths = {}
+    for name, df in (("costs", costs), ("installs", installs), ("transactions", transactions)):
+        paths[name] = str(tmp_path / (name + ".csv"))
+        df.to_csv(paths[name], index=False)
+    overall = dag.campaign_backtest("2024-03-31", output=str(tmp_path), weeks_back=(6, 8), **paths)
+    assert overall["groups"] == 6
+    assert (tmp_path / "campaign_backtest_2024-03-31.json").exists()

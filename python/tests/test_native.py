@@ -124,3 +124,16 @@ def test_campaign_report():
     assert (rows["estimated_roas"] > rows["roas_to_date"]).all()
     with pytest.raises(ltv.LtvError):
         ltv.campaign_report(costs, installs, transactions, "2024-13-45")
+
+
+def test_report_backtest():
+    """The report replayed at two dates and scored against the revenue that arrived."""
+    costs, installs, transactions = report_inputs()
+    rows, by_date, overall = ltv.report_backtest(costs, installs, transactions, ["2024-02-15", "2024-03-01"], "2024-03-31", horizon_months=1, period="day")
+    assert len(rows) == 6 and set(rows["as_of"]) == {"2024-02-15", "2024-03-01"}
+    assert {"estimated_future_revenue", "realised_future_revenue", "roas_error"} <= set(rows.columns)
+    assert list(by_date.index) == ["2024-02-15", "2024-03-01"]
+    assert overall["groups"] == 6
+    # every date's horizon (30 days) must end by the last day of data
+    with pytest.raises(ltv.LtvError):
+        ltv.report_backtest(costs, installs, transactions, ["2024-03-15"], "2024-03-31", horizon_months=1)

@@ -196,8 +196,8 @@ pub fn backtest(
         let mut realised: std::collections::BTreeMap<Vec<String>, f64> = Default::default();
         for (u, id) in then.ids().iter().enumerate() {
             let key = cfg.group_by.key(then.placement(u));
-            let gain = later_revenue.get(id.as_str()).copied().unwrap_or(0.0)
-                - then.revenue_to_date()[u];
+            let gain =
+                later_revenue.get(id.as_str()).copied().unwrap_or(0.0) - then.revenue_to_date()[u];
             *realised.entry(key).or_insert(0.0) += gain.max(0.0);
         }
         // the report's rows summed over cohorts

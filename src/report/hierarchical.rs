@@ -53,7 +53,9 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 use crate::models::bgnbd::BgNbd;
-use crate::models::covariates::{fit_with_covariates, CovariateFit, CovariateModel, CovariateOptions, Covariates};
+use crate::models::covariates::{
+    fit_with_covariates, CovariateFit, CovariateModel, CovariateOptions, Covariates,
+};
 use crate::models::gamma_gamma::GammaGamma;
 use crate::models::mbgnbd::MbgNbd;
 use crate::models::pareto_nbd::ParetoNbd;
@@ -62,7 +64,9 @@ use crate::report::hierarchy::Level;
 use crate::report::horizon_value::SpendParams;
 use crate::report::summary::{exact_report_summary, report_summary};
 use crate::report::users::ReportUsers;
-use crate::report::valuation::{FutureValues, Horizon, ModelPeriod, Uncertainty, UnconvergedFit, ValueModel};
+use crate::report::valuation::{
+    FutureValues, Horizon, ModelPeriod, Uncertainty, UnconvergedFit, ValueModel,
+};
 use crate::summary::RfmSummary;
 use crate::value::PurchasesGradient;
 
@@ -104,7 +108,10 @@ impl Default for HierarchicalValue {
             top_level_sigma: 1.0,
             start_sigma: 0.3,
             fixed_sigma: None,
-            em_iterations: std::env::var("LTV_EM").ok().and_then(|v| v.parse().ok()).unwrap_or(2),
+            em_iterations: std::env::var("LTV_EM")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(2),
             tolerance: 1e-6,
         }
     }
@@ -283,7 +290,10 @@ impl HierarchicalValue {
         let (gg, gg_sigma) = fit_hierarchy::<GammaGamma>(self, &summary, &cov, 1)?;
         let t_gg = clock.elapsed().as_secs_f64() - t_tx;
         if std::env::var_os("LTV_TIMING").is_some() {
-            eprintln!("hierarchical: transaction fit {t_tx:.2} s ({} iterations), spend fit {t_gg:.2} s", tx.convergence().iterations);
+            eprintln!(
+                "hierarchical: transaction fit {t_tx:.2} s ({} iterations), spend fit {t_gg:.2} s",
+                tx.convergence().iterations
+            );
         }
         let d_tx = tx.theta().len();
         let d_gg = gg.theta().len();
@@ -336,9 +346,15 @@ impl HierarchicalValue {
                 let mut grad = vec![0.0; horizons.len() * n_tx];
                 let mut out = Vec::with_capacity(patterns.rows[g].len());
                 for &u in &patterns.rows[g] {
-                    let (x, tx_, t) = (summary.frequency()[u], summary.recency()[u], summary.t()[u]);
+                    let (x, tx_, t) =
+                        (summary.frequency()[u], summary.recency()[u], summary.t()[u]);
                     m.conditional_expected_purchases_path_gradient_one(
-                        &horizons, x, tx_, t, &mut values, &mut grad,
+                        &horizons,
+                        x,
+                        tx_,
+                        t,
+                        &mut values,
+                        &mut grad,
                     )?;
                     let mut s = 0.0;
                     let mut ds = vec![0.0; n_tx];
@@ -390,7 +406,10 @@ impl HierarchicalValue {
             }
         }
         if std::env::var_os("LTV_TIMING").is_some() {
-            eprintln!("hierarchical: values {:.2} s", clock.elapsed().as_secs_f64() - t_tx - t_gg);
+            eprintln!(
+                "hierarchical: values {:.2} s",
+                clock.elapsed().as_secs_f64() - t_tx - t_gg
+            );
         }
         let mut warnings = Vec::new();
         let uncertainty = match (tx.covariance(), gg.covariance()) {
@@ -468,7 +487,11 @@ impl HierarchicalValue {
             uncertainty,
             description,
             warnings,
-            unconverged_users: if any_unconverged { vec![true; n] } else { Vec::new() },
+            unconverged_users: if any_unconverged {
+                vec![true; n]
+            } else {
+                Vec::new()
+            },
             unconverged_fits,
         };
         values.validate(n)?;

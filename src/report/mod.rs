@@ -104,11 +104,11 @@ mod horizon_value;
 pub mod inputs;
 pub mod output;
 mod ranking;
+pub mod simulation;
 mod spend;
 mod summary;
 mod timezone;
 mod users;
-pub mod simulation;
 mod valuation;
 
 pub use aggregate::{FitStatus, ReportRow};

@@ -121,10 +121,7 @@ pub struct SimulatedCampaign {
 impl SimulatedCampaign {
     /// Realised revenue of the campaign's users over the `days` days after the as-of day.
     pub fn future_revenue(&self, days: u32) -> f64 {
-        self.daily_future_revenue
-            .iter()
-            .take(days as usize)
-            .sum()
+        self.daily_future_revenue.iter().take(days as usize).sum()
     }
 
     /// True ROAS over a horizon of `days` after the as-of day: (revenue to date + realised
@@ -239,8 +236,8 @@ impl SimulatedApp {
                 for d in 0..age_days {
                     let day = launch + Days::new(d);
                     // Poisson-ish count: floor of the rate plus a Bernoulli remainder
-                    let n = per_day.floor() as u64
-                        + u64::from(rng.random::<f64>() < per_day.fract());
+                    let n =
+                        per_day.floor() as u64 + u64::from(rng.random::<f64>() < per_day.fract());
                     let start = midnight(day);
                     for _ in 0..n {
                         let t0 = start + rng.random_range(0..86_400);
