@@ -1,10 +1,10 @@
 """An Airflow DAG that runs ltv the way the ad-performance service schedules it: every day,
-value every customer (``ltv.pipeline``), build the campaign report (``ltv report``, the
-command line), and backtest the model on a holdout window (``ltv.backtest``), failing the run
+value every customer (``ltv.pipeline``), build the campaign report (``ltv.campaign_report``),
+and backtest the model on a holdout window (``ltv.backtest``), failing the run
 when the model drifts.
 
-Put this file in Airflow's ``dags/`` folder on workers where ``pip install ./python`` (and, for
-the report task, ``cargo install --path . --features cli``) has been run. Paths come from the
+Put this file in Airflow's ``dags/`` folder on workers where ``pip install ./python`` has been
+run. Paths come from the
 environment: ``LTV_TRANSACTIONS`` (CSV: customer_id, date, amount), ``LTV_COSTS``,
 ``LTV_INSTALLS`` (the campaign report's inputs) and ``LTV_OUTPUT`` (a folder).
 
@@ -20,7 +20,6 @@ importable.
 import datetime as dt
 import json
 import os
-import subprocess
 
 import pandas as pd
 
@@ -53,16 +52,19 @@ def daily_clv(ds, transactions=TRANSACTIONS, output=OUTPUT):
     return out
 
 
-def campaign_report(ds, costs=COSTS, installs=INSTALLS, transactions=TRANSACTIONS, output=OUTPUT, binary="ltv"):
-    """The daily campaign report (cost, revenue to date, estimated lifetime return and ROAS per
-    campaign), by the ``ltv report`` command; writes ``report_<ds>.csv``."""
-    out = os.path.join(output, "report_{}.csv".format(ds))
-    subprocess.run(
-        [binary, "report", "--costs", costs, "--installs", installs, "--transactions", transactions,
-         "--as-of", ds, "--horizon-months", "12", "--period", "day", "--group-by", "network,campaign",
-         "--output", out],
-        check=True,
+def campaign_report(ds, costs=COSTS, installs=INSTALLS, transactions=TRANSACTIONS, output=OUTPUT):
+    """The daily campaign report (cost, revenue to date, estimated lifetime revenue and ROAS
+    per campaign) as of ``ds``; writes ``report_<ds>.csv`` and its metadata
+    ``report_<ds>.json`` (fit status, model, exclusions). Returns the CSV path."""
+    os.makedirs(output, exist_ok=True)
+    rows, meta = ltv.campaign_report(
+        pd.read_csv(costs), pd.read_csv(installs, dtype={"user_id": str}), pd.read_csv(transactions, dtype={"user_id": str}),
+        ds, horizon_months=12, period="day", group_by="network,campaign",
     )
+    out = os.path.join(output, "report_{}.csv".format(ds))
+    rows.to_csv(out, index=False)
+    with open(os.path.join(output, "report_{}.json".format(ds)), "w") as f:
+        json.dump(meta, f, indent=1, default=str)
     return out
 
 

@@ -26,7 +26,7 @@ def test_daily_clv_and_backtest_tasks(master, tmp_path):
     assert json.loads((tmp_path / "backtest_1998-06-30.json").read_text())["customers"] == metrics["customers"]
 
 
-def test_campaign_backtest_task(tmp_path):
+def test_campaign_report_and_backtest_tasks(tmp_path):
     import sys
 
     sys.path.insert(0, os.path.dirname(__file__))
@@ -38,6 +38,8 @@ def test_campaign_backtest_task(tmp_path):
     for name, df in (("costs", costs), ("installs", installs), ("transactions", transactions)):
         paths[name] = str(tmp_path / (name + ".csv"))
         df.to_csv(paths[name], index=False)
+    out = dag.campaign_report("2024-03-31", output=str(tmp_path), **paths)
+    assert len(open(out).read().splitlines()) == 4  # header and three campaigns
     overall = dag.campaign_backtest("2024-03-31", output=str(tmp_path), weeks_back=(6, 8), **paths)
     assert overall["groups"] == 6
     assert (tmp_path / "campaign_backtest_2024-03-31.json").exists()
