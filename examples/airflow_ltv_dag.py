@@ -1,12 +1,12 @@
 """An Airflow DAG that runs ltv the way the ad-performance service schedules it: every day,
 value every customer (``ltv.pipeline``), build the campaign report (``ltv.campaign_report``),
-and backtest the model on a holdout window (``ltv.backtest``), failing the run
-when the model drifts.
+and backtest the model on a holdout window (``ltv.backtest``), failing the run when the model
+drifts.
 
 Put this file in Airflow's ``dags/`` folder on workers where ``pip install ./python`` has been
-run. Paths come from the
-environment: ``LTV_TRANSACTIONS`` (CSV: customer_id, date, amount), ``LTV_COSTS``,
-``LTV_INSTALLS`` (the campaign report's inputs) and ``LTV_OUTPUT`` (a folder).
+run. Paths come from the environment: ``LTV_TRANSACTIONS`` (CSV ``user_id,time,amount``),
+``LTV_COSTS`` (``date,network,campaign,cost``), ``LTV_INSTALLS``
+(``user_id,install_time,network,campaign``) and ``LTV_OUTPUT`` (a folder).
 
 Tasks: ``daily_clv`` (per-customer CLV table and models), ``campaign_report`` (after it),
 ``backtest`` (customer-level holdout check that fails the run on drift) and
@@ -35,7 +35,7 @@ DRIFT_BAND = (0.8, 1.25)
 
 
 def _read(path):
-    return pd.read_csv(path, dtype={"customer_id": str})
+    return pd.read_csv(path, dtype={"user_id": str})
 
 
 def daily_clv(ds, transactions=TRANSACTIONS, output=OUTPUT):
@@ -43,8 +43,8 @@ def daily_clv(ds, transactions=TRANSACTIONS, output=OUTPUT):
     ``ds`` (YYYY-MM-DD); writes ``clv_<ds>.csv`` and the two models' JSON. Returns the paths."""
     os.makedirs(output, exist_ok=True)
     tx = _read(transactions)
-    tx = tx[pd.to_datetime(tx["date"]) <= pd.Timestamp(ds) + pd.Timedelta(days=1)]
-    table, models = ltv.pipeline(tx, "customer_id", "date", "amount", period="W", observation_end=ds, months=12, discount_rate=0.01, exclude_nonpositive_spend=True)
+    tx = tx[pd.to_datetime(tx["time"]) < pd.Timestamp(ds) + pd.Timedelta(days=1)]
+    table, models = ltv.pipeline(tx, "user_id", "time", "amount", period="W", observation_end=ds, months=12, discount_rate=0.01, exclude_nonpositive_spend=True)
     out = os.path.join(output, "clv_{}.csv".format(ds))
     table.to_csv(out)
     models["transaction"].save_model(os.path.join(output, "bgnbd_{}.json".format(ds)), period="W")
@@ -58,8 +58,7 @@ def campaign_report(ds, costs=COSTS, installs=INSTALLS, transactions=TRANSACTION
     ``report_<ds>.json`` (fit status, model, exclusions). Returns the CSV path."""
     os.makedirs(output, exist_ok=True)
     rows, meta = ltv.campaign_report(
-        pd.read_csv(costs), pd.read_csv(installs, dtype={"user_id": str}), pd.read_csv(transactions, dtype={"user_id": str}),
-        ds, horizon_months=12, period="day", group_by="network,campaign",
+        pd.read_csv(costs), _read(installs), _read(transactions), ds, horizon_months=12, period="day", group_by="network,campaign",
     )
     out = os.path.join(output, "report_{}.csv".format(ds))
     rows.to_csv(out, index=False)
@@ -76,8 +75,7 @@ def campaign_backtest(ds, costs=COSTS, installs=INSTALLS, transactions=TRANSACTI
     end = pd.Timestamp(ds)
     dates = [(end - pd.Timedelta(weeks=w)).strftime("%Y-%m-%d") for w in weeks_back]
     rows, by_date, overall = ltv.report_backtest(
-        pd.read_csv(costs), pd.read_csv(installs, dtype={"user_id": str}), pd.read_csv(transactions, dtype={"user_id": str}),
-        dates, ds, horizon_months=horizon_months,
+        pd.read_csv(costs), _read(installs), _read(transactions), dates, ds, horizon_months=horizon_months,
     )
     path = os.path.join(output, "campaign_backtest_{}.json".format(ds))
     with open(path, "w") as f:
@@ -92,7 +90,7 @@ def backtest(ds, transactions=TRANSACTIONS, output=OUTPUT, holdout_weeks=HOLDOUT
     os.makedirs(output, exist_ok=True)
     end = pd.Timestamp(ds)
     cal_end = end - pd.Timedelta(weeks=holdout_weeks)
-    _, metrics, fitted = ltv.backtest(_read(transactions), "customer_id", "date", cal_end.strftime("%Y-%m-%d"), observation_end=end.strftime("%Y-%m-%d"), period="W")
+    _, metrics, fitted = ltv.backtest(_read(transactions), "user_id", "time", cal_end.strftime("%Y-%m-%d"), observation_end=end.strftime("%Y-%m-%d"), period="W")
     metrics["params"] = {k: float(v) for k, v in fitted.params_.items()}
     with open(os.path.join(output, "backtest_{}.json".format(ds)), "w") as f:
         json.dump(metrics, f, indent=1)

@@ -16,7 +16,7 @@ def load_example():
 
 def test_daily_clv_and_backtest_tasks(master, tmp_path):
     dag = load_example()
-    tx = master.rename(columns={"dollar_value": "amount"})[["customer_id", "date", "amount"]]
+    tx = master.rename(columns={"customer_id": "user_id", "date": "time", "dollar_value": "amount"})[["user_id", "time", "amount"]]
     path = tmp_path / "tx.csv"
     tx.to_csv(path, index=False)
     out = dag.daily_clv("1998-06-30", transactions=str(path), output=str(tmp_path))
