@@ -93,7 +93,7 @@ pub struct HierarchicalValue {
     /// Fixed σ for the deeper levels instead of the empirical-Bayes choice (`None`: chosen
     /// from the data).
     pub fixed_sigma: Option<f64>,
-    /// EM updates of σ (default 3).
+    /// EM updates of σ (default 2).
     pub em_iterations: usize,
     /// Convergence tolerance of each fit (gradient norm per user; default 1e-8). A fit that
     /// stalls above it but below [`LOOSE_TOLERANCE`](crate::report::LOOSE_TOLERANCE) is used
@@ -110,10 +110,7 @@ impl Default for HierarchicalValue {
             top_level_sigma: 1.0,
             start_sigma: 0.3,
             fixed_sigma: None,
-            em_iterations: std::env::var("LTV_EM")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(2),
+            em_iterations: 2,
             tolerance: 1e-8,
         }
     }
