@@ -398,25 +398,33 @@ pub(crate) fn legend<'a, 'b: 'a>(
         .draw()
 }
 
-/// Tick labels: whole numbers without decimals, small numbers with up to three significant
-/// digits, thousands with a `k`.
+/// Tick labels: thousands with a `k`, whole numbers without decimals, others with up to
+/// three decimals (trailing zeros dropped), very small numbers as `1e-5`.
 pub(crate) fn format_tick(v: f64) -> String {
     let a = v.abs();
-    if a >= 10_000.0 {
-        let k = v / 1000.0;
-        if (k - k.round()).abs() < 1e-9 {
-            format!("{}k", k.round())
+    let trim = |s: String| {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
         } else {
-            format!("{k:.1}k")
+            s
         }
+    };
+    if a >= 1000.0 {
+        format!("{}k", trim(format!("{:.1}", v / 1000.0)))
     } else if (v - v.round()).abs() < 1e-9 {
         format!("{}", v.round())
     } else if a >= 10.0 {
-        format!("{v:.1}")
-    } else if a >= 1.0 {
-        format!("{v:.2}")
+        trim(format!("{v:.1}"))
+    } else if a >= 0.001 {
+        trim(format!("{v:.3}"))
     } else {
-        format!("{v:.3}")
+        let e = a.log10().floor();
+        let m = v / 10f64.powf(e);
+        if (m - m.round()).abs() < 1e-6 {
+            format!("{}e{}", m.round(), e)
+        } else {
+            format!("{m:.1}e{e}")
+        }
     }
 }
 

@@ -48,6 +48,7 @@ mod heterogeneity;
 mod history_alive;
 mod matrix;
 mod period_transactions;
+mod report_charts;
 mod tracking;
 
 pub use calibration_holdout::CalibrationHoldoutData;
@@ -55,21 +56,21 @@ pub use heterogeneity::{Density, HeterogeneityData};
 pub use history_alive::HistoryAliveData;
 pub use matrix::{MatrixKind, ModelMatrix};
 pub use period_transactions::PeriodTransactionsData;
+pub use report_charts::{CohortBar, CohortChartData, RoasBar, RoasChartData};
 pub use tracking::TrackingData;
 
 #[cfg(feature = "plot")]
 mod canvas;
-//HTML
+#[cfg(feature = "plot")]
+pub mod html;
 #[cfg(feature = "plot")]
 pub mod raster;
-//RC1
 
 #[cfg(feature = "plot")]
 pub use canvas::{palette, Chart, ChartOptions, Mark, PixelRect, DEFAULT_SIZE};
-//RC2
 
-/// The plural unit of a period for axis titles (`weeks`, `days`, ...).
-pub(crate) fn period_unit(period: crate::data::Period) -> String {
+/// The plural unit of a period for axis titles (`weeks`, `days`, ...), as the charts write it.
+pub fn period_unit(period: crate::data::Period) -> String {
     use crate::data::Period;
     match period {
         Period::Hour => "hours".into(),

@@ -124,6 +124,7 @@ mod draw {
         expected: &[(f64, f64)],
         calibration_end: f64,
         name: &str,
+        legend_at: SeriesLabelPosition,
     ) -> DrawResult<()> {
         let x_max = actual.last().map_or(1.0, |p| p.0);
         let (lo, hi) = extent(actual.iter().chain(expected).map(|p| p.1)).unwrap_or((0.0, 1.0));
@@ -150,7 +151,7 @@ mod draw {
             .draw_series(DashedLineSeries::new(expected.iter().copied(), 10, 5, e))?
             .label("model")
             .legend(legend_line(e));
-        legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        legend(&mut chart, legend_at)?;
         layout.mark_extremes(&chart, &format!("actual {name}"), actual);
         layout.mark_extremes(&chart, &format!("model {name}"), expected);
         Ok(())
@@ -170,7 +171,8 @@ mod draw {
                 });
             }
             let title = options.title_or("Tracking: repeat purchases, actual vs model");
-            let x_desc = format!("{} since the first purchase ({})", self.unit, self.origin);
+            let mut x_desc = format!("{} since the first purchase ({})", self.unit, self.origin);
+            x_desc[..1].make_ascii_uppercase();
             let cumulative_actual = series(&self.periods, &self.actual_cumulative);
             let cumulative_expected = series(&self.periods, &self.expected_cumulative);
             // per-period values are drawn at the period's middle
@@ -189,6 +191,7 @@ mod draw {
                     &cumulative_expected,
                     self.calibration_end,
                     "cumulative",
+                    SeriesLabelPosition::UpperLeft,
                 )?;
                 draw_panel(
                     &bottom,
@@ -200,6 +203,7 @@ mod draw {
                     &incremental_expected,
                     self.calibration_end,
                     "per period",
+                    SeriesLabelPosition::UpperRight,
                 )
             })
         }

@@ -14,6 +14,7 @@ mod io;
 mod log_args;
 mod pagerank;
 mod pipeline;
+mod plot;
 mod predict;
 mod report;
 mod summary;
@@ -48,6 +49,8 @@ enum Command {
     Pagerank(pagerank::Args),
     /// The daily campaign performance report (cost, revenue, estimated ROAS).
     Report(Box<report::Args>),
+    /// Diagnostic charts of a transaction model on a transaction log (SVG or PNG).
+    Plot(Box<plot::Args>),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         Command::Attribute(a) => attribute::run(a),
         Command::Pagerank(a) => pagerank::run(a),
         Command::Report(a) => report::run(*a),
+        Command::Plot(a) => plot::run(*a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
