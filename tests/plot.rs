@@ -3,6 +3,8 @@
 
 #![cfg(feature = "plot")]
 
+mod report_common;
+
 use std::sync::OnceLock;
 
 use ltv::data::{datasets, Period, Timestamp, TransactionLog};
@@ -11,6 +13,7 @@ use ltv::models::bgnbd::BgNbd;
 use ltv::models::SavedModel;
 use ltv::plot::raster::{rasterize, Raster};
 use ltv::plot::*;
+use ltv::report::{CampaignReport, CohortBy};
 use ltv::summary::{CalibrationHoldout, SummaryOptions};
 
 struct Fixture {
@@ -127,4 +130,96 @@ fn history_alive() {
 fn heterogeneity() {
     let data = HeterogeneityData::from_model(&fixture().model, "weeks").unwrap();
     check("heterogeneity", &data.draw(&ChartOptions::default()).unwrap());
+}
+
+fn report(cohort: CohortBy) -> CampaignReport {
+    let mut config = report_common::config();
+    config.cohort = cohort;
+    CampaignReport::build(
+        &report_common::inputs(),
+        &config,
+        &report_common::DoubleRevenue,
+    )
+    .unwrap()
+}
+
+#[test]
+fn report_charts() {
+    let r = report(CohortBy::Day);
+    let roas = RoasChartData::from_report(&r, 20);
+    assert!(roas.bars.len() >= 3, "{roas:?}");
+    // the chart's data are the report's own numbers
+    let first = r.rows.iter().find(|x| x.estimated_roas.is_some()).unwrap();
+    assert_eq!(roas.bars[0].estimated_roas, first.estimated_roas.unwrap());
+    assert_eq!(roas.bars[0].upper, first.estimated_roas_upper);
+    check("report-roas", &roas.draw(&ChartOptions::default()).unwrap());
+    let cohorts = CohortChartData::from_report(&r);
+    assert_eq!(cohorts.cohorts.len(), 2, "{cohorts:?}");
+    let cost: f64 = cohorts.cohorts.iter().map(|c| c.cost).sum();
+    assert!((cost - r.meta.cost).abs() < 1e-9 * r.meta.cost.max(1.0));
+    check("report-cohorts", &cohorts.draw(&ChartOptions::default()).unwrap());
+}
+
+#[test]
+fn html_report_is_self_contained_and_its_charts_render() {
+    let r = report(CohortBy::All);
+    let page = html::report_html(&r, &html::HtmlOptions::default()).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("name=\"viewport\""));
+    assert!(page.contains("As of <b>2024-03-02</b>"));
+    assert!(page.contains("model: every fit converged"));
+    // no script, no external resource: the only URL is the SVG namespace
+    for banned in ["<script", "<link", "src=", "@import", "url("] {
+        assert!(!page.contains(banned), "found {banned}");
+    }
+    let urls = page.matches("http").count();
+    let namespaces = page.matches("http://www.w3.org/2000/svg").count();
+    assert_eq!(urls, namespaces);
+    // every row of the report is in the table
+    assert_eq!(page.matches("<tr").count(), r.rows.len() + 1);
+    // both charts, each rasterised from the page itself
+    let svgs: Vec<&str> = page
+        .split("<svg")
+        .skip(1)
+        .map(|s| &s[..s.find("</svg>").unwrap() + 6])
+        .collect();
+    assert_eq!(svgs.len(), 2);
+    for (i, body) in svgs.iter().enumerate() {
+        let svg = format!("<svg{body}");
+        let raster = rasterize(&svg).unwrap();
+        let total = (raster.width * raster.height) as usize;
+        assert!(raster.width >= 800 && inked(&raster) > total / 50, "chart {i} blank");
+    }
+    if let Ok(dir) = std::env::var("LTV_PLOT_DIR") {
+        std::fs::write(format!("{dir}/report.html"), &page).unwrap();
+    }
+}
+
+#[test]
+fn html_report_flags_unconverged_rows_and_escapes_names() {
+    let mut r = report(CohortBy::All);
+    r.meta.fit_status = ltv::report::FitStatus::NotConverged;
+    r.rows[0].fit_status = Some(ltv::report::FitStatus::NotConverged);
+    r.rows[0].group[0] = "<b>&co</b>".into();
+    let page = html::report_html(&r, &html::HtmlOptions::default()).unwrap();
+    assert!(page.contains("did not converge"));
+    assert!(page.contains("class=\"nc\""));
+    assert!(page.contains("&lt;b&gt;&amp;co&lt;/b&gt;"));
+    assert!(!page.contains("<b>&co</b>"));
+}
+
+#[test]
+fn png_needs_no_system_font() {
+    // the PNG encoder output starts with the PNG signature, and text is drawn: a title-only
+    // strip of the picture has ink
+    let data = HeterogeneityData::from_model(&fixture().model, "weeks").unwrap();
+    let chart = data.draw(&ChartOptions::default()).unwrap();
+    let png = chart.to_png().unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let raster = rasterize(&chart.svg).unwrap();
+    let title_ink = (0..30)
+        .flat_map(|y| (0..raster.width as i32).map(move |x| (x, y)))
+        .filter(|&(x, y)| raster.pixel(x, y).unwrap()[0] < 128)
+        .count();
+    assert!(title_ink > 200, "title not drawn: {title_ink} dark pixels");
 }

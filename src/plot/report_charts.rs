@@ -190,7 +190,9 @@ mod draw {
                 .unwrap_or(4) as u32
                 * 9
                 + 16;
-            let size = options.size_or((800, 150 + 38 * n as u32));
+            // an empty band below the rows holds the legend
+            let band = 2.4;
+            let size = options.size_or((800, 150 + (38.0 * (n as f64 + band)) as u32));
             render("roas", size, |root, layout| {
                 let mut chart = ChartBuilder::on(root)
                     .caption(&title, (FONT, TITLE_SIZE))
@@ -198,7 +200,7 @@ mod draw {
                     .margin_right(24)
                     .x_label_area_size(58)
                     .y_label_area_size(label_width.min(280))
-                    .build_cartesian_2d(0.0..x_max, -0.6..n as f64 - 0.4)?;
+                    .build_cartesian_2d(0.0..x_max, -0.6 - band..n as f64 - 0.4)?;
                 let labels_for_axis = labels.clone();
                 chart
                     .configure_mesh()
@@ -216,11 +218,7 @@ mod draw {
                             labels_for_axis[i as usize].clone()
                         }
                     })
-                    .x_desc(format!(
-                        "ROAS (revenue / cost), as of {}; bars: to date, dots: estimated with {:.0}% interval",
-                        self.as_of,
-                        self.interval_level * 100.0
-                    ))
+                    .x_desc(format!("ROAS (revenue / cost) as of {}", self.as_of))
                     .label_style((FONT, LABEL_SIZE))
                     .axis_desc_style((FONT, AXIS_TITLE_SIZE * 0.85))
                     .bold_line_style(palette::GRID)
@@ -241,7 +239,7 @@ mod draw {
                 let even = line(palette::BLACK, 1);
                 chart
                     .draw_series(DashedLineSeries::new(
-                        vec![(1.0, -0.6), (1.0, n as f64 - 0.4)],
+                        vec![(1.0, -0.6 - band), (1.0, n as f64 - 0.4)],
                         6,
                         4,
                         even,
@@ -273,7 +271,10 @@ mod draw {
                         };
                         Circle::new((b.estimated_roas, y(i)), 6, style)
                     }))?
-                    .label("estimated ROAS (hollow: fit not converged)")
+                    .label(format!(
+                        "estimated ROAS, {:.0}% interval (hollow: fit not converged)",
+                        self.interval_level * 100.0
+                    ))
                     .legend(|(x, yy)| Circle::new((x + 7, yy), 6, palette::VERMILLION.filled()));
                 legend(&mut chart, SeriesLabelPosition::LowerRight)?;
                 let to_date: Vec<(f64, f64)> = self
@@ -288,7 +289,17 @@ mod draw {
                     .enumerate()
                     .map(|(i, b)| (b.estimated_roas, y(i)))
                     .collect();
-                for (name, pts) in [("ROAS to date", &to_date), ("estimated ROAS", &estimated)] {
+                let upper: Vec<(f64, f64)> = self
+                    .bars
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, b)| b.upper.map(|u| (u, y(i))))
+                    .collect();
+                for (name, pts) in [
+                    ("ROAS to date", &to_date),
+                    ("estimated ROAS", &estimated),
+                    ("interval upper bound", &upper),
+                ] {
                     let lo = pts.iter().min_by(|a, b| a.0.total_cmp(&b.0));
                     let hi = pts.iter().max_by(|a, b| a.0.total_cmp(&b.0));
                     for (end, p) in [("min", lo), ("max", hi)] {
