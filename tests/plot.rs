@@ -188,7 +188,7 @@ fn html_report_is_self_contained_and_its_charts_render() {
         let svg = format!("<svg{body}");
         let raster = rasterize(&svg).unwrap();
         let total = (raster.width * raster.height) as usize;
-        assert!(raster.width >= 800 && inked(&raster) > total / 50, "chart {i} blank");
+        assert!(raster.width >= 600 && inked(&raster) > total / 50, "chart {i} blank");
     }
     if let Ok(dir) = std::env::var("LTV_PLOT_DIR") {
         std::fs::write(format!("{dir}/report.html"), &page).unwrap();

@@ -17,6 +17,10 @@ use crate::plot::report_charts::row_label;
 use crate::plot::{ChartOptions, CohortChartData, RoasChartData};
 use crate::report::{CampaignReport, FitStatus};
 
+/// Width of the page's charts in pixels: narrower than the 800 of standalone pictures, so
+/// that their text stays readable when a phone scales them down to its width.
+const CHART_WIDTH: u32 = 640;
+
 /// Options of [`report_html`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct HtmlOptions {
@@ -187,7 +191,10 @@ pub fn report_html(report: &CampaignReport, options: &HtmlOptions) -> Result<Str
     // charts
     let roas_data = RoasChartData::from_report(report, options.max_chart_rows);
     if !roas_data.bars.is_empty() {
-        let chart = roas_data.draw(&ChartOptions::default())?;
+        let chart = roas_data.draw(&ChartOptions {
+            size: Some((CHART_WIDTH, roas_data.default_height())),
+            title: None,
+        })?;
         h.push_str("<h2>Return on ad spend</h2>\n<figure>\n");
         h.push_str(&chart.inline_svg());
         if roas_data.omitted > 0 {
@@ -202,7 +209,10 @@ pub fn report_html(report: &CampaignReport, options: &HtmlOptions) -> Result<Str
     }
     let cohorts = CohortChartData::from_report(report);
     if !cohorts.cohorts.is_empty() {
-        let chart = cohorts.draw(&ChartOptions::default())?;
+        let chart = cohorts.draw(&ChartOptions {
+            size: Some((CHART_WIDTH, 420)),
+            title: None,
+        })?;
         h.push_str("<h2>Cost and return per install cohort</h2>\n<figure>\n");
         h.push_str(&chart.inline_svg());
         h.push_str("</figure>\n");

@@ -135,6 +135,7 @@ impl CohortChartData {
 #[cfg(feature = "plot")]
 mod draw {
     use plotters::prelude::*;
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
 
     use super::{CohortChartData, RoasChartData};
     use crate::error::{Error, Result};
@@ -155,10 +156,18 @@ mod draw {
         }
     }
 
+    /// Rows of empty space below the bars that hold the legend.
+    const LEGEND_BAND: f64 = 2.4;
+
     impl RoasChartData {
+        /// Height in pixels of the chart when none is given: 38 pixels per group.
+        pub fn default_height(&self) -> u32 {
+            150 + (38.0 * (self.bars.len() as f64 + LEGEND_BAND)) as u32
+        }
+
         /// Horizontal bars of ROAS to date (sky blue), the estimated ROAS as a vermillion dot
-        /// with its interval as a line, and break-even (ROAS 1) dashed; 800 wide, 34 pixels
-        /// per group.
+        /// (hollow when its fit did not converge) with its interval as a line, and break-even
+        /// (ROAS 1) dashed; 800 wide, 38 pixels per group.
         ///
         /// # Errors
         /// [`Error::NoChartData`] without a row with a cost; [`Error::Draw`] when drawing
@@ -190,9 +199,8 @@ mod draw {
                 .unwrap_or(4) as u32
                 * 9
                 + 16;
-            // an empty band below the rows holds the legend
-            let band = 2.4;
-            let size = options.size_or((800, 150 + (38.0 * (n as f64 + band)) as u32));
+            let band = LEGEND_BAND;
+            let size = options.size_or((800, self.default_height()));
             render("roas", size, |root, layout| {
                 let mut chart = ChartBuilder::on(root)
                     .caption(&title, (FONT, TITLE_SIZE))
@@ -201,23 +209,13 @@ mod draw {
                     .x_label_area_size(58)
                     .y_label_area_size(label_width.min(280))
                     .build_cartesian_2d(0.0..x_max, -0.6 - band..n as f64 - 0.4)?;
-                let labels_for_axis = labels.clone();
                 chart
                     .configure_mesh()
                     .disable_y_mesh()
                     .x_labels(8)
-                    .y_labels(n + 1)
+                    // rows are labelled one by one below, at their own heights
+                    .y_labels(0)
                     .x_label_formatter(&|v| format_tick(*v))
-                    .y_label_formatter(&|v| {
-                        let k = v.round();
-                        // rows from the top: row 0 at y = n − 1
-                        let i = n as f64 - 1.0 - k;
-                        if (v - k).abs() > 1e-9 || i < 0.0 || i as usize >= n {
-                            String::new()
-                        } else {
-                            labels_for_axis[i as usize].clone()
-                        }
-                    })
                     .x_desc(format!("ROAS (revenue / cost) as of {}", self.as_of))
                     .label_style((FONT, LABEL_SIZE))
                     .axis_desc_style((FONT, AXIS_TITLE_SIZE * 0.85))
@@ -227,6 +225,14 @@ mod draw {
                     .draw()?;
                 layout.area(&chart);
                 let y = |i: usize| n as f64 - 1.0 - i as f64;
+                let label_style = (FONT, LABEL_SIZE)
+                    .into_font()
+                    .color(&palette::BLACK)
+                    .pos(Pos::new(HPos::Right, VPos::Center));
+                for (i, label) in labels.iter().enumerate() {
+                    let (px, py) = chart.backend_coord(&(0.0, y(i)));
+                    root.draw(&Text::new(label.clone(), (px - 8, py), label_style.clone()))?;
+                }
                 chart
                     .draw_series(self.bars.iter().enumerate().map(|(i, b)| {
                         Rectangle::new(
@@ -272,7 +278,7 @@ mod draw {
                         Circle::new((b.estimated_roas, y(i)), 6, style)
                     }))?
                     .label(format!(
-                        "estimated ROAS, {:.0}% interval (hollow: fit not converged)",
+                        "estimated, {:.0}% interval",
                         self.interval_level * 100.0
                     ))
                     .legend(|(x, yy)| Circle::new((x + 7, yy), 6, palette::VERMILLION.filled()));
