@@ -206,6 +206,19 @@ pub enum Error {
         date: String,
     },
 
+    // ---- covariates ------------------------------------------------------------------------
+    /// A covariate column or value breaks a rule (missing value, constant column, a level
+    /// not seen when the model was fitted, a customer without covariates, ...).
+    #[error("covariate `{column}`{}: {rule}", customer.as_ref().map(|c| format!(", customer `{c}`")).unwrap_or_default())]
+    Covariate {
+        /// The covariate column (as named in the covariate table).
+        column: String,
+        /// The customer whose value is at fault, when one is.
+        customer: Option<String>,
+        /// The rule that was broken.
+        rule: String,
+    },
+
     // ---- charts ------------------------------------------------------------------------------
     /// Drawing or rasterising a chart failed (feature `plot`).
     #[error("chart `{chart}`: {source}")]

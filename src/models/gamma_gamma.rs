@@ -58,7 +58,7 @@
 //! # Ok::<(), ltv::Error>(())
 //! ```
 
-mod likelihood;
+pub(crate) mod likelihood;
 #[cfg(test)]
 mod tests;
 

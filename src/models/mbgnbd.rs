@@ -46,7 +46,7 @@
 //! # Ok::<(), ltv::Error>(())
 //! ```
 
-mod likelihood;
+pub(crate) mod likelihood;
 #[cfg(test)]
 mod tests;
 

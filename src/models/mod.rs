@@ -30,6 +30,7 @@ pub(crate) use traits::{check_columns, check_horizon, check_row};
 
 pub mod bgbb;
 pub mod bgnbd;
+pub mod covariates;
 pub mod gamma_gamma;
 pub mod mbgnbd;
 pub mod pareto_nbd;

@@ -45,7 +45,7 @@
 
 mod fitted;
 mod hyp_one;
-mod likelihood;
+pub(crate) mod likelihood;
 mod params;
 mod predict;
 pub(crate) mod quadrature;
