@@ -56,7 +56,10 @@ fn check(name: &str, chart: &Chart) -> Raster {
     assert_eq!((raster.width, raster.height), (chart.width, chart.height));
     let total = (raster.width * raster.height) as usize;
     let ink = inked(&raster);
-    assert!(ink > total / 50, "{name}: only {ink} of {total} pixels drawn");
+    assert!(
+        ink > total / 50,
+        "{name}: only {ink} of {total} pixels drawn"
+    );
     assert!(!chart.areas.is_empty(), "{name}: no plotting area");
     assert!(chart.marks.len() >= 2, "{name}: extremes not recorded");
     for m in &chart.marks {
@@ -77,7 +80,11 @@ fn check(name: &str, chart: &Chart) -> Raster {
                     .is_some_and(|p| p[0] < 230 || p[1] < 230 || p[2] < 230)
             })
         });
-        assert!(painted, "{name}: nothing painted at {} ({}, {})", m.label, m.x, m.y);
+        assert!(
+            painted,
+            "{name}: nothing painted at {} ({}, {})",
+            m.label, m.x, m.y
+        );
     }
     if let Ok(dir) = std::env::var("LTV_PLOT_DIR") {
         std::fs::write(format!("{dir}/{name}.png"), chart.to_png().unwrap()).unwrap();
@@ -99,7 +106,10 @@ fn tracking() {
 #[test]
 fn calibration_holdout() {
     let data = CalibrationHoldoutData::new(&fixture().split, model(), 7).unwrap();
-    check("calibration-holdout", &data.draw(&ChartOptions::default()).unwrap());
+    check(
+        "calibration-holdout",
+        &data.draw(&ChartOptions::default()).unwrap(),
+    );
 }
 
 #[test]
@@ -107,7 +117,10 @@ fn matrices() {
     let pa = ModelMatrix::probability_alive(model(), "weeks", 20, 39).unwrap();
     check("p-alive", &pa.draw(&ChartOptions::default()).unwrap());
     let fr = ModelMatrix::expected_purchases(model(), "weeks", 4.0, 20, 39).unwrap();
-    check("frequency-recency", &fr.draw(&ChartOptions::default()).unwrap());
+    check(
+        "frequency-recency",
+        &fr.draw(&ChartOptions::default()).unwrap(),
+    );
 }
 
 #[test]
@@ -115,7 +128,10 @@ fn period_transactions() {
     let data =
         PeriodTransactionsData::from_model(fixture().split.calibration(), &fixture().model, 7)
             .unwrap();
-    check("period-transactions", &data.draw(&ChartOptions::default()).unwrap());
+    check(
+        "period-transactions",
+        &data.draw(&ChartOptions::default()).unwrap(),
+    );
 }
 
 #[test]
@@ -123,13 +139,19 @@ fn history_alive() {
     let f = fixture();
     let data =
         HistoryAliveData::new(&f.log, "00005", Period::Week, model(), ts("1998-06-30")).unwrap();
-    check("history-alive", &data.draw(&ChartOptions::default()).unwrap());
+    check(
+        "history-alive",
+        &data.draw(&ChartOptions::default()).unwrap(),
+    );
 }
 
 #[test]
 fn heterogeneity() {
     let data = HeterogeneityData::from_model(&fixture().model, "weeks").unwrap();
-    check("heterogeneity", &data.draw(&ChartOptions::default()).unwrap());
+    check(
+        "heterogeneity",
+        &data.draw(&ChartOptions::default()).unwrap(),
+    );
 }
 
 fn report(cohort: CohortBy) -> CampaignReport {
@@ -157,7 +179,10 @@ fn report_charts() {
     assert_eq!(cohorts.cohorts.len(), 2, "{cohorts:?}");
     let cost: f64 = cohorts.cohorts.iter().map(|c| c.cost).sum();
     assert!((cost - r.meta.cost).abs() < 1e-9 * r.meta.cost.max(1.0));
-    check("report-cohorts", &cohorts.draw(&ChartOptions::default()).unwrap());
+    check(
+        "report-cohorts",
+        &cohorts.draw(&ChartOptions::default()).unwrap(),
+    );
 }
 
 #[test]
@@ -188,7 +213,10 @@ fn html_report_is_self_contained_and_its_charts_render() {
         let svg = format!("<svg{body}");
         let raster = rasterize(&svg).unwrap();
         let total = (raster.width * raster.height) as usize;
-        assert!(raster.width >= 600 && inked(&raster) > total / 50, "chart {i} blank");
+        assert!(
+            raster.width >= 600 && inked(&raster) > total / 50,
+            "chart {i} blank"
+        );
     }
     if let Ok(dir) = std::env::var("LTV_PLOT_DIR") {
         std::fs::write(format!("{dir}/report.html"), &page).unwrap();

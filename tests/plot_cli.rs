@@ -42,7 +42,11 @@ fn every_kind_writes_a_picture() {
     let cases: [(&str, &str, &[&str]); 7] = [
         ("tracking", "png", &cal),
         ("calibration-holdout", "svg", &cal),
-        ("frequency-recency", "svg", &["--horizon", "4", "--max-frequency", "10"]),
+        (
+            "frequency-recency",
+            "svg",
+            &["--horizon", "4", "--max-frequency", "10"],
+        ),
         ("p-alive", "png", &cal),
         ("period-transactions", "svg", &cal),
         ("history-alive", "svg", &["--customer", "00005"]),
@@ -61,8 +65,14 @@ fn every_kind_writes_a_picture() {
             assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{kind}");
         } else {
             let text = String::from_utf8(bytes).unwrap();
-            assert!(text.starts_with("<svg") && text.trim_end().ends_with("</svg>"), "{kind}");
-            assert!(text.to_lowercase().contains("week") || kind == "period-transactions", "{kind}: no unit");
+            assert!(
+                text.starts_with("<svg") && text.trim_end().ends_with("</svg>"),
+                "{kind}"
+            );
+            assert!(
+                text.to_lowercase().contains("week") || kind == "period-transactions",
+                "{kind}: no unit"
+            );
         }
     }
 }
@@ -81,8 +91,13 @@ fn data_json_holds_the_series() {
             data.to_str().unwrap(),
         ],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(data).unwrap()).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(data).unwrap()).unwrap();
     assert_eq!(v["unit"], "weeks");
     // 1997-01-01 (a Wednesday) to 1998-06-30: weeks 0..=78
     assert_eq!(v["periods"].as_array().unwrap().len(), 79);
@@ -147,7 +162,11 @@ fn report_writes_html_next_to_csv() {
         html.to_str().unwrap(),
         "--quiet",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("As of <b>2024-03-02</b>"));
     assert_eq!(page.matches("<svg").count(), 2);

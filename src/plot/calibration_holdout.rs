@@ -42,11 +42,7 @@ impl CalibrationHoldoutData {
         max_frequency: u32,
     ) -> Result<Self> {
         if max_frequency == 0 {
-            return Err(Error::invalid_parameter(
-                "max_frequency",
-                0.0,
-                "at least 1",
-            ));
+            return Err(Error::invalid_parameter("max_frequency", 0.0, "at least 1"));
         }
         let cal = split.calibration();
         let bins = max_frequency as usize + 1;
@@ -93,7 +89,7 @@ mod draw {
     use super::CalibrationHoldoutData;
     use crate::error::{Error, Result};
     use crate::plot::canvas::{
-        extent, from_zero, legend, legend_line, line, panel_with, palette, render,
+        extent, from_zero, legend, legend_line, line, palette, panel_with, render,
     };
     use crate::plot::{Chart, ChartOptions};
 
@@ -111,16 +107,20 @@ mod draw {
                 });
             }
             let title = options.title_or("Holdout purchases by calibration frequency");
-            let actual: Vec<(f64, f64)> =
-                self.frequency.iter().copied().zip(self.actual.iter().copied()).collect();
+            let actual: Vec<(f64, f64)> = self
+                .frequency
+                .iter()
+                .copied()
+                .zip(self.actual.iter().copied())
+                .collect();
             let predicted: Vec<(f64, f64)> = self
                 .frequency
                 .iter()
                 .copied()
                 .zip(self.predicted.iter().copied())
                 .collect();
-            let (lo, hi) = extent(self.actual.iter().chain(&self.predicted).copied())
-                .unwrap_or((0.0, 1.0));
+            let (lo, hi) =
+                extent(self.actual.iter().chain(&self.predicted).copied()).unwrap_or((0.0, 1.0));
             let x_max = self.frequency.last().copied().unwrap_or(1.0);
             let last_label = self.labels.last().cloned().unwrap_or_default();
             let x_desc = "Repeat purchases in the calibration period (frequency)";
@@ -129,51 +129,55 @@ mod draw {
                 self.holdout_length,
                 self.unit.trim_end_matches('s')
             );
-            render("calibration-holdout", options.size_or((800, 500)), |root, layout| {
-                let mut chart = panel_with(
-                    root,
-                    &title,
-                    -0.5..x_max + 0.5,
-                    from_zero(lo, hi),
-                    x_desc,
-                    &y_desc,
-                    |v| {
-                        if (v - v.round()).abs() > 1e-9 || *v < 0.0 || *v > x_max {
-                            String::new()
-                        } else if *v == x_max {
-                            last_label.clone()
-                        } else {
-                            format!("{}", v.round())
-                        }
-                    },
-                    |v| crate::plot::canvas::format_tick(*v),
-                )?;
-                layout.area(&chart);
-                let a = line(palette::BLUE, 3);
-                chart
-                    .draw_series(LineSeries::new(actual.iter().copied(), a))?
-                    .label("actual")
-                    .legend(legend_line(a));
-                chart.draw_series(
-                    actual
-                        .iter()
-                        .map(|&p| Circle::new(p, 5, palette::BLUE.filled())),
-                )?;
-                let p = line(palette::VERMILLION, 3);
-                chart
-                    .draw_series(DashedLineSeries::new(predicted.iter().copied(), 10, 5, p))?
-                    .label("model")
-                    .legend(legend_line(p));
-                chart.draw_series(
-                    predicted
-                        .iter()
-                        .map(|&q| TriangleMarker::new(q, 6, palette::VERMILLION.filled())),
-                )?;
-                legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
-                layout.mark_extremes(&chart, "actual", &actual);
-                layout.mark_extremes(&chart, "model", &predicted);
-                Ok(())
-            })
+            render(
+                "calibration-holdout",
+                options.size_or((800, 500)),
+                |root, layout| {
+                    let mut chart = panel_with(
+                        root,
+                        &title,
+                        -0.5..x_max + 0.5,
+                        from_zero(lo, hi),
+                        x_desc,
+                        &y_desc,
+                        |v| {
+                            if (v - v.round()).abs() > 1e-9 || *v < 0.0 || *v > x_max {
+                                String::new()
+                            } else if *v == x_max {
+                                last_label.clone()
+                            } else {
+                                format!("{}", v.round())
+                            }
+                        },
+                        |v| crate::plot::canvas::format_tick(*v),
+                    )?;
+                    layout.area(&chart);
+                    let a = line(palette::BLUE, 3);
+                    chart
+                        .draw_series(LineSeries::new(actual.iter().copied(), a))?
+                        .label("actual")
+                        .legend(legend_line(a));
+                    chart.draw_series(
+                        actual
+                            .iter()
+                            .map(|&p| Circle::new(p, 5, palette::BLUE.filled())),
+                    )?;
+                    let p = line(palette::VERMILLION, 3);
+                    chart
+                        .draw_series(DashedLineSeries::new(predicted.iter().copied(), 10, 5, p))?
+                        .label("model")
+                        .legend(legend_line(p));
+                    chart.draw_series(
+                        predicted
+                            .iter()
+                            .map(|&q| TriangleMarker::new(q, 6, palette::VERMILLION.filled())),
+                    )?;
+                    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+                    layout.mark_extremes(&chart, "actual", &actual);
+                    layout.mark_extremes(&chart, "model", &predicted);
+                    Ok(())
+                },
+            )
         }
     }
 }

@@ -253,7 +253,12 @@ impl Layout {
     }
 
     /// Records the lowest and highest point of a series.
-    pub(crate) fn mark_extremes(&mut self, panel: &Panel<'_, '_>, label: &str, points: &[(f64, f64)]) {
+    pub(crate) fn mark_extremes(
+        &mut self,
+        panel: &Panel<'_, '_>,
+        label: &str,
+        points: &[(f64, f64)],
+    ) {
         let finite = points.iter().filter(|p| p.0.is_finite() && p.1.is_finite());
         let lo = finite.clone().min_by(|a, b| a.1.total_cmp(&b.1));
         let hi = finite.max_by(|a, b| a.1.total_cmp(&b.1));
@@ -341,7 +346,16 @@ pub(crate) fn panel<'a, 'b>(
     x_desc: &str,
     y_desc: &str,
 ) -> DrawResult<Panel<'a, 'b>> {
-    panel_with(area, title, x, y, x_desc, y_desc, |v| format_tick(*v), |v| format_tick(*v))
+    panel_with(
+        area,
+        title,
+        x,
+        y,
+        x_desc,
+        y_desc,
+        |v| format_tick(*v),
+        |v| format_tick(*v),
+    )
 }
 
 /// [`panel`] with custom tick label formatters.

@@ -183,12 +183,11 @@ mod draw {
     ) -> DrawResult<()> {
         // log-scale variables are drawn against log10(x), labelled with x
         let tx = |v: f64| if d.log_scale { v.log10() } else { v };
-        let points: Vec<(f64, f64)> = d
-            .x
-            .iter()
-            .zip(&d.density)
-            .map(|(&x, &y)| (tx(x), y))
-            .collect();
+        let points: Vec<(f64, f64)> =
+            d.x.iter()
+                .zip(&d.density)
+                .map(|(&x, &y)| (tx(x), y))
+                .collect();
         let (x_lo, x_hi) = extent(points.iter().map(|p| p.0)).unwrap_or((0.0, 1.0));
         let (_, y_hi) = extent(points.iter().map(|p| p.1)).unwrap_or((0.0, 1.0));
         let x_range = if d.log_scale {
@@ -197,7 +196,11 @@ mod draw {
             0.0..1.0
         };
         let log = d.log_scale;
-        let y_desc = if log { "Density per log10 unit" } else { "Density" };
+        let y_desc = if log {
+            "Density per log10 unit"
+        } else {
+            "Density"
+        };
         let mut chart = panel_with(
             area,
             title,
@@ -255,11 +258,15 @@ mod draw {
                 "Customer heterogeneity ({}): fitted distributions",
                 self.model
             ));
-            render("heterogeneity", options.size_or((800, 800)), |root, layout| {
-                let (top, bottom) = root.split_vertically(root.dim_in_pixel().1 / 2);
-                draw_density(&top, layout, &title, &self.purchase, palette::BLUE)?;
-                draw_density(&bottom, layout, "", &self.dropout, palette::BLUISH_GREEN)
-            })
+            render(
+                "heterogeneity",
+                options.size_or((800, 800)),
+                |root, layout| {
+                    let (top, bottom) = root.split_vertically(root.dim_in_pixel().1 / 2);
+                    draw_density(&top, layout, &title, &self.purchase, palette::BLUE)?;
+                    draw_density(&bottom, layout, "", &self.dropout, palette::BLUISH_GREEN)
+                },
+            )
         }
     }
 }

@@ -127,37 +127,41 @@ mod draw {
                 capitalised(&self.unit),
                 self.first_purchase
             );
-            render("history-alive", options.size_or((800, 500)), |root, layout| {
-                let mut chart = panel(
-                    root,
-                    &title,
-                    -0.02 * x_max..x_max * 1.02,
-                    -0.05..1.05,
-                    &x_desc,
-                    "P(alive)",
-                )?;
-                layout.area(&chart);
-                let p = line(palette::VERMILLION, 1);
-                for (k, &a) in self.purchases.iter().enumerate() {
-                    let s = chart.draw_series(DashedLineSeries::new(
-                        vec![(a, -0.05), (a, 1.05)],
-                        6,
-                        4,
-                        p,
-                    ))?;
-                    if k == 0 {
-                        s.label("purchase").legend(legend_line(p));
+            render(
+                "history-alive",
+                options.size_or((800, 500)),
+                |root, layout| {
+                    let mut chart = panel(
+                        root,
+                        &title,
+                        -0.02 * x_max..x_max * 1.02,
+                        -0.05..1.05,
+                        &x_desc,
+                        "P(alive)",
+                    )?;
+                    layout.area(&chart);
+                    let p = line(palette::VERMILLION, 1);
+                    for (k, &a) in self.purchases.iter().enumerate() {
+                        let s = chart.draw_series(DashedLineSeries::new(
+                            vec![(a, -0.05), (a, 1.05)],
+                            6,
+                            4,
+                            p,
+                        ))?;
+                        if k == 0 {
+                            s.label("purchase").legend(legend_line(p));
+                        }
                     }
-                }
-                let a = line(palette::BLUE, 3);
-                chart
-                    .draw_series(LineSeries::new(points.iter().copied(), a))?
-                    .label("P(alive)")
-                    .legend(legend_line(a));
-                legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
-                layout.mark_extremes(&chart, "P(alive)", &points);
-                Ok(())
-            })
+                    let a = line(palette::BLUE, 3);
+                    chart
+                        .draw_series(LineSeries::new(points.iter().copied(), a))?
+                        .label("P(alive)")
+                        .legend(legend_line(a));
+                    legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
+                    layout.mark_extremes(&chart, "P(alive)", &points);
+                    Ok(())
+                },
+            )
         }
     }
 

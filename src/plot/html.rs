@@ -162,7 +162,10 @@ pub fn report_html(report: &CampaignReport, options: &HtmlOptions) -> Result<Str
         ("payers", m.payers.to_string()),
         ("cost", money(m.cost)),
         ("revenue to date", money(m.revenue_to_date)),
-        ("estimated future revenue", money(m.estimated_future_revenue)),
+        (
+            "estimated future revenue",
+            money(m.estimated_future_revenue),
+        ),
         ("ROAS to date", roas(m.revenue_to_date)),
         (
             "estimated ROAS",
@@ -321,6 +324,9 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 }

@@ -160,7 +160,10 @@ mod draw {
             };
             let (default_title, scale_title) = match self.kind {
                 MatrixKind::ProbabilityAlive => (
-                    format!("Probability alive, by frequency and recency ({})", self.model),
+                    format!(
+                        "Probability alive, by frequency and recency ({})",
+                        self.model
+                    ),
                     "P(alive)".to_string(),
                 ),
                 MatrixKind::ExpectedPurchases { t } => (

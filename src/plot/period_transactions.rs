@@ -140,11 +140,17 @@ impl PeriodTransactionsData {
     /// # Errors
     /// [`Error::ModelFormat`] for BG/BB and Gamma-Gamma (no purchase-count distribution
     /// here); as [`PeriodTransactionsData::from_probabilities`].
-    pub fn from_model(summary: &RfmSummary, model: &SavedModel, max_frequency: u32) -> Result<Self> {
+    pub fn from_model(
+        summary: &RfmSummary,
+        model: &SavedModel,
+        max_frequency: u32,
+    ) -> Result<Self> {
         match model {
-            SavedModel::BgNbd(m) => Self::from_probabilities(summary, "bgnbd", max_frequency, |t, n| {
-                m.model().probability_of_purchases(t, n)
-            }),
+            SavedModel::BgNbd(m) => {
+                Self::from_probabilities(summary, "bgnbd", max_frequency, |t, n| {
+                    m.model().probability_of_purchases(t, n)
+                })
+            }
             SavedModel::MbgNbd(m) => {
                 Self::from_probabilities(summary, "mbgnbd", max_frequency, |t, n| {
                     m.model().probability_of_purchases(t, n)
@@ -195,54 +201,58 @@ mod draw {
                 extent(self.actual.iter().chain(&self.expected).copied()).unwrap_or((0.0, 1.0));
             let n = self.labels.len();
             let labels = self.labels.clone();
-            render("period-transactions", options.size_or((800, 500)), |root, layout| {
-                let mut chart = panel_with(
-                    root,
-                    &title,
-                    -0.5..n as f64 - 0.5,
-                    from_zero(lo, hi),
-                    "Repeat purchases (frequency)",
-                    "Customers",
-                    |v| {
-                        let k = v.round();
-                        if (v - k).abs() > 1e-9 || k < 0.0 || k as usize >= labels.len() {
-                            String::new()
-                        } else {
-                            labels[k as usize].clone()
-                        }
-                    },
-                    |v| format_tick(*v),
-                )?;
-                layout.area(&chart);
-                let bars = |values: &[f64], offset: f64| -> Vec<(f64, f64, f64)> {
-                    values
-                        .iter()
-                        .enumerate()
-                        .map(|(i, &v)| (i as f64 + offset - 0.18, i as f64 + offset + 0.18, v))
-                        .collect()
-                };
-                let actual = bars(&self.actual, -0.19);
-                let expected = bars(&self.expected, 0.19);
-                chart
-                    .draw_series(actual.iter().map(|&(a, b, v)| {
-                        Rectangle::new([(a, 0.0), (b, v)], palette::BLUE.filled())
-                    }))?
-                    .label("actual")
-                    .legend(legend_box(palette::BLUE));
-                chart
-                    .draw_series(expected.iter().map(|&(a, b, v)| {
-                        Rectangle::new([(a, 0.0), (b, v)], palette::VERMILLION.filled())
-                    }))?
-                    .label(format!("model ({})", self.model))
-                    .legend(legend_box(palette::VERMILLION));
-                legend(&mut chart, SeriesLabelPosition::UpperRight)?;
-                let top = |s: &[(f64, f64, f64)]| -> Vec<(f64, f64)> {
-                    s.iter().map(|&(a, b, v)| ((a + b) / 2.0, v)).collect()
-                };
-                layout.mark_extremes(&chart, "actual", &top(&actual));
-                layout.mark_extremes(&chart, "model", &top(&expected));
-                Ok(())
-            })
+            render(
+                "period-transactions",
+                options.size_or((800, 500)),
+                |root, layout| {
+                    let mut chart = panel_with(
+                        root,
+                        &title,
+                        -0.5..n as f64 - 0.5,
+                        from_zero(lo, hi),
+                        "Repeat purchases (frequency)",
+                        "Customers",
+                        |v| {
+                            let k = v.round();
+                            if (v - k).abs() > 1e-9 || k < 0.0 || k as usize >= labels.len() {
+                                String::new()
+                            } else {
+                                labels[k as usize].clone()
+                            }
+                        },
+                        |v| format_tick(*v),
+                    )?;
+                    layout.area(&chart);
+                    let bars = |values: &[f64], offset: f64| -> Vec<(f64, f64, f64)> {
+                        values
+                            .iter()
+                            .enumerate()
+                            .map(|(i, &v)| (i as f64 + offset - 0.18, i as f64 + offset + 0.18, v))
+                            .collect()
+                    };
+                    let actual = bars(&self.actual, -0.19);
+                    let expected = bars(&self.expected, 0.19);
+                    chart
+                        .draw_series(actual.iter().map(|&(a, b, v)| {
+                            Rectangle::new([(a, 0.0), (b, v)], palette::BLUE.filled())
+                        }))?
+                        .label("actual")
+                        .legend(legend_box(palette::BLUE));
+                    chart
+                        .draw_series(expected.iter().map(|&(a, b, v)| {
+                            Rectangle::new([(a, 0.0), (b, v)], palette::VERMILLION.filled())
+                        }))?
+                        .label(format!("model ({})", self.model))
+                        .legend(legend_box(palette::VERMILLION));
+                    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+                    let top = |s: &[(f64, f64, f64)]| -> Vec<(f64, f64)> {
+                        s.iter().map(|&(a, b, v)| ((a + b) / 2.0, v)).collect()
+                    };
+                    layout.mark_extremes(&chart, "actual", &top(&actual));
+                    layout.mark_extremes(&chart, "model", &top(&expected));
+                    Ok(())
+                },
+            )
         }
     }
 }

@@ -35,7 +35,12 @@ impl Raster {
             return None;
         }
         let i = 4 * (y as usize * self.width as usize + x as usize);
-        Some([self.rgba[i], self.rgba[i + 1], self.rgba[i + 2], self.rgba[i + 3]])
+        Some([
+            self.rgba[i],
+            self.rgba[i + 1],
+            self.rgba[i + 2],
+            self.rgba[i + 3],
+        ])
     }
 }
 
@@ -69,12 +74,11 @@ fn render_pixmap(svg: &str) -> Result<tiny_skia::Pixmap> {
     };
     let tree = usvg::Tree::from_str(svg, &options).map_err(raster_error)?;
     let size = tree.size().to_int_size();
-    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height()).ok_or_else(|| {
-        Error::NoChartData {
+    let mut pixmap =
+        tiny_skia::Pixmap::new(size.width(), size.height()).ok_or_else(|| Error::NoChartData {
             chart: "rasterise".into(),
             what: format!("picture of {} x {} pixels", size.width(), size.height()),
-        }
-    })?;
+        })?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
     Ok(pixmap)

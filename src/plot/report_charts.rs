@@ -140,8 +140,8 @@ mod draw {
     use super::{CohortChartData, RoasChartData};
     use crate::error::{Error, Result};
     use crate::plot::canvas::{
-        extent, format_tick, legend, legend_box, legend_line, line, palette, render, FONT,
-        LABEL_SIZE, AXIS_TITLE_SIZE, TITLE_SIZE,
+        extent, format_tick, legend, legend_box, legend_line, line, palette, render,
+        AXIS_TITLE_SIZE, FONT, LABEL_SIZE, TITLE_SIZE,
     };
     use crate::plot::{Chart, ChartOptions};
 
@@ -185,20 +185,20 @@ mod draw {
                 self.horizon_months
             ));
             let values = self.bars.iter().flat_map(|b| {
-                [Some(b.roas_to_date), Some(b.estimated_roas), b.lower, b.upper]
-                    .into_iter()
-                    .flatten()
+                [
+                    Some(b.roas_to_date),
+                    Some(b.estimated_roas),
+                    b.lower,
+                    b.upper,
+                ]
+                .into_iter()
+                .flatten()
             });
             let (_, hi) = extent(values.chain([1.0])).unwrap_or((0.0, 1.0));
             let x_max = hi * 1.1;
             let labels: Vec<String> = self.bars.iter().map(|b| clip(&b.label, 28)).collect();
-            let label_width = labels
-                .iter()
-                .map(|l| l.chars().count())
-                .max()
-                .unwrap_or(4) as u32
-                * 9
-                + 16;
+            let label_width =
+                labels.iter().map(|l| l.chars().count()).max().unwrap_or(4) as u32 * 9 + 16;
             let band = LEGEND_BAND;
             let size = options.size_or((800, self.default_height()));
             render("roas", size, |root, layout| {
@@ -334,9 +334,11 @@ mod draw {
             }
             let n = self.cohorts.len();
             let title = options.title_or("Cost and return per install cohort");
-            let (_, hi) = extent(self.cohorts.iter().flat_map(|c| {
-                [c.cost, c.revenue_to_date, c.estimated_total_revenue]
-            }))
+            let (_, hi) = extent(
+                self.cohorts
+                    .iter()
+                    .flat_map(|c| [c.cost, c.revenue_to_date, c.estimated_total_revenue]),
+            )
             .unwrap_or((0.0, 1.0));
             let hi = if hi > 0.0 { hi } else { 1.0 };
             let labels: Vec<String> = self.cohorts.iter().map(|c| c.cohort.clone()).collect();
@@ -377,7 +379,10 @@ mod draw {
                         "estimated total revenue",
                         palette::BLUISH_GREEN,
                         0.27,
-                        self.cohorts.iter().map(|c| c.estimated_total_revenue).collect(),
+                        self.cohorts
+                            .iter()
+                            .map(|c| c.estimated_total_revenue)
+                            .collect(),
                     ),
                 ];
                 for (name, color, offset, values) in &series {

@@ -104,8 +104,8 @@ mod draw {
     use super::TrackingData;
     use crate::error::{Error, Result};
     use crate::plot::canvas::{
-        extent, from_zero, legend, legend_line, line, panel, palette, render, DrawResult,
-        Layout, Panel, Root,
+        extent, from_zero, legend, legend_line, line, palette, panel, render, DrawResult, Layout,
+        Panel, Root,
     };
     use crate::plot::{Chart, ChartOptions};
 

@@ -12,8 +12,8 @@ use ltv::data::{Period, TransactionLog};
 use ltv::fit::FitOptions;
 use ltv::models::{ModelFile, SavedModel};
 use ltv::plot::{
-    period_unit, CalibrationHoldoutData, Chart, ChartOptions, HeterogeneityData,
-    HistoryAliveData, ModelMatrix, PeriodTransactionsData, TrackingData,
+    period_unit, CalibrationHoldoutData, Chart, ChartOptions, HeterogeneityData, HistoryAliveData,
+    ModelMatrix, PeriodTransactionsData, TrackingData,
 };
 use ltv::summary::{CalibrationHoldout, RfmSummary, SummaryOptions};
 use ltv::{Error, Result};
