@@ -251,3 +251,81 @@ fn png_needs_no_system_font() {
         .count();
     assert!(title_ink > 200, "title not drawn: {title_ink} dark pixels");
 }
+
+// ---- the data behind the pictures: invariants on CDNOW ------------------------------------
+
+const CDNOW_CUSTOMERS: f64 = 23_570.0;
+
+#[test]
+fn chart_data_add_up() {
+    let f = fixture();
+    // tracking: the actual series is the crate's own count, and per-period values sum back
+    let t = TrackingData::new(&f.log, Period::Week, model(), ts("1997-09-30"), 78).unwrap();
+    let actual = ltv::models::actual_cumulative_transactions(&f.log, Period::Week, 78).unwrap();
+    assert_eq!(
+        t.actual_cumulative,
+        actual.iter().map(|&v| v as f64).collect::<Vec<_>>()
+    );
+    let sum: f64 = t.expected_incremental.iter().sum();
+    assert!((sum - t.expected_cumulative[77]).abs() < 1e-6 * sum);
+    // 1997-09-30 is in week 39 counted from the week of 1997-01-01
+    assert_eq!(t.calibration_end, 40.0);
+
+    // calibration-holdout: every customer in one bin, bins in order
+    let c = CalibrationHoldoutData::new(&f.split, model(), 7).unwrap();
+    assert_eq!(c.customers.iter().sum::<f64>(), CDNOW_CUSTOMERS);
+    assert_eq!(c.labels.last().unwrap(), "7+");
+    assert_eq!(c.holdout_length, 39.0);
+
+    // period transactions with exact probabilities: the model's bins add up to the customers
+    let p = PeriodTransactionsData::from_model(f.split.calibration(), &f.model, 7).unwrap();
+    assert_eq!(p.actual.iter().sum::<f64>(), CDNOW_CUSTOMERS);
+    let expected: f64 = p.expected.iter().sum();
+    assert!(
+        (expected - CDNOW_CUSTOMERS).abs() < 1e-6 * CDNOW_CUSTOMERS,
+        "{expected}"
+    );
+    assert_eq!(p.method, "exact");
+
+    // matrices: probabilities in [0, 1], impossible histories NaN, expected purchases rise
+    // with frequency at the largest recency
+    let pa = ModelMatrix::probability_alive(model(), "weeks", 10, 39).unwrap();
+    for (r, row) in pa.values.iter().enumerate() {
+        for (x, &v) in row.iter().enumerate() {
+            if x == 0 && r > 0 {
+                assert!(v.is_nan());
+            } else {
+                assert!((0.0..=1.0).contains(&v), "P(alive)[{r}][{x}] = {v}");
+            }
+        }
+    }
+    let fr = ModelMatrix::expected_purchases(model(), "weeks", 4.0, 10, 39).unwrap();
+    assert!(fr.values[39][1..].windows(2).all(|w| w[1] > w[0]));
+
+    // history: one P(alive) per week from the first purchase to the observation end
+    let h =
+        HistoryAliveData::new(&f.log, "00005", Period::Week, model(), ts("1998-06-30")).unwrap();
+    assert_eq!(h.ages.len(), h.p_alive.len());
+    assert_eq!(h.purchases[0], 0.0);
+    assert!(h.p_alive.iter().all(|p| (0.0..=1.0).contains(p)));
+    assert!(
+        HistoryAliveData::new(&f.log, "nobody", Period::Week, model(), ts("1998-06-30")).is_err()
+    );
+
+    // heterogeneity: each density carries 99% of its mass on its grid (trapezoid rule, in
+    // log10 units for the log-scale rate)
+    let het = HeterogeneityData::from_model(&f.model, "weeks").unwrap();
+    for d in [&het.purchase, &het.dropout] {
+        let x: Vec<f64> = if d.log_scale {
+            d.x.iter().map(|v| v.log10()).collect()
+        } else {
+            d.x.clone()
+        };
+        let mass: f64 = x
+            .windows(2)
+            .zip(d.density.windows(2))
+            .map(|(x, y)| (x[1] - x[0]) * (y[0] + y[1]) / 2.0)
+            .sum();
+        assert!((mass - 0.99).abs() < 0.01, "{}: mass {mass}", d.label);
+    }
+}

@@ -123,8 +123,9 @@ fn model(args: &Args, summary: &RfmSummary) -> Result<SavedModel> {
 }
 
 fn json(value: &impl serde::Serialize) -> Result<String> {
-    serde_json::to_string_pretty(value).map_err(|e| Error::Report {
-        message: format!("chart data as JSON: {e}"),
+    serde_json::to_string_pretty(value).map_err(|e| Error::Draw {
+        chart: "data".into(),
+        source: Box::new(e),
     })
 }
 
