@@ -11,7 +11,8 @@
 //! Gamma-distributed rates span orders of magnitude (CDNOW's `r` is 0.24: most customers
 //! barely buy, a few buy weekly), so they are drawn on a log axis as the density of
 //! `log10(λ)`, `ln(10) · λ · f(λ)`, which stays finite where `f` itself does not. Beta
-//! distributions are drawn as plain densities on [0, 1].
+//! distributions are drawn as plain densities on [0, 1], except those whose density diverges
+//! at 0 (first shape parameter below 1), which are drawn on a log axis the same way.
 
 use statrs::distribution::{Beta, Continuous, ContinuousCDF, Gamma};
 
@@ -82,14 +83,32 @@ fn gamma_density(label: String, names: (&str, &str), shape: f64, rate: f64) -> R
 fn beta_density(label: String, names: (&str, &str), a: f64, b: f64) -> Result<Density> {
     let d = Beta::new(a, b).map_err(|e| stat_err(names.0, e))?;
     let (lo, hi) = (d.inverse_cdf(0.005), d.inverse_cdf(0.995));
-    let x: Vec<f64> = (0..POINTS)
-        .map(|i| lo + (hi - lo) * i as f64 / (POINTS - 1) as f64)
+    // a density that diverges at 0 (a < 1) is drawn on a log axis, like the Gamma rates
+    let log_scale = a < 1.0;
+    let x: Vec<f64> = if log_scale {
+        let (lo, hi) = (lo.max(hi * 1e-12).log10(), hi.log10());
+        (0..POINTS)
+            .map(|i| 10f64.powf(lo + (hi - lo) * i as f64 / (POINTS - 1) as f64))
+            .collect()
+    } else {
+        (0..POINTS)
+            .map(|i| lo + (hi - lo) * i as f64 / (POINTS - 1) as f64)
+            .collect()
+    };
+    let density = x
+        .iter()
+        .map(|&v| {
+            if log_scale {
+                std::f64::consts::LN_10 * v * d.pdf(v)
+            } else {
+                d.pdf(v)
+            }
+        })
         .collect();
-    let density = x.iter().map(|&v| d.pdf(v)).collect();
     Ok(Density {
         label,
         distribution: format!("Beta({} = {}, {} = {})", names.0, sig(a), names.1, sig(b)),
-        log_scale: false,
+        log_scale,
         x,
         density,
         mean: a / (a + b),
@@ -237,7 +256,13 @@ mod draw {
             ))?
             .label(format!("mean {}", format_tick(d.mean)))
             .legend(legend_line(m));
-        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        // log-scale densities peak on the right, the others (b > a) on the left
+        let at = if log {
+            SeriesLabelPosition::UpperLeft
+        } else {
+            SeriesLabelPosition::UpperRight
+        };
+        legend(&mut chart, at)?;
         layout.mark_extremes(&chart, &d.label, &points);
         Ok(())
     }
