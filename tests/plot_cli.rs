@@ -120,6 +120,30 @@ fn missing_flags_are_clear_errors() {
     );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("nobody"));
+    // a model file fitted in days is refused for weekly axes
+    let model = dir.path().join("daily.json");
+    let fit = ltv(&[
+        "fit",
+        "--model",
+        "bgnbd",
+        "--input",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/datasets/cdnow_customers_summary.csv"
+        ),
+        "--period",
+        "day",
+        "--output",
+        model.to_str().unwrap(),
+    ]);
+    assert!(fit.status.success());
+    let out = plot(
+        "p-alive",
+        &dir.path().join("p.svg"),
+        &["--model", model.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--period"));
 }
 
 #[test]

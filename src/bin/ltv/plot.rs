@@ -110,7 +110,20 @@ fn max_of(values: &[f64], cap: u32) -> u32 {
 /// The model, read or fitted on `summary`.
 fn model(args: &Args, summary: &RfmSummary) -> Result<SavedModel> {
     if let Some(path) = &args.model {
-        return Ok(ModelFile::load(path)?.model);
+        let file = ModelFile::load(path)?;
+        // a model fitted in another period would put its predictions on the wrong axes
+        let wanted = ltv::value::Period::try_from(Period::from(args.period));
+        if let (Some(recorded), Ok(wanted)) = (file.period, wanted) {
+            if recorded != wanted {
+                return Err(Error::ModelFormat {
+                    message: format!(
+                        "{} was fitted in {recorded:?} periods but --period is {wanted:?}",
+                        path.display()
+                    ),
+                });
+            }
+        }
+        return Ok(file.model);
     }
     let fitted = fit_model(args.fit, summary, &FitOptions::default())?;
     if !fitted.fit().convergence().converged {
