@@ -53,3 +53,10 @@ mod fitted;
 pub use design::{CovariateColumn, CovariateEncoding, Covariates, CovariatesBuilder};
 pub use engine::{fit_with_covariates, CovariateModel, CovariateOptions};
 pub use fitted::CovariateFit;
+
+pub(crate) use engine::Patterns;
+
+/// Customers grouped by identical covariate rows (the report values each pattern at once).
+pub(crate) fn engine_patterns(covariates: &Covariates) -> Patterns {
+    Patterns::new(covariates)
+}
