@@ -15,12 +15,12 @@ use ltv::plot::{
     period_unit, CalibrationHoldoutData, Chart, ChartOptions, HeterogeneityData, HistoryAliveData,
     ModelMatrix, PeriodTransactionsData, TrackingData,
 };
-use ltv::summary::{CalibrationHoldout, RfmSummary, SummaryOptions};
+use ltv::summary::{CalibrationHoldout, RfmSummary};
 use ltv::{Error, Result};
 
 use crate::clv::PeriodArg;
 use crate::fit::{fit_model, ModelKind};
-use crate::log_args::{parse_date, LogArgs};
+use crate::log_args::{parse_date, End, LogArgs};
 
 /// The charts `ltv plot` draws.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,13 +148,21 @@ pub fn run(args: Args) -> Result<()> {
     let period: Period = args.period.into();
     let unit = period_unit(period);
     let format = args.log.date_format()?;
-    let end = args.log.observation_end()?;
+    if args.log.exact_times {
+        // the tracking and history series count whole calendar periods, like the summaries
+        return Err(Error::InvalidParameter {
+            name: "exact-times".into(),
+            value: f64::NAN,
+            rule: "`ltv plot` counts whole periods; drop --exact-times".into(),
+        });
+    }
+    let (End::At(end) | End::Before(end)) = args.log.end()?;
     let cal_end = args
         .calibration_end
         .as_deref()
         .map(|s| parse_date(s, "calibration-end", &format))
         .transpose()?;
-    let options = SummaryOptions::new(period).observation_end(end);
+    let options = args.log.summary_options(period)?;
     let split: Option<CalibrationHoldout> = cal_end
         .map(|c| options.calibration_holdout(&log, c))
         .transpose()?;
