@@ -197,7 +197,13 @@ pub fn run(args: Args) -> Result<()> {
         Kind::Tracking => {
             let cal = need(cal_end, "calibration-end", "tracking")?;
             let origin = log.first_timestamp();
-            let horizon = period.index_from(origin, end) - period.index_from(origin, origin) + 1;
+            let rel = |t| period.index_from(origin, t) - period.index_from(origin, origin);
+            // complete periods only: the period holding the observation end counts when the
+            // next day starts a new one (a weekly chart ending on a Tuesday stops the Sunday
+            // before, instead of showing a partial week as a drop)
+            let next_day =
+                ltv::data::Timestamp::from_seconds(end.seconds() + 86_400).unwrap_or(end);
+            let horizon = rel(end) + i64::from(rel(next_day) > rel(end));
             let d = TrackingData::new(&log, period, tm?, cal, horizon.max(1) as u32)?;
             (d.draw(&chart_options)?, json(&d)?)
         }
