@@ -52,4 +52,6 @@ mod fitted;
 
 pub use design::{CovariateColumn, CovariateEncoding, Covariates, CovariatesBuilder};
 pub use engine::{fit_with_covariates, CovariateModel, CovariateOptions};
+#[doc(hidden)]
+pub use engine::penalized_log_likelihood;
 pub use fitted::CovariateFit;
