@@ -26,7 +26,7 @@
 //! (cubic, through `a = 1 ± 1e-4, 1 ± 2e-4`; relative error ≈ 1e-11 in that corner).
 
 use crate::error::{Error, Result};
-use crate::special::hyp2f1;
+use crate::special::{hyp2f1, ln_hyp2f1};
 
 /// Largest `z` for which `S(z)` is summed directly.
 const SERIES_MAX_Z: f64 = 0.9;
@@ -133,11 +133,20 @@ fn alive_purchases_at(
     } else {
         None
     };
-    let cs = match cs {
-        Some(v) => v,
-        None => c * (hyp2f1(p, d, c, z)? - 1.0) / d,
+    // pow · cs, with cs = C (2F1 − 1)/d; when 2F1 overflows (customers' a, b of ~1e7 on a
+    // covariate link) pow underflows against it, so the product is formed in logs
+    let direct = match cs {
+        Some(v) => Some(pow * v),
+        None => hyp2f1(p, d, c, z).ok().map(|f| pow * (c * (f - 1.0) / d)),
     };
-    let n = k * first - k_over_c * pow * cs;
+    let pow_cs = match direct {
+        Some(v) if v.is_finite() => v,
+        _ => {
+            let f = ln_hyp2f1(p, d, c, z)?;
+            (c / d) * (f.sign * (f.ln_abs - d * log1p_u).exp() - pow)
+        }
+    };
+    let n = k * first - k_over_c * pow_cs;
     if !n.is_finite() {
         return Err(Error::numerical(
             "expected purchases",
