@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 mod attribute;
 mod clv;
+mod covariates;
 mod fit;
 mod io;
 mod log_args;
