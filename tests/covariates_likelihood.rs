@@ -178,8 +178,16 @@ fn assert_reduces_to_plain<M: CovariateModel>(
         CovariateOptions::default().penalty(1e12),
     ] {
         let fit = fit_with_covariates::<M>(summary, cov, &opts).unwrap();
-        close(fit.log_likelihood(), plain_ll, 1e-8, &format!("{} LL", M::NAME));
-        let p = fit.model_for(&vec![0.0; cov.width()]).unwrap().to_parameters();
+        close(
+            fit.log_likelihood(),
+            plain_ll,
+            1e-8,
+            &format!("{} LL", M::NAME),
+        );
+        let p = fit
+            .model_for(&vec![0.0; cov.width()])
+            .unwrap()
+            .to_parameters();
         for ((name, a), b) in M::PARAMETER_NAMES.iter().zip(&p).zip(plain) {
             close(*a, *b, 1e-5, &format!("{} {name}", M::NAME));
         }
@@ -200,9 +208,19 @@ fn without_a_covariate_effect_the_fit_is_the_plain_fit() {
     let f = MbgNbd::fit(&data, &o).unwrap();
     assert_reduces_to_plain::<MbgNbd>(&summary, &cov, f.fit().log_likelihood(), f.fit().params());
     let f = ParetoNbd::fit(&data, &o).unwrap();
-    assert_reduces_to_plain::<ParetoNbd>(&summary, &cov, f.fit().log_likelihood(), f.fit().params());
+    assert_reduces_to_plain::<ParetoNbd>(
+        &summary,
+        &cov,
+        f.fit().log_likelihood(),
+        f.fit().params(),
+    );
     let f = GammaGamma::fit(&SpendData::from_summary(&summary).unwrap(), &o).unwrap();
-    assert_reduces_to_plain::<GammaGamma>(&summary, &cov, f.fit().log_likelihood(), f.fit().params());
+    assert_reduces_to_plain::<GammaGamma>(
+        &summary,
+        &cov,
+        f.fit().log_likelihood(),
+        f.fit().params(),
+    );
 }
 
 #[test]
@@ -229,7 +247,9 @@ fn subset(summary: &RfmSummary, keep: impl Fn(&str) -> bool) -> RfmSummary {
         .collect();
     let pick = |v: &[f64]| idx.iter().map(|&i| v[i]).collect::<Vec<f64>>();
     RfmSummary::new(
-        idx.iter().map(|&i| summary.customer_ids()[i].clone()).collect(),
+        idx.iter()
+            .map(|&i| summary.customer_ids()[i].clone())
+            .collect(),
         pick(summary.frequency()),
         pick(summary.recency()),
         pick(summary.t()),
@@ -267,9 +287,8 @@ fn assert_equals_separate_fits<M: CovariateModel>(
     let summary = cdnow();
     let cov = parity_only(&summary);
     let all: Vec<&str> = M::PARAMETER_NAMES.to_vec();
-    let joint =
-        fit_with_covariates::<M>(&summary, &cov, &CovariateOptions::default().linked(&all))
-            .unwrap();
+    let joint = fit_with_covariates::<M>(&summary, &cov, &CovariateOptions::default().linked(&all))
+        .unwrap();
     let even = |s: &str| s.parse::<u64>().unwrap() % 2 == 0;
     let (ll_even, p_even) = fit_group(&subset(&summary, even));
     let (ll_odd, p_odd) = fit_group(&subset(&summary, |s| !even(s)));
@@ -282,8 +301,18 @@ fn assert_equals_separate_fits<M: CovariateModel>(
     let at_even = joint.model_for(&[0.0]).unwrap().to_parameters();
     let at_odd = joint.model_for(&[1.0]).unwrap().to_parameters();
     for (j, name) in M::PARAMETER_NAMES.iter().enumerate() {
-        close(at_even[j], p_even[j], 1e-4, &format!("{} {name} (even)", M::NAME));
-        close(at_odd[j], p_odd[j], 1e-4, &format!("{} {name} (odd)", M::NAME));
+        close(
+            at_even[j],
+            p_even[j],
+            1e-4,
+            &format!("{} {name} (even)", M::NAME),
+        );
+        close(
+            at_odd[j],
+            p_odd[j],
+            1e-4,
+            &format!("{} {name} (odd)", M::NAME),
+        );
     }
 }
 

@@ -20,11 +20,7 @@ const SCORES: [f64; 3] = [-1.0, 0.0, 1.0];
 
 /// Design row `(channel=app, channel=shop, score)` of a pattern.
 fn row(c: usize, s: usize) -> [f64; 3] {
-    [
-        (c == 1) as u8 as f64,
-        (c == 2) as u8 as f64,
-        SCORES[s],
-    ]
+    [(c == 1) as u8 as f64, (c == 2) as u8 as f64, SCORES[s]]
 }
 
 /// Ages spread over [26, 52] weeks.
@@ -49,7 +45,9 @@ fn simulate(
             let z = row(c, s);
             let mut logp = truth[..n_base].to_vec();
             for (l, &j) in linked.iter().enumerate() {
-                logp[j] += (0..3).map(|k| truth[n_base + 3 * l + k] * z[k]).sum::<f64>();
+                logp[j] += (0..3)
+                    .map(|k| truth[n_base + 3 * l + k] * z[k])
+                    .sum::<f64>();
             }
             let p: Vec<f64> = logp.iter().map(|v| v.exp()).collect();
             let g = draw(&p, n_per_pattern, seed * 100 + (3 * c + s) as u64);
@@ -135,8 +133,8 @@ fn bgnbd_recovers_known_coefficients_with_honest_standard_errors() {
                 .summary()
                 .unwrap()
         });
-        let fit = fit_with_covariates::<BgNbd>(&summary, &cov, &CovariateOptions::default())
-            .unwrap();
+        let fit =
+            fit_with_covariates::<BgNbd>(&summary, &cov, &CovariateOptions::default()).unwrap();
         zs.extend(z_scores(&fit, &truth));
     }
     assert_coverage("BG/NBD", &zs);
@@ -166,8 +164,7 @@ fn pareto_nbd_recovers_known_coefficients_with_honest_standard_errors() {
                 .unwrap()
         });
         let fit =
-            fit_with_covariates::<ParetoNbd>(&summary, &cov, &CovariateOptions::default())
-                .unwrap();
+            fit_with_covariates::<ParetoNbd>(&summary, &cov, &CovariateOptions::default()).unwrap();
         zs.extend(z_scores(&fit, &truth));
     }
     assert_coverage("Pareto/NBD", &zs);
@@ -214,9 +211,8 @@ fn gamma_gamma_recovers_known_coefficients_with_honest_standard_errors() {
     let mut zs = Vec::new();
     for seed in 1..=8 {
         let (summary, cov) = simulate(&truth, &[2], 800, seed, spend_summary);
-        let fit =
-            fit_with_covariates::<GammaGamma>(&summary, &cov, &CovariateOptions::default())
-                .unwrap();
+        let fit = fit_with_covariates::<GammaGamma>(&summary, &cov, &CovariateOptions::default())
+            .unwrap();
         zs.extend(z_scores(&fit, &truth));
     }
     assert_coverage("Gamma-Gamma", &zs);

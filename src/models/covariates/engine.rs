@@ -558,6 +558,7 @@ impl<M: CovariateModel> Setup<M> {
 /// As [`fit_with_covariates`] for the inputs; [`Error::LengthMismatch`] for a `theta` of the
 /// wrong length; numerical errors.
 #[doc(hidden)]
+#[allow(clippy::let_and_return)]
 pub fn penalized_log_likelihood<M: CovariateModel>(
     summary: &RfmSummary,
     covariates: &Covariates,
@@ -574,9 +575,9 @@ pub fn penalized_log_likelihood<M: CovariateModel>(
             right_len: theta.len(),
         });
     }
-    let problem = setup.problem()?;
-    let out = problem.eval(theta);
-    out
+    // the problem borrows `setup`: evaluate it before `setup` drops
+    let result = setup.problem()?.eval(theta);
+    result
 }
 
 /// Fits model `M` with covariates by penalised maximum likelihood (see the

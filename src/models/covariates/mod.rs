@@ -51,7 +51,7 @@ mod engine;
 mod fitted;
 
 pub use design::{CovariateColumn, CovariateEncoding, Covariates, CovariatesBuilder};
-pub use engine::{fit_with_covariates, CovariateModel, CovariateOptions};
 #[doc(hidden)]
 pub use engine::penalized_log_likelihood;
+pub use engine::{fit_with_covariates, CovariateModel, CovariateOptions};
 pub use fitted::CovariateFit;
