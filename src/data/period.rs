@@ -53,6 +53,10 @@ pub enum Period {
 const DAY: i64 = 86_400;
 
 impl Period {
+    /// The average Gregorian month, 365.2425 / 12 = 30.436875 days, in seconds: the length of
+    /// [`Period::Month`] in exact-time summaries.
+    pub const AVERAGE_MONTH_SECONDS: i64 = 2_629_746;
+
     /// A custom period of `seconds` seconds; errors with [`Error::InvalidParameter`] unless
     /// `seconds > 0`.
     pub fn custom(seconds: i64) -> Result<Self> {
@@ -88,6 +92,28 @@ impl Period {
     /// True for the calendar periods (hour, day, week, month).
     pub fn is_calendar(self) -> bool {
         !matches!(self, Period::Custom { .. })
+    }
+
+    /// Length of one period in seconds, as exact-time summaries
+    /// ([`SummaryOptions::exact_times`](crate::summary::SummaryOptions::exact_times)) divide
+    /// by it: hour 3 600, day 86 400, week 604 800, custom its own length, and month the
+    /// **average Gregorian month** of 30.436875 days = [`Period::AVERAGE_MONTH_SECONDS`] (calendar
+    /// months differ in length, so no calendar month is exact; an average keeps 12 months = one
+    /// average year of 365.2425 days).
+    ///
+    /// ```
+    /// use ltv::data::Period;
+    /// assert_eq!(Period::Week.length_seconds(), 7 * 86_400);
+    /// assert_eq!(Period::Month.length_seconds() as f64 / 86_400.0, 30.436875);
+    /// ```
+    pub const fn length_seconds(self) -> i64 {
+        match self {
+            Period::Hour => 3600,
+            Period::Day => DAY,
+            Period::Week => 7 * DAY,
+            Period::Month => Period::AVERAGE_MONTH_SECONDS,
+            Period::Custom { seconds } => seconds,
+        }
     }
 
     /// Index of the calendar period holding `t`, counted from the period holding 1970-01-01

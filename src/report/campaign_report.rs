@@ -129,7 +129,7 @@ pub struct CampaignReport {
     pub levels: Vec<Level>,
 }
 
-fn check_config(config: &ReportConfig, fx: Option<&FxRates>) -> Result<FxRates> {
+pub(crate) fn check_config(config: &ReportConfig, fx: Option<&FxRates>) -> Result<FxRates> {
     config.horizon.validate()?;
     let currency = normalize_currency(&config.currency).ok_or_else(|| Error::Report {
         message: format!("invalid report currency `{}`", config.currency),

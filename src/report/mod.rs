@@ -92,16 +92,19 @@
 //! ```
 
 mod aggregate;
+pub mod backtest;
 mod btyd;
 mod campaign_report;
 mod cohort;
 mod credit;
 mod currency;
+mod hierarchical;
 mod hierarchy;
 mod horizon_value;
 pub mod inputs;
 pub mod output;
 mod ranking;
+pub mod simulation;
 mod spend;
 mod summary;
 mod timezone;
@@ -114,6 +117,7 @@ pub use campaign_report::{CampaignReport, ReportConfig, ReportInputs, ReportMeta
 pub use cohort::CohortBy;
 pub use credit::{read_credit_ledger, CreditLedger, CreditLedgerColumns};
 pub use currency::{normalize_currency, FxRates};
+pub use hierarchical::HierarchicalValue;
 pub use hierarchy::{GroupBy, Level, Placement, ORGANIC};
 pub use inputs::{
     read_costs, read_credit, read_fx, read_installs, read_transactions, CostColumns, CostRow,

@@ -106,6 +106,53 @@ pub(crate) fn report_summary(users: &ReportUsers, period: ModelPeriod) -> Result
     RfmSummary::new(users.ids().to_vec(), freq, rec, age, Some(money), None)
 }
 
+/// Seconds in one model period.
+fn period_seconds(period: ModelPeriod) -> f64 {
+    match period {
+        ModelPeriod::Day => 86_400.0,
+        ModelPeriod::Week => 7.0 * 86_400.0,
+    }
+}
+
+/// The exact-time RFM summary of `users` at the as-of cut, in real `period`s: user i born at
+/// instant b_i (install, or an earlier first payment) with payments at t_1 ≤ … ≤ t_x (all
+/// after the birth, up to the cut c):
+///
+/// * `frequency` = x, every payment a purchase (the install is the birth, not a purchase);
+/// * `recency` = (t_x − b_i) / P (0 without payments);
+/// * `T` = (c − b_i) / P;
+/// * `monetary_value` = the mean payment (0 without payments),
+///
+/// with P the period's length in seconds (86,400 for days, 604,800 for weeks). A user
+/// installed at 23:00 is 22/24 of a day younger than one installed at 01:00 the same day.
+pub(crate) fn exact_report_summary(users: &ReportUsers, period: ModelPeriod) -> Result<RfmSummary> {
+    let cut = users.as_of().cut();
+    let p = period_seconds(period);
+    let n = users.len();
+    let (mut freq, mut rec, mut age, mut money) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for (u, &b) in users.birth_times().iter().enumerate() {
+        let (times, amounts) = users.payments(u);
+        let x = times.len();
+        let last = times.iter().copied().max().unwrap_or(b).max(b);
+        let total: f64 = amounts.iter().sum();
+        let t_age = ((cut - b) as f64 / p).max(0.0);
+        freq.push(x as f64);
+        rec.push(if x > 0 {
+            ((last - b) as f64 / p).min(t_age)
+        } else {
+            0.0
+        });
+        age.push(t_age);
+        money.push(if x > 0 { total / x as f64 } else { 0.0 });
+    }
+    RfmSummary::new(users.ids().to_vec(), freq, rec, age, Some(money), None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

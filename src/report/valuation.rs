@@ -13,10 +13,11 @@ use crate::report::users::ReportUsers;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ModelPeriod {
-    /// Days (30 per month in the CLV sum, as lifetimes).
+    /// Days (30 per month in the CLV sum, as lifetimes); the default (the ROAS benchmark's
+    /// best configuration, see the README).
+    #[default]
     Day,
     /// Weeks, Monday to Sunday (4.345 per month in the CLV sum, as lifetimes).
-    #[default]
     Week,
 }
 

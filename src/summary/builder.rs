@@ -35,6 +35,10 @@ use rustc_hash::FxHashMap;
 /// For [`Period::Custom`], periods are counted from each customer's first purchase and the
 /// observation end is compared with the raw timestamps (transactions after it are excluded).
 ///
+/// With [`SummaryOptions::exact_times`], recency and T are real numbers of periods between
+/// exact timestamps instead (formulas and rules there); the calendar summary above stays the
+/// default.
+///
 /// Rows are in order of each customer's first appearance in the log (lifetimes sorts by
 /// customer id). Customers without any transaction up to the end are left out
 /// ([`SummaryStats::customers_dropped`]).
@@ -62,7 +66,10 @@ use rustc_hash::FxHashMap;
 pub struct SummaryOptions {
     pub(crate) period: Period,
     pub(crate) observation_end: Option<Timestamp>,
+    /// The observation end is a cut: transactions at it are excluded.
+    pub(crate) end_exclusive: bool,
     pub(crate) include_first_transaction: bool,
+    pub(crate) exact_times: bool,
 }
 
 impl Default for SummaryOptions {
@@ -85,7 +92,8 @@ pub struct SummaryOutput {
 pub struct SummaryStats {
     /// The period of the summary.
     pub period: Period,
-    /// The observation end used (the last transaction's time when none was given).
+    /// The observation end used (the last transaction's time when none was given; the cut of
+    /// [`SummaryOptions::observation_end_exclusive`], itself excluded).
     pub observation_end: Timestamp,
     /// Transactions that went into the summary.
     pub transactions_used: usize,
@@ -102,12 +110,12 @@ pub struct SummaryStats {
     pub customers_without_purchase: usize,
 }
 
-/// One customer's summary row in whole periods.
+/// One customer's summary row; recency and T in periods (whole periods unless exact times).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct CustomerRow {
     pub(crate) frequency: u32,
-    pub(crate) recency: i64,
-    pub(crate) t: i64,
+    pub(crate) recency: f64,
+    pub(crate) t: f64,
     pub(crate) monetary: f64,
     pub(crate) before_birth: u32,
 }
@@ -167,8 +175,8 @@ pub(crate) fn summarise_customer(
     }
     Some(CustomerRow {
         frequency: n_counted,
-        recency: last.map_or(0, |l| l - p0),
-        t: e - p0,
+        recency: last.map_or(0.0, |l| (l - p0) as f64),
+        t: (e - p0) as f64,
         monetary: if n_counted > 0 {
             sum_counted / n_counted as f64
         } else {
@@ -178,6 +186,83 @@ pub(crate) fn summarise_customer(
     })
 }
 
+/// Summarises one customer's transactions (sorted by time, all at or before the observation
+/// end) in exact time: recency and T in real periods of `length` seconds, T measured to
+/// `t_end`. `birth` as in [`summarise_customer`]; `None` when there is nothing to summarise
+/// (no birth and no transaction, or born after `last_kept`, the last observed second).
+///
+/// Transactions at the same second are one purchase (amounts summed). Without a birth the
+/// first purchase instant is the birth (counted only with `include_first`); with a birth every
+/// purchase at or after it counts and transactions before it are `before_birth`.
+#[inline]
+pub(crate) fn summarise_customer_exact(
+    length: i64,
+    include_first: bool,
+    txns: &[Txn],
+    birth: Option<Timestamp>,
+    last_kept: Timestamp,
+    t_end: Timestamp,
+) -> Option<CustomerRow> {
+    let (origin, born) = match (birth, txns.first()) {
+        (Some(b), _) => (b, true),
+        (None, Some(&(t, _))) => (t, false),
+        (None, None) => return None,
+    };
+    if origin > last_kept {
+        return None;
+    }
+    let counts = |t: Timestamp| born || include_first || t > origin;
+    let mut before_birth = 0u32;
+    let mut n_counted = 0u32;
+    let mut sum_counted = 0.0f64;
+    let mut current: Option<(Timestamp, f64)> = None; // (instant, summed amount)
+    for &(t, a) in txns {
+        if t < origin {
+            before_birth += 1;
+            continue;
+        }
+        match &mut current {
+            Some((ct, v)) if *ct == t => *v += a,
+            _ => {
+                if let Some((ct, v)) = current.take() {
+                    if counts(ct) {
+                        n_counted += 1;
+                        sum_counted += v;
+                    }
+                }
+                current = Some((t, a));
+            }
+        }
+    }
+    let last = current.map(|(ct, v)| {
+        if counts(ct) {
+            n_counted += 1;
+            sum_counted += v;
+        }
+        ct
+    });
+    let periods = |to: Timestamp| (to.seconds() - origin.seconds()) as f64 / length as f64;
+    Some(CustomerRow {
+        frequency: n_counted,
+        recency: last.map_or(0.0, periods),
+        t: periods(t_end),
+        monetary: if n_counted > 0 {
+            sum_counted / n_counted as f64
+        } else {
+            0.0
+        },
+        before_birth,
+    })
+}
+
+/// The observation window of a build: transactions at or before `last_kept` count; exact-time
+/// T runs to `t_end` (the cut itself for an exclusive end).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Window {
+    pub(crate) last_kept: Timestamp,
+    pub(crate) t_end: Timestamp,
+}
+
 impl SummaryOptions {
     /// Options for the given period; observation end = the last transaction; first purchase
     /// not counted.
@@ -185,14 +270,163 @@ impl SummaryOptions {
         Self {
             period,
             observation_end: None,
+            end_exclusive: false,
             include_first_transaction: false,
+            exact_times: false,
         }
     }
 
-    /// Sets the end of observation (inclusive, see the type's semantics).
+    /// Sets the end of observation, **inclusive**: a transaction at `end` counts (see the
+    /// type's semantics for calendar periods). With [`SummaryOptions::exact_times`], `end` is
+    /// an instant and T is measured to it; a date-only timestamp such as
+    /// `Timestamp::parse("2024-03-10")` is **midnight starting** that day, so the rest of that
+    /// day is not observed: to observe through the whole day use
+    /// [`SummaryOptions::observation_end_exclusive`] with the next midnight.
     pub fn observation_end(mut self, end: Timestamp) -> Self {
         self.observation_end = Some(end);
+        self.end_exclusive = false;
         self
+    }
+
+    /// Ends observation at the instant `cut`, **exclusive**: transactions at `cut` or later are
+    /// left out. This is "through the end of day D" with `cut` = midnight after D, what a
+    /// date-only `--observation-end D` means for `ltv summary --exact-times`.
+    ///
+    /// * With [`SummaryOptions::exact_times`], T is measured to `cut`: a customer born at
+    ///   midnight starting D and observed through D has T = 1 day.
+    /// * Otherwise (calendar periods, [`Period::Custom`]) it is the same as
+    ///   `observation_end(cut − 1 s)`, the last second observed.
+    ///
+    /// [`SummaryStats::observation_end`] reports `cut`. Errors (when summarising) with
+    /// [`Error::InvalidDate`] for a cut at [`Timestamp::MIN`], before which nothing exists.
+    ///
+    /// ```
+    /// use ltv::data::{Period, Timestamp, TransactionLog};
+    /// use ltv::summary::SummaryOptions;
+    /// let t = |s: &str| Timestamp::parse(s).unwrap();
+    /// let log = TransactionLog::from_columns(
+    ///     &["a", "a", "a"],
+    ///     &[t("2024-01-01 06:00:00"), t("2024-01-03 18:00:00"), t("2024-01-04")],
+    ///     None,
+    /// )?;
+    /// let out = SummaryOptions::new(Period::Day)
+    ///     .exact_times(true)
+    ///     .observation_end_exclusive(t("2024-01-04")) // through the end of 2024-01-03
+    ///     .summarise(&log)?;
+    /// assert_eq!(out.stats.excluded_after_end, 1); // the purchase at 2024-01-04 00:00
+    /// assert_eq!(out.summary.frequency(), [1.0]);
+    /// assert_eq!(out.summary.recency(), [2.5]); // 2.5 days after 06:00 on the first day
+    /// assert_eq!(out.summary.t(), [2.75]);
+    /// # Ok::<(), ltv::Error>(())
+    /// ```
+    pub fn observation_end_exclusive(mut self, cut: Timestamp) -> Self {
+        self.observation_end = Some(cut);
+        self.end_exclusive = true;
+        self
+    }
+
+    /// Exact-time summaries: recency and T as real numbers of periods measured between exact
+    /// timestamps (seconds), instead of whole calendar periods. Default `false`: the
+    /// lifetimes-compatible calendar summary.
+    ///
+    /// # Formula
+    ///
+    /// With `L` = [`Period::length_seconds`] (hour 3 600 s, day 86 400 s, week 604 800 s, a
+    /// custom length, month the average Gregorian month of 30.436875 days), `birth` the
+    /// customer's first transaction (or, with
+    /// [`SummaryOptions::summarise_with_births`], the given birth time) and `end` the
+    /// observation end ([`SummaryOptions::observation_end`], inclusive; or the cut of
+    /// [`SummaryOptions::observation_end_exclusive`]):
+    ///
+    /// * `T = (end − birth) / L`;
+    /// * `recency = (last purchase − birth) / L`, 0 without a purchase after the birth;
+    /// * `frequency` = number of purchases after the birth;
+    /// * `monetary_value` = mean amount of those purchases (0 when frequency is 0).
+    ///
+    /// Rules:
+    ///
+    /// * **same instant**: transactions at the same second are one purchase, their amounts
+    ///   summed (an order split into lines), as the calendar summary merges a period;
+    /// * **without births**, the first purchase instant is the birth and is not counted in
+    ///   frequency or monetary value (lifetimes' semantics), unless
+    ///   [`SummaryOptions::include_first_transaction`];
+    /// * **with births**, every purchase at or after the birth instant counts, including one
+    ///   at the birth second itself (recency 0); `include_first_transaction` changes nothing
+    ///   for customers with a birth. Transactions **before** the birth instant are left out
+    ///   and counted in [`SummaryStats::excluded_before_birth`], as the calendar summary does
+    ///   for periods before the birth period (so a purchase earlier on the install day is
+    ///   kept by a daily calendar summary but not by an exact one). Customers born after the
+    ///   end are left out;
+    /// * transactions after the end are left out ([`SummaryStats::excluded_after_end`]):
+    ///   the end is an instant, not a calendar period.
+    ///
+    /// Then `0 ≤ recency ≤ T`. With the same [`SummaryOptions::observation_end`], T differs
+    /// from the calendar summary's T by less than one period for hours, days and weeks (the
+    /// calendar T counts the period boundaries crossed); for months by a little more at most
+    /// (calendar months of 28 to 31 days against the average month).
+    ///
+    /// Exact times work in [`SummaryOptions::summarise`],
+    /// [`SummaryOptions::summarise_with_births`] and
+    /// [`SummaryOptions::calibration_holdout`]; `ltv summary --exact-times` and
+    /// `ltv pipeline --exact-times` select them on the command line.
+    ///
+    /// ```
+    /// use ltv::data::{Period, Timestamp, TransactionLog};
+    /// use ltv::summary::SummaryOptions;
+    /// let t = |s: &str| Timestamp::parse(s).unwrap();
+    /// // installed (first purchase) at 23:00 and at 01:00 of the same day
+    /// let log = TransactionLog::from_columns(
+    ///     &["late", "early", "early"],
+    ///     &[t("2024-01-01 23:00:00"), t("2024-01-01 01:00:00"), t("2024-01-02 13:00:00")],
+    ///     Some(&[5.0, 5.0, 8.0]),
+    /// )?;
+    /// let out = SummaryOptions::new(Period::Day)
+    ///     .exact_times(true)
+    ///     .observation_end(t("2024-01-11"))
+    ///     .summarise(&log)?;
+    /// let s = &out.summary;
+    /// assert!((s.t()[0] - (9.0 + 1.0 / 24.0)).abs() < 1e-12);
+    /// assert!((s.t()[1] - s.t()[0] - 22.0 / 24.0).abs() < 1e-12); // 22/24 of a day longer
+    /// assert_eq!((s.frequency()[1], s.recency()[1]), (1.0, 1.5));
+    /// assert_eq!(s.monetary_value().unwrap(), [0.0, 8.0]);
+    /// # Ok::<(), ltv::Error>(())
+    /// ```
+    pub fn exact_times(mut self, exact: bool) -> Self {
+        self.exact_times = exact;
+        self
+    }
+
+    /// True for exact-time summaries ([`SummaryOptions::exact_times`]).
+    pub fn is_exact_times(&self) -> bool {
+        self.exact_times
+    }
+
+    /// The observation window for a log whose last transaction is `last`: the last second
+    /// observed, and the instant exact-time T runs to.
+    pub(crate) fn window(&self, last: Timestamp) -> Result<Window> {
+        match (self.observation_end, self.end_exclusive) {
+            (None, _) => Ok(Window {
+                last_kept: last,
+                t_end: last,
+            }),
+            (Some(end), false) => Ok(Window {
+                last_kept: end,
+                t_end: end,
+            }),
+            (Some(cut), true) => {
+                let last_kept = Timestamp::from_seconds(cut.seconds() - 1).ok_or_else(|| {
+                    Error::InvalidDate {
+                        value: cut.to_string(),
+                        rule: "an exclusive observation end must be after 0001-01-01 00:00:00"
+                            .into(),
+                    }
+                })?;
+                Ok(Window {
+                    last_kept,
+                    t_end: cut,
+                })
+            }
+        }
     }
 
     /// Counts the first purchase period in frequency and monetary value (lifetimes'
@@ -233,6 +467,10 @@ impl SummaryOptions {
     /// * customers of the log missing from `births` are summarised from their first purchase
     ///   as in [`SummaryOptions::summarise`] ([`SummaryStats::customers_without_birth`]).
     ///
+    /// With [`SummaryOptions::exact_times`], the clock starts at the birth **instant**: every
+    /// purchase at or after it counts (no purchase is the acquisition), transactions before
+    /// it are excluded, and times are real periods from it (see there).
+    ///
     /// Rows: the log's customers in order of first appearance, then the customers only in
     /// `births`, in their order there.
     ///
@@ -261,8 +499,18 @@ impl SummaryOptions {
 
     fn build(&self, log: &TransactionLog, births: Option<&Births>) -> Result<SummaryOutput> {
         let period = self.period;
-        let end = self.observation_end.unwrap_or(log.last_timestamp());
+        let window = self.window(log.last_timestamp())?;
+        let end = window.last_kept;
+        let exact = self.exact_times;
         let include_first = self.include_first_transaction;
+        let one = |txns: &[Txn], birth: Option<Timestamp>| {
+            if exact {
+                let length = period.length_seconds();
+                summarise_customer_exact(length, include_first, txns, birth, end, window.t_end)
+            } else {
+                summarise_customer(period, include_first, txns, birth, end)
+            }
+        };
 
         // birth of each log customer, and the births-only customers
         let mut birth_of: Vec<Option<Timestamp>> = Vec::new();
@@ -286,7 +534,7 @@ impl SummaryOptions {
         // which transactions are inside the observation window
         let e = period.index(end);
         let keep = |t: Timestamp| {
-            if period.is_calendar() {
+            if period.is_calendar() && !exact {
                 period.index(t) <= e
             } else {
                 t <= end
@@ -295,28 +543,30 @@ impl SummaryOptions {
         let keep_all = keep(log.last_timestamp());
 
         // one pass when every customer's transactions are in time order, else group and sort
-        let (rows, kept_and_before, rejected) =
-            match summarise_in_order(log, period, include_first, end, keep, keep_all, &birth_of) {
-                Some(s) => (s.rows, log.len() - s.rejected, s.rejected),
-                None => {
-                    let grouped = group_by_customer(log, keep, keep_all)?;
-                    let rows = map_customers(&grouped, |c, txns| {
-                        sort_by_time(txns);
-                        let birth = birth_of.get(c).copied().flatten();
-                        summarise_customer(period, include_first, txns, birth, end)
-                    });
-                    (rows, grouped.kept(), grouped.rejected)
-                }
-            };
+        // (exact times always group)
+        let streamed = if exact {
+            None
+        } else {
+            summarise_in_order(log, period, include_first, end, keep, keep_all, &birth_of)
+        };
+        let (rows, kept_and_before, rejected) = match streamed {
+            Some(s) => (s.rows, log.len() - s.rejected, s.rejected),
+            None => {
+                let grouped = group_by_customer(log, keep, keep_all)?;
+                let rows = map_customers(&grouped, |c, txns| {
+                    sort_by_time(txns);
+                    one(txns, birth_of.get(c).copied().flatten())
+                });
+                (rows, grouped.kept(), grouped.rejected)
+            }
+        };
         let kept = kept_and_before;
 
         let n_rows = rows.iter().filter(|r| r.is_some()).count();
         let births_only_dropped = births_only.len();
         let extra: Vec<(usize, CustomerRow)> = births_only
             .iter()
-            .filter_map(|&(j, t)| {
-                summarise_customer(period, include_first, &[], Some(t), end).map(|r| (j, r))
-            })
+            .filter_map(|&(j, t)| one(&[], Some(t)).map(|r| (j, r)))
             .collect();
         if n_rows + extra.len() == 0 {
             return Err(Error::InvalidDate {
@@ -335,7 +585,7 @@ impl SummaryOptions {
 
         let mut stats = SummaryStats {
             period,
-            observation_end: end,
+            observation_end: self.observation_end.unwrap_or(end),
             transactions_used: 0,
             excluded_after_end: rejected,
             excluded_before_birth: 0,
@@ -352,8 +602,8 @@ impl SummaryOptions {
         let mut push = |id: &str, r: &CustomerRow| {
             ids.push(id.to_string());
             freq.push(r.frequency as f64);
-            rec.push(r.recency as f64);
-            t.push(r.t as f64);
+            rec.push(r.recency);
+            t.push(r.t);
             if let Some(m) = &mut money {
                 m.push(r.monetary);
             }

@@ -3,7 +3,9 @@
 
 use crate::data::{Period, Timestamp, TransactionLog};
 use crate::error::{Error, Result};
-use crate::summary::builder::{summarise_customer, CustomerRow, SummaryOptions};
+use crate::summary::builder::{
+    summarise_customer, summarise_customer_exact, CustomerRow, SummaryOptions,
+};
 use crate::summary::group::{group_by_customer, map_customers, sort_by_time};
 use crate::summary::RfmSummary;
 
@@ -93,7 +95,7 @@ struct HoldoutRow {
     frequency: u32,
     n_txns: u32,
     mean_amount: f64,
-    duration: i64,
+    duration: f64,
 }
 
 impl SummaryOptions {
@@ -110,6 +112,15 @@ impl SummaryOptions {
     ///   (for [`Period::Custom`], counted from each customer's first purchase);
     /// * only customers with a calibration purchase have a row (holdout-only customers are
     ///   counted in [`HoldoutStats::excluded_new_customers`]).
+    ///
+    /// With [`SummaryOptions::exact_times`] the calibration summary is the exact-time one
+    /// (T_cal = (calibration end − first purchase) / period length), `frequency_holdout`
+    /// counts distinct **seconds** with a holdout purchase, and `duration_holdout` =
+    /// (observation end − calibration end) / period length, a real number. With
+    /// [`SummaryOptions::observation_end_exclusive`] the calibration end is a cut as well:
+    /// calibration = time < `calibration_end`, holdout = `calibration_end` <= time < cut
+    /// (exact T_cal and duration measured to the cuts; calendar periods as with the last
+    /// second before each cut).
     ///
     /// Errors with [`Error::InvalidDate`] when the observation end is not after the
     /// calibration end or no transaction is at or before the calibration end, and with
@@ -134,8 +145,22 @@ impl SummaryOptions {
     ) -> Result<CalibrationHoldout> {
         let period = self.period;
         let include_first = self.include_first_transaction;
-        let end = self.observation_end.unwrap_or(log.last_timestamp());
-        if end <= calibration_end {
+        let exact = self.exact_times;
+        let length = period.length_seconds();
+        let window = self.window(log.last_timestamp())?;
+        let end = window.last_kept;
+        // with an exclusive observation end the calibration end is a cut too
+        let cal_window = if self.end_exclusive {
+            SummaryOptions::new(period)
+                .observation_end_exclusive(calibration_end)
+                .window(calibration_end)?
+        } else {
+            SummaryOptions::new(period)
+                .observation_end(calibration_end)
+                .window(calibration_end)?
+        };
+        let cal_end = cal_window.last_kept;
+        if end <= cal_end {
             return Err(Error::InvalidDate {
                 value: end.to_string(),
                 rule: format!(
@@ -147,19 +172,37 @@ impl SummaryOptions {
         let grouped = group_by_customer(log, |t| t <= end, keep_all)?;
         let rows = map_customers(&grouped, |_, txns| {
             sort_by_time(txns);
-            let split = txns.partition_point(|&(t, _)| t <= calibration_end);
+            let split = txns.partition_point(|&(t, _)| t <= cal_end);
             let (cal, hold) = txns.split_at(split);
-            let cal_row =
-                match summarise_customer(period, include_first, cal, None, calibration_end) {
-                    Some(r) => r,
-                    None => return (None, hold.len()),
-                };
+            let cal_row = if exact {
+                summarise_customer_exact(
+                    length,
+                    include_first,
+                    cal,
+                    None,
+                    cal_end,
+                    cal_window.t_end,
+                )
+            } else {
+                summarise_customer(period, include_first, cal, None, cal_end)
+            };
+            let Some(cal_row) = cal_row else {
+                return (None, hold.len());
+            };
             let origin = cal[0].0;
+            // a purchase = a distinct period, or a distinct second with exact times
+            let slot = |t: Timestamp| {
+                if exact {
+                    t.seconds()
+                } else {
+                    period.index_from(origin, t)
+                }
+            };
             let mut frequency = 0u32;
             let mut last: Option<i64> = None;
             let mut sum = 0.0;
             for &(t, a) in hold {
-                let p = period.index_from(origin, t);
+                let p = slot(t);
                 if last != Some(p) {
                     frequency += 1;
                     last = Some(p);
@@ -167,13 +210,17 @@ impl SummaryOptions {
                 sum += a;
             }
             let n_txns = hold.len() as u32;
+            let duration = if exact {
+                (window.t_end.seconds() - cal_window.t_end.seconds()) as f64 / length as f64
+            } else {
+                (period.index_from(origin, end) - period.index_from(origin, cal_end)) as f64
+            };
             let row = HoldoutRow {
                 cal: cal_row,
                 frequency,
                 n_txns,
                 mean_amount: if n_txns > 0 { sum / n_txns as f64 } else { 0.0 },
-                duration: period.index_from(origin, end)
-                    - period.index_from(origin, calibration_end),
+                duration,
             };
             (Some(row), 0)
         });
@@ -184,7 +231,7 @@ impl SummaryOptions {
         let mut stats = HoldoutStats {
             period,
             calibration_end,
-            observation_end: end,
+            observation_end: self.observation_end.unwrap_or(end),
             calibration_transactions: 0,
             holdout_transactions: 0,
             excluded_after_end: rejected,
@@ -213,8 +260,8 @@ impl SummaryOptions {
             let Some(r) = r else { continue };
             ids.push(log.customer_ids()[c].clone());
             freq.push(r.cal.frequency as f64);
-            rec.push(r.cal.recency as f64);
-            t.push(r.cal.t as f64);
+            rec.push(r.cal.recency);
+            t.push(r.cal.t);
             if let Some(m) = &mut money {
                 m.push(r.cal.monetary);
             }
@@ -222,7 +269,7 @@ impl SummaryOptions {
             if let Some(m) = &mut m_hold {
                 m.push(r.mean_amount);
             }
-            d_hold.push(r.duration as f64);
+            d_hold.push(r.duration);
             stats.holdout_transactions += r.n_txns as usize;
         }
         stats.calibration_transactions =

@@ -173,11 +173,11 @@ pub(crate) fn summarise_in_order(
             Some(CustomerRow {
                 frequency: st.n_counted,
                 recency: if st.last_p == NONE {
-                    0
+                    0.0
                 } else {
-                    st.last_p - st.p0
+                    (st.last_p - st.p0) as f64
                 },
-                t: e - st.p0,
+                t: (e - st.p0) as f64,
                 monetary: if st.n_counted > 0 {
                     st.counted_sum / st.n_counted as f64
                 } else {

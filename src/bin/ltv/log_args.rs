@@ -1,6 +1,7 @@
 //! The transaction-log flags shared by `ltv summary` and `ltv pipeline`.
 
-use ltv::data::{DateFormat, Delimiter, Timestamp, TransactionCsvOptions, TransactionLog};
+use ltv::data::{DateFormat, Delimiter, Period, Timestamp, TransactionCsvOptions, TransactionLog};
+use ltv::summary::SummaryOptions;
 use ltv::{Error, Result};
 use std::path::PathBuf;
 
@@ -26,6 +27,31 @@ pub struct LogArgs {
     /// End of observation (YYYY-MM-DD, YYYY-MM-DD HH:MM:SS, YYYYMMDD or the --date-format).
     #[arg(long)]
     pub observation_end: String,
+    /// Exact-time summary: recency and T as real numbers of periods from the exact timestamps
+    /// (T = (observation end - first purchase) / period length; month = 30.436875 days)
+    /// instead of whole calendar periods. A date without a time of day as --observation-end
+    /// (or --calibration-end) then means the end of that day.
+    #[arg(long)]
+    pub exact_times: bool,
+}
+
+/// An end of observation as the command line gave it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// An instant, inclusive (a date-time, or any date without --exact-times).
+    At(Timestamp),
+    /// A date-only end with --exact-times: observed up to, not including, this next midnight.
+    Before(Timestamp),
+}
+
+impl End {
+    /// The end as given (the date for a date-only end), for messages.
+    pub fn shown(self) -> Timestamp {
+        match self {
+            End::At(t) => t,
+            End::Before(cut) => Timestamp::from_seconds(cut.seconds() - 86_400).unwrap_or(cut),
+        }
+    }
 }
 
 impl LogArgs {
@@ -34,13 +60,24 @@ impl LogArgs {
         DateFormat::from_spec(&self.date_format)
     }
 
-    /// `--observation-end` as a timestamp.
-    pub fn observation_end(&self) -> Result<Timestamp> {
-        parse_date(
+    /// `--observation-end`, read as an [`End`] (see there).
+    pub fn end(&self) -> Result<End> {
+        parse_end(
             &self.observation_end,
             "observation-end",
             &self.date_format()?,
+            self.exact_times,
         )
+    }
+
+    /// The summary options of these flags: `period`, the observation end and
+    /// `--exact-times`.
+    pub fn summary_options(&self, period: Period) -> Result<SummaryOptions> {
+        let opts = SummaryOptions::new(period).exact_times(self.exact_times);
+        Ok(match self.end()? {
+            End::At(t) => opts.observation_end(t),
+            End::Before(cut) => opts.observation_end_exclusive(cut),
+        })
     }
 
     /// Reads the log, with the amounts of `amount_col` when given.
@@ -63,4 +100,50 @@ pub fn parse_date(arg: &str, flag: &str, format: &DateFormat) -> Result<Timestam
             value: arg.to_string(),
             rule: format!("--{flag}: {}", format.describe()),
         })
+}
+
+/// Parses an end-of-observation argument as [`parse_date`] does; with `exact`, a date without a
+/// time of day is [`End::Before`] the following midnight (the whole day observed).
+pub fn parse_end(arg: &str, flag: &str, format: &DateFormat, exact: bool) -> Result<End> {
+    let t = parse_date(arg, flag, format)?;
+    if !(exact && is_date_only(arg, format)) {
+        return Ok(End::At(t));
+    }
+    Timestamp::from_seconds(t.seconds() + 86_400)
+        .map(End::Before)
+        .ok_or_else(|| Error::InvalidDate {
+            value: arg.to_string(),
+            rule: format!("--{flag}: the day after must be a valid date"),
+        })
+}
+
+/// True when `arg` gives a date without a time of day: `YYYY-MM-DD`, `YYYYMMDD`, or a value of
+/// a custom format with no hour field.
+fn is_date_only(arg: &str, format: &DateFormat) -> bool {
+    if DateFormat::IsoDate.parse_str(arg).is_ok() || DateFormat::Compact.parse_str(arg).is_ok() {
+        return true;
+    }
+    if Timestamp::parse(arg).is_ok() {
+        return false; // YYYY-MM-DD HH:MM:SS
+    }
+    let DateFormat::Custom(f) = format else {
+        return false;
+    };
+    // a time field, possibly with a padding modifier: %H, %-H, %_H, %0H, ...
+    let mut chars = f.chars();
+    while let Some(c) = chars.next() {
+        if c == '%' {
+            let mut field = chars.next();
+            if matches!(field, Some('-' | '_' | '0')) {
+                field = chars.next();
+            }
+            if matches!(
+                field,
+                Some('H' | 'I' | 'k' | 'l' | 'T' | 'R' | 'X' | 'c' | 's' | '+')
+            ) {
+                return false;
+            }
+        }
+    }
+    true
 }

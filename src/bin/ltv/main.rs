@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod attribute;
+mod backtest;
 mod clv;
 mod covariates;
 mod fit;
@@ -49,6 +50,8 @@ enum Command {
     Pagerank(pagerank::Args),
     /// The daily campaign performance report (cost, revenue, estimated ROAS).
     Report(Box<report::Args>),
+    /// Replay the report at earlier as-of dates and score it against the revenue that arrived.
+    Backtest(Box<backtest::Args>),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Command::Attribute(a) => attribute::run(a),
         Command::Pagerank(a) => pagerank::run(a),
         Command::Report(a) => report::run(*a),
+        Command::Backtest(a) => backtest::run(*a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

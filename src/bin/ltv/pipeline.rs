@@ -22,7 +22,7 @@ use ltv::data::Period;
 use ltv::fit::FitOptions;
 use ltv::models::gamma_gamma::{GammaGamma, SpendData};
 use ltv::models::{ModelFile, SavedModel};
-use ltv::summary::{write_summary_csv, SummaryOptions};
+use ltv::summary::write_summary_csv;
 use ltv::value::{ClvSettings, MonthlyDiscountRate, Months};
 use ltv::{Error, Result};
 
@@ -146,7 +146,7 @@ impl Stages {
 pub fn run(args: Args) -> Result<()> {
     let mut stages = Stages::new();
     let period: Period = args.period.into();
-    let end = args.log.observation_end()?;
+    let end = args.log.end()?.shown();
     // the CLV unit is the summary's own period
     let settings = ClvSettings {
         period: period.try_into()?,
@@ -172,9 +172,7 @@ pub fn run(args: Args) -> Result<()> {
         ),
     );
 
-    let out = SummaryOptions::new(period)
-        .observation_end(end)
-        .summarise(&log)?;
+    let out = args.log.summary_options(period)?.summarise(&log)?;
     drop(log);
     let summary = out.summary;
     stages.end(

@@ -13,8 +13,9 @@
 use ltv::report::{
     output, parse_date_arg, parse_time_zone, read_costs, read_credit_ledger, read_fx,
     read_installs, read_transactions, BuyTillYouDieValue, CampaignReport, CohortBy, CostColumns,
-    CreditLedgerColumns, FitStatus, FxColumns, InstallColumns, Level, ModelPeriod, OptionalColumn,
-    ReportConfig, ReportInputs, TimestampFormat, TransactionColumns, TransactionModelKind,
+    CreditLedgerColumns, FitStatus, FxColumns, HierarchicalValue, InstallColumns, Level,
+    ModelPeriod, OptionalColumn, ReportConfig, ReportInputs, TimestampFormat, TransactionColumns,
+    TransactionModelKind, ValueModel,
 };
 use ltv::{Error, Result};
 use std::collections::BTreeMap;
@@ -49,23 +50,36 @@ pub struct Args {
     credit: Option<PathBuf>,
     /// Last day that counts (YYYY-MM-DD, whole day, report time zone).
     #[arg(long, value_name = "DATE")]
-    as_of: String,
+    pub(crate) as_of: String,
     /// Months after the as-of date over which future revenue is estimated.
     #[arg(long, value_name = "N", default_value_t = 12)]
     horizon_months: u32,
-    /// Time unit of the model: day or week.
-    #[arg(long, default_value = "week")]
+    /// Time unit of the model: day (default) or week.
+    #[arg(long, default_value = "day")]
     period: String,
+    /// The model step's hierarchy: levels (network, account, campaign, ad) whose effects on
+    /// the purchase, dropout and spend parameters are fitted jointly on all users, each level
+    /// shrunk towards its parent by an amount chosen from the data (the default,
+    /// `network,campaign`); `none` for one pooled fit. Ignored with --fit-by.
+    #[arg(long, default_value = "network,campaign")]
+    hierarchy: String,
+    /// Summarise in calendar periods (lifetimes' semantics) instead of exact times.
+    #[arg(long)]
+    calendar_periods: bool,
+    /// Fixed prior standard deviation of the deeper hierarchy levels' effects (log scale)
+    /// instead of the empirical-Bayes choice.
+    #[arg(long, value_name = "SIGMA")]
+    shrinkage: Option<f64>,
     /// Levels to group by, comma separated: network, account, campaign, ad.
     #[arg(long, default_value = "network,campaign")]
     group_by: String,
     /// Output file (.csv or .json); stdout when absent.
     #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// Output format: csv, json or table (default: from the --output extension; a table on a
     /// terminal; CSV otherwise).
     #[arg(long)]
-    format: Option<String>,
+    pub(crate) format: Option<String>,
 
     /// Install cohorts: all, day, week or month.
     #[arg(long, default_value = "all")]
@@ -116,7 +130,7 @@ pub struct Args {
     top: usize,
     /// No progress or info lines on stderr (warnings and errors still).
     #[arg(long)]
-    quiet: bool,
+    pub(crate) quiet: bool,
     /// Fail (non-zero exit, no output written) when a fit behind the estimates did not
     /// converge. Without it such a fit is used and reported: a warning on stderr, the
     /// `fit_status` column (`not_converged`) and `meta.unconverged_fits` in JSON.
@@ -240,13 +254,13 @@ fn delimiter(spec: &str) -> Result<u8> {
 }
 
 /// Logs to stderr unless quiet.
-struct Log {
-    quiet: bool,
-    start: Instant,
+pub(crate) struct Log {
+    pub(crate) quiet: bool,
+    pub(crate) start: Instant,
 }
 
 impl Log {
-    fn info(&self, msg: impl AsRef<str>) {
+    pub(crate) fn info(&self, msg: impl AsRef<str>) {
         if !self.quiet {
             eprintln!(
                 "ltv report [{:>6.2}s] {}",
@@ -255,7 +269,7 @@ impl Log {
             );
         }
     }
-    fn warn(&self, msg: impl AsRef<str>) {
+    pub(crate) fn warn(&self, msg: impl AsRef<str>) {
         eprintln!("ltv report: warning: {}", msg.as_ref());
     }
 }
@@ -400,11 +414,49 @@ fn model_line(model: &serde_json::Value) -> String {
         .join("; ")
 }
 
-pub fn run(args: Args) -> Result<()> {
-    let log = Log {
-        quiet: args.quiet,
-        start: Instant::now(),
-    };
+/// The report's configuration, model step and inputs, read and checked from the arguments.
+pub(crate) struct Prepared {
+    pub(crate) config: ReportConfig,
+    pub(crate) model: Box<dyn ValueModel>,
+    pub(crate) inputs: ReportInputs,
+}
+
+/// The model step the flags ask for: the hierarchical model (default), one pooled fit
+/// (`--hierarchy none`) or a fit per segment (`--fit-by`).
+fn value_model(args: &Args) -> Result<Box<dyn ValueModel>> {
+    let kind = TransactionModelKind::parse(&args.model)?;
+    let hierarchy = args.hierarchy.trim().to_ascii_lowercase();
+    if args.fit_by.is_some() || hierarchy == "none" {
+        let mut model = BuyTillYouDieValue::new(kind);
+        model.fit_options.penalizer = args.penalizer;
+        model.fit_options.tolerance = args.tolerance;
+        model.fit_by = args.fit_by.as_deref().map(Level::parse).transpose()?;
+        model.min_segment_users = args.min_segment_users;
+        return Ok(Box::new(model));
+    }
+    let levels: Vec<Level> = hierarchy
+        .split(',')
+        .map(|l| Level::parse(l.trim()))
+        .collect::<Result<_>>()?;
+    let mut model = HierarchicalValue::default();
+    model.kind = kind;
+    model.levels = levels;
+    model.exact_times = !args.calendar_periods;
+    if let Some(s) = args.shrinkage {
+        if !(s.is_finite() && s > 0.0) {
+            return Err(Error::invalid_parameter(
+                "shrinkage",
+                s,
+                "must be finite and > 0",
+            ));
+        }
+        model.fixed_sigma = Some(s);
+    }
+    Ok(Box::new(model))
+}
+
+/// Reads and checks everything the report needs (shared with `ltv backtest`).
+pub(crate) fn prepare(args: &Args, log: &Log) -> Result<Prepared> {
     let delim = delimiter(&args.delimiter)?;
     let input_tz = parse_time_zone(&args.input_timezone)?;
     let time_format = match args.time_format.as_str() {
@@ -412,27 +464,6 @@ pub fn run(args: Args) -> Result<()> {
         "unix" => TimestampFormat::UnixSeconds,
         f => TimestampFormat::Custom(f.to_string()),
     };
-
-    // checked before any input is read: a bad flag fails fast
-    let format = match args.format.as_deref() {
-        Some(f) => f.to_ascii_lowercase(),
-        None => match &args.output {
-            Some(p)
-                if p.extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("json")) =>
-            {
-                "json".into()
-            }
-            Some(_) => "csv".into(),
-            None if std::io::stdout().is_terminal() => "table".into(),
-            None => "csv".into(),
-        },
-    };
-    if !matches!(format.as_str(), "csv" | "json" | "table") {
-        return Err(Error::Report {
-            message: format!("unknown --format `{format}` (expected csv, json or table)"),
-        });
-    }
     let mut config = ReportConfig::new(parse_date_arg(&args.as_of)?);
     config.time_zone = parse_time_zone(&args.timezone)?;
     config.currency = args.currency.clone();
@@ -447,11 +478,7 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(p) = &args.account_timezones {
         config.account_time_zones = read_account_zones(p, delim)?;
     }
-    let mut model = BuyTillYouDieValue::new(TransactionModelKind::parse(&args.model)?);
-    model.fit_options.penalizer = args.penalizer;
-    model.fit_options.tolerance = args.tolerance;
-    model.fit_by = args.fit_by.as_deref().map(Level::parse).transpose()?;
-    model.min_segment_users = args.min_segment_users;
+    let model = value_model(args)?;
 
     let cost_cols = CostColumns {
         date: args.cost_date_col.clone(),
@@ -554,15 +581,58 @@ pub fn run(args: Args) -> Result<()> {
         fx,
         credit,
     };
+    Ok(Prepared {
+        config,
+        model,
+        inputs,
+    })
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let log = Log {
+        quiet: args.quiet,
+        start: Instant::now(),
+    };
+    // checked before any input is read: a bad flag fails fast
+    let format = match args.format.as_deref() {
+        Some(f) => f.to_ascii_lowercase(),
+        None => match &args.output {
+            Some(p)
+                if p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json")) =>
+            {
+                "json".into()
+            }
+            Some(_) => "csv".into(),
+            None if std::io::stdout().is_terminal() => "table".into(),
+            None => "csv".into(),
+        },
+    };
+    if !matches!(format.as_str(), "csv" | "json" | "table") {
+        return Err(Error::Report {
+            message: format!("unknown --format `{format}` (expected csv, json or table)"),
+        });
+    }
+    let Prepared {
+        config,
+        model,
+        inputs,
+    } = prepare(&args, &log)?;
     log.info(format!(
-        "fitting {} + gamma-gamma as of {} ({}), periods of a {}",
+        "fitting {} + gamma-gamma ({}) as of {} ({}), periods of a {}",
         args.model,
+        if args.fit_by.is_some() || args.hierarchy.trim().eq_ignore_ascii_case("none") {
+            "pooled or per segment".to_string()
+        } else {
+            format!("hierarchy {}", args.hierarchy)
+        },
         config.as_of,
         config.time_zone.name(),
         config.horizon.period.name()
     ));
-    let spinner = progress.spinner(format!("fitting {} + gamma-gamma", args.model));
-    let report = CampaignReport::build(&inputs, &config, &model);
+    let spinner =
+        Progress::new(&[], args.quiet).spinner(format!("fitting {} + gamma-gamma", args.model));
+    let report = CampaignReport::build(&inputs, &config, model.as_ref());
     if let Some(s) = spinner {
         s.finish_and_clear();
     }

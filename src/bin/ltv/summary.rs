@@ -1,9 +1,9 @@
 //! `ltv summary`: a transaction log in, one RFM row per customer out.
 
 use crate::io::{output, write_err};
-use crate::log_args::{parse_date, LogArgs};
+use crate::log_args::{parse_end, End, LogArgs};
 use ltv::data::Period;
-use ltv::summary::{write_calibration_holdout_csv, write_summary_csv, SummaryOptions};
+use ltv::summary::{write_calibration_holdout_csv, write_summary_csv};
 use ltv::{Error, Result};
 use std::path::PathBuf;
 
@@ -33,27 +33,48 @@ pub struct Args {
 pub fn run(args: Args) -> Result<()> {
     let date_format = args.log.date_format()?;
     let period = Period::from_spec(&args.period)?;
-    let end = args.log.observation_end()?;
+    let end = args.log.end()?;
     let calibration_end = args
         .calibration_end
         .as_deref()
-        .map(|s| parse_date(s, "calibration-end", &date_format))
+        .map(|s| parse_end(s, "calibration-end", &date_format, args.log.exact_times))
         .transpose()?;
+    // both ends are cuts (date-only, exact times) or both instants
+    if let Some(c) = calibration_end {
+        if matches!(c, End::Before(_)) != matches!(end, End::Before(_)) {
+            return Err(Error::InvalidDate {
+                value: args.calibration_end.clone().unwrap_or_default(),
+                rule: format!(
+                    "with --exact-times, --calibration-end and --observation-end must both be \
+                     dates (each day observed to its end) or both date-times (got {} and {})",
+                    c.shown(),
+                    end.shown()
+                ),
+            });
+        }
+    }
     let log = args.log.read(args.amount_col.as_deref())?;
-    let opts = SummaryOptions::new(period)
-        .observation_end(end)
+    let opts = args
+        .log
+        .summary_options(period)?
         .include_first_transaction(args.include_first_transaction);
+    let end = end.shown();
     let out = output(args.output.as_deref())?;
     let result = match calibration_end {
         None => {
             let s = opts.summarise(&log)?;
             eprintln!(
-                "ltv summary: {} transactions of {} customers -> {} rows (period {}, observation end {}); \
+                "ltv summary: {} transactions of {} customers -> {} rows (period {}{}, observation end {}); \
                  {} transactions after the end excluded, {} customers without a transaction up to the end",
                 log.len(),
                 log.n_customers(),
                 s.summary.len(),
                 period,
+                if args.log.exact_times {
+                    ", exact times"
+                } else {
+                    ""
+                },
                 end,
                 s.stats.excluded_after_end,
                 s.stats.customers_dropped
@@ -61,7 +82,8 @@ pub fn run(args: Args) -> Result<()> {
             write_summary_csv(&s.summary, out)
         }
         Some(cal) => {
-            let split = opts.calibration_holdout(&log, cal)?;
+            let (End::At(at) | End::Before(at)) = cal;
+            let split = opts.calibration_holdout(&log, at)?;
             let st = split.stats();
             eprintln!(
                 "ltv summary: {} transactions of {} customers -> {} rows (period {}, calibration end {}, \
@@ -71,7 +93,7 @@ pub fn run(args: Args) -> Result<()> {
                 log.n_customers(),
                 split.len(),
                 period,
-                cal,
+                cal.shown(),
                 end,
                 st.calibration_transactions,
                 st.holdout_transactions,

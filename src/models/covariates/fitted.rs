@@ -320,12 +320,12 @@ impl<M: CovariateModel> CovariateFit<M> {
                 if rows.len() != d || rows.iter().any(|r| r.len() != d) {
                     return Err(bad(format!("covariance must be {d} x {d}")));
                 }
-                for i in 0..d {
-                    if !(rows[i][i].is_finite() && rows[i][i] >= 0.0) {
-                        return Err(bad(format!("covariance diagonal {i} is {}", rows[i][i])));
+                for (i, row) in rows.iter().enumerate() {
+                    if !(row[i].is_finite() && row[i] >= 0.0) {
+                        return Err(bad(format!("covariance diagonal {i} is {}", row[i])));
                     }
-                    for j in 0..d {
-                        let (a, b) = (rows[i][j], rows[j][i]);
+                    for (j, &a) in row.iter().enumerate() {
+                        let b = rows[j][i];
                         if !a.is_finite() || (a - b).abs() > 1e-9 * (a.abs() + b.abs() + 1e-300) {
                             return Err(bad("covariance is not symmetric".into()));
                         }

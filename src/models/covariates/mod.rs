@@ -55,3 +55,10 @@ pub use design::{CovariateColumn, CovariateEncoding, Covariates, CovariatesBuild
 pub use engine::penalized_log_likelihood;
 pub use engine::{fit_with_covariates, CovariateModel, CovariateOptions};
 pub use fitted::CovariateFit;
+
+pub(crate) use engine::Patterns;
+
+/// Customers grouped by identical covariate rows (the report values each pattern at once).
+pub(crate) fn engine_patterns(covariates: &Covariates) -> Patterns {
+    Patterns::new(covariates)
+}
