@@ -201,7 +201,7 @@ fn bgnbd_with_covariates_matches_clvtools_without_penalty() {
     let theta = bgnbd_theta(theirs);
     let (ours_at, _) = penalized_log_likelihood::<BgNbd>(&summary, &cov, &opts, &theta).unwrap();
     // 50-digit mpmath at CLVTools' estimates (clvtools_apparel_mpmath.py)
-    let exact = -2593.658_233_871_971_8;
+    let exact = -2_593.658_233_871_972;
     eprintln!(
         "BG/NBD static: LL at CLVTools' estimates: ltv {ours_at}, CLVTools {ll}, mpmath {exact} \
          (ltv − mpmath {:e}, CLVTools − mpmath {:e})",

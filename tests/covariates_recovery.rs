@@ -40,8 +40,8 @@ fn simulate(
     let n_base = truth.len() - 3 * linked.len();
     let (mut ids, mut f, mut r, mut t, mut m) = (vec![], vec![], vec![], vec![], vec![]);
     let (mut ch, mut sc) = (vec![], vec![]);
-    for c in 0..3 {
-        for s in 0..3 {
+    for (c, channel) in CHANNELS.iter().enumerate() {
+        for (s, score) in SCORES.iter().enumerate() {
             let z = row(c, s);
             let mut logp = truth[..n_base].to_vec();
             for (l, &j) in linked.iter().enumerate() {
@@ -59,8 +59,8 @@ fn simulate(
                 if let Some(mv) = g.monetary_value() {
                     m.push(mv[i]);
                 }
-                ch.push(CHANNELS[c]);
-                sc.push(SCORES[s]);
+                ch.push(*channel);
+                sc.push(*score);
             }
         }
     }
