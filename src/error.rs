@@ -68,6 +68,22 @@ pub enum Error {
         rule: String,
     },
 
+    /// A sum or mean over input rows is not a finite number: the rows' values, each finite,
+    /// add up past `f64`'s range (about 1.8e308). Named by the group whose rows overflow.
+    #[error(
+        "{group} `{key}`: {quantity} overflows f64 ({value}): its rows' values add up past 1.8e308"
+    )]
+    NonFiniteAggregate {
+        /// What the rows are grouped by (`customer`, `campaign`, ...).
+        group: String,
+        /// The group's key (customer id, campaign name, ...).
+        key: String,
+        /// The aggregated quantity (`monetary_value`, `cost`, ...).
+        quantity: String,
+        /// The non-finite result.
+        value: f64,
+    },
+
     /// The input holds no usable rows.
     #[error("empty input: {what}")]
     EmptyInput {

@@ -99,10 +99,17 @@ impl Graph {
 pub struct GraphBuilder {
     directed: bool,
     n: usize,
+    /// Node count asked for with [`GraphBuilder::with_node_count`] /
+    /// [`GraphBuilder::ensure_node_count`].
+    declared: usize,
     src: Vec<u32>,
     dst: Vec<u32>,
     weight: Vec<f64>,
 }
+
+/// Node ids up to this many are always accepted by [`GraphBuilder::build`], whatever the
+/// number of edges (the per-node arrays then take a few tens of MB at most).
+pub const SPARSE_ID_ALLOWANCE: usize = 1 << 20;
 
 impl GraphBuilder {
     /// An empty builder for a directed (`true`) or undirected (`false`) graph.
@@ -110,6 +117,7 @@ impl GraphBuilder {
         Self {
             directed,
             n: 0,
+            declared: 0,
             src: Vec::new(),
             dst: Vec::new(),
             weight: Vec::new(),
@@ -118,13 +126,14 @@ impl GraphBuilder {
 
     /// Ensures the graph has at least `n` nodes (isolated nodes count for PageRank).
     pub fn with_node_count(mut self, n: usize) -> Self {
-        self.n = self.n.max(n);
+        self.ensure_node_count(n);
         self
     }
 
     /// Ensures the graph has at least `n` nodes.
     pub fn ensure_node_count(&mut self, n: usize) {
         self.n = self.n.max(n);
+        self.declared = self.declared.max(n);
     }
 
     /// Reserves room for `additional` more edges.
@@ -158,9 +167,40 @@ impl GraphBuilder {
 
     /// Builds the CSR graph, summing parallel edges.
     ///
+    /// Node ids are dense indices `0..n`. An edge's id far beyond the edges there are (more
+    /// than [`SPARSE_ID_ALLOWANCE`] and four times the number of edges, and beyond any declared
+    /// node count) would make `build` allocate per-node arrays for billions of nodes that do
+    /// not exist (`add_edge(u32::MAX, 0, 1.0)` asked for 34 GB); it is an error instead.
+    ///
     /// # Errors
-    /// [`Error::Graph`] when a summed weight overflows to infinity.
+    /// [`Error::Graph`] when a summed weight overflows to infinity, or an edge names a node id
+    /// far beyond the graph's size (intern the ids, or declare the node count with
+    /// [`GraphBuilder::with_node_count`]).
     pub fn build(self) -> Result<Graph> {
+        let allowed = self
+            .declared
+            .max(self.src.len().saturating_mul(4))
+            .max(SPARSE_ID_ALLOWANCE);
+        if self.n > allowed {
+            let (i, _) = self
+                .src
+                .iter()
+                .zip(&self.dst)
+                .enumerate()
+                .find(|(_, (&u, &v))| u.max(v) as usize >= allowed)
+                .unwrap_or((0, (&0, &0)));
+            return Err(Error::Graph {
+                message: format!(
+                    "edge {} ({}->{}): node id {} is far beyond the graph's {} edges (ids must be \
+                     dense indices 0..n; intern them, or declare the node count)",
+                    i + 1,
+                    self.src.get(i).copied().unwrap_or(0),
+                    self.dst.get(i).copied().unwrap_or(0),
+                    self.n - 1,
+                    self.src.len()
+                ),
+            });
+        }
         let n = self.n;
         let directed = self.directed;
         // Arcs in both directions for undirected edges (self-loops once).
@@ -309,5 +349,23 @@ mod tests {
         b.add_edge(0, 1, f64::MAX).unwrap();
         b.add_edge(0, 1, f64::MAX).unwrap();
         assert!(matches!(b.build(), Err(Error::Graph { .. })));
+    }
+}
+
+#[cfg(test)]
+mod hardening_tests {
+    use super::*;
+
+    /// Issue 11 item 7: a huge node id with one edge used to abort on a 34 GB allocation.
+    #[test]
+    fn huge_node_id_is_an_error_not_an_abort() {
+        let mut b = GraphBuilder::new(true);
+        b.add_edge(u32::MAX, 0, 1.0).unwrap();
+        let e = b.build().unwrap_err().to_string();
+        assert!(e.contains("edge 1") && e.contains("4294967295"), "{e}");
+        // declared node counts and dense ids stay fine
+        let mut b = GraphBuilder::new(true).with_node_count(3_000_000);
+        b.add_edge(2_999_999, 0, 1.0).unwrap();
+        assert!(b.build().is_ok());
     }
 }

@@ -123,6 +123,75 @@ impl TransactionLog {
         })
     }
 
+    /// Builds a log from customers already numbered: `customer_ids[k]` is the id of customer
+    /// `k` and `customer[i]` the number of transaction `i`'s customer, as a dictionary encoding
+    /// (`pandas.factorize`, an Arrow dictionary, a database's) hands them over. This skips the
+    /// id interning of [`TransactionLog::from_columns`] (the Python bindings use it).
+    ///
+    /// Errors: [`Error::LengthMismatch`] when the columns differ in length;
+    /// [`Error::InvalidField`] (1-based row) for a customer number with no id, an empty or
+    /// repeated id, or an amount that is not finite and >= 0; [`Error::EmptyInput`] for no
+    /// rows.
+    ///
+    /// ```
+    /// use ltv::data::{Timestamp, TransactionLog};
+    /// let t = Timestamp::parse("2024-03-01")?;
+    /// let log = TransactionLog::from_indexed_columns(
+    ///     vec!["a".into(), "b".into()], vec![1, 0, 1], vec![t, t, t], None)?;
+    /// assert_eq!((log.len(), log.n_customers(), log.customer_id_of(0)), (3, 2, "b"));
+    /// assert!(TransactionLog::from_indexed_columns(vec!["a".into()], vec![1], vec![t], None).is_err());
+    /// # Ok::<(), ltv::Error>(())
+    /// ```
+    pub fn from_indexed_columns(
+        customer_ids: Vec<String>,
+        customer: Vec<u32>,
+        timestamps: Vec<Timestamp>,
+        amounts: Option<Vec<f64>>,
+    ) -> Result<Self> {
+        let n = customer.len();
+        let mismatch = |right: &str, right_len: usize| Error::LengthMismatch {
+            left: "customer".into(),
+            left_len: n,
+            right: right.into(),
+            right_len,
+        };
+        if timestamps.len() != n {
+            return Err(mismatch("timestamps", timestamps.len()));
+        }
+        if let Some(a) = &amounts {
+            if a.len() != n {
+                return Err(mismatch("amounts", a.len()));
+            }
+            for (i, &v) in a.iter().enumerate() {
+                check_amount(i as u64 + 1, "amount", v)?;
+            }
+        }
+        let mut seen = rustc_hash::FxHashSet::default();
+        seen.reserve(customer_ids.len());
+        for (k, id) in customer_ids.iter().enumerate() {
+            if id.is_empty() || !seen.insert(id.as_str()) {
+                return Err(Error::invalid_field(
+                    k as u64 + 1,
+                    "customer_id",
+                    id.as_str(),
+                    "customer ids must be non-empty and distinct",
+                ));
+            }
+        }
+        if let Some(i) = customer
+            .iter()
+            .position(|&c| c as usize >= customer_ids.len())
+        {
+            return Err(Error::invalid_field(
+                i as u64 + 1,
+                "customer",
+                customer[i].to_string(),
+                format!("customer number must be below {}", customer_ids.len()),
+            ));
+        }
+        Self::from_checked_parts(customer_ids, customer, timestamps, amounts)
+    }
+
     /// Number of transactions.
     pub fn len(&self) -> usize {
         self.customer.len()

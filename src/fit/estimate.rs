@@ -49,8 +49,15 @@ pub struct Convergence {
     pub method: Method,
 }
 
-/// One parameter's estimate with its standard error and 95% Wald interval
-/// `value ± 1.96 · std_error` (natural scale, as lifetimes reports it).
+/// One parameter's estimate with its standard error and 95% Wald interval **on the log
+/// scale**: `value · exp(±1.96 · std_error / value)`.
+///
+/// Every parameter is positive and the fits run on log-parameters, so the interval is the
+/// Wald interval of `ln θ` (standard error `std_error / value` by the delta method) mapped
+/// back: it never leaves `(0, ∞)` and is asymmetric around the estimate. lifetimes prints the
+/// natural-scale `value ± 1.96 · std_error` instead, which for a poorly determined parameter
+/// reaches below zero (CDNOW Pareto/NBD β: `[−0.51, 23.84]` there; `[4.11, 33.12]` here). The
+/// standard error itself is the natural-scale one, as lifetimes reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParameterEstimate {
     /// Parameter name (`"r"`, `"alpha"`, ...).
@@ -59,9 +66,9 @@ pub struct ParameterEstimate {
     pub value: f64,
     /// Standard error: square root of the diagonal of the inverse observed information.
     pub std_error: f64,
-    /// Lower end of the 95% interval.
+    /// Lower end of the 95% interval (log scale, see the type's docs): always > 0.
     pub lower: f64,
-    /// Upper end of the 95% interval.
+    /// Upper end of the 95% interval (log scale).
     pub upper: f64,
 }
 
@@ -175,7 +182,8 @@ impl Fit {
         Ok((0..self.params.len()).map(|i| c[(i, i)].sqrt()).collect())
     }
 
-    /// Estimates with standard errors and 95% Wald intervals.
+    /// Estimates with standard errors and 95% Wald intervals on the log scale (see
+    /// [`ParameterEstimate`]).
     ///
     /// # Errors
     /// As [`Fit::covariance`].
@@ -190,8 +198,8 @@ impl Fit {
                 name: name.clone(),
                 value,
                 std_error,
-                lower: value - Z_975 * std_error,
-                upper: value + Z_975 * std_error,
+                lower: value * (-Z_975 * std_error / value).exp(),
+                upper: value * (Z_975 * std_error / value).exp(),
             })
             .collect())
     }
@@ -260,7 +268,7 @@ impl fmt::Display for Fit {
         writeln!(
             f,
             "{:>8} {:>12} {:>12} {:>12} {:>12}",
-            "param", "estimate", "std.error", "lower 95%", "upper 95%"
+            "param", "estimate", "std.error", "lower 95%*", "upper 95%*"
         )?;
         match self.estimates() {
             Ok(est) => {
@@ -271,6 +279,10 @@ impl fmt::Display for Fit {
                         e.name, e.value, e.std_error, e.lower, e.upper
                     )?;
                 }
+                writeln!(
+                    f,
+                    "* interval on the log scale: estimate x exp(+-1.96 std.error/estimate)"
+                )?;
             }
             Err(e) => {
                 for (n, v) in self.names.iter().zip(&self.params) {

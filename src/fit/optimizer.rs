@@ -1,5 +1,6 @@
 //! The optimizer: L-BFGS on log-parameters, Nelder–Mead fallback, Newton polish.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use argmin::core::{CostFunction, Executor, Gradient, State, TerminationStatus};
@@ -40,23 +41,42 @@ struct Objective<'a, L: Likelihood> {
     penalty: f64,
     w: f64,
     cache: Mutex<Option<Evaluation>>,
+    /// Evaluations allowed ([`FitOptions::max_evaluations`]) and used so far.
+    budget: u64,
+    used: AtomicU64,
 }
 
 /// A cached evaluation: log-parameters, objective value, gradient.
 type Evaluation = (Vec<f64>, f64, Vec<f64>);
 
 impl<'a, L: Likelihood> Objective<'a, L> {
-    fn new(l: &'a L, penalty: f64, w: f64) -> Self {
+    fn new(l: &'a L, penalty: f64, w: f64, budget: u64) -> Self {
         Self {
             l,
             penalty,
             w,
             cache: Mutex::new(None),
+            budget,
+            used: AtomicU64::new(0),
         }
     }
 
-    /// Objective value and gradient with respect to `θ`.
+    /// True once the evaluation budget is spent.
+    fn exhausted(&self) -> bool {
+        self.used.load(Ordering::Relaxed) >= self.budget
+    }
+
+    /// Objective value and gradient with respect to `θ`, within the evaluation budget.
     fn eval(&self, theta: &[f64]) -> Result<(f64, Vec<f64>)> {
+        self.eval_with(theta, true)
+    }
+
+    /// As [`Self::eval`], outside the budget (the final checks at the estimates).
+    fn eval_final(&self, theta: &[f64]) -> Result<(f64, Vec<f64>)> {
+        self.eval_with(theta, false)
+    }
+
+    fn eval_with(&self, theta: &[f64], budgeted: bool) -> Result<(f64, Vec<f64>)> {
         if let Ok(guard) = self.cache.lock() {
             if let Some((t, f, g)) = guard.as_ref() {
                 if t.as_slice() == theta {
@@ -71,6 +91,12 @@ impl<'a, L: Likelihood> Objective<'a, L> {
             return Err(Error::numerical(
                 L::MODEL,
                 format!("log-parameters {theta:?} left the range ±{MAX_LOG_PARAM}"),
+            ));
+        }
+        if budgeted && self.used.fetch_add(1, Ordering::Relaxed) >= self.budget {
+            return Err(Error::numerical(
+                L::MODEL,
+                format!("evaluation budget exhausted ({} evaluations)", self.budget),
             ));
         }
         let p: Vec<f64> = theta.iter().map(|t| t.exp()).collect();
@@ -310,7 +336,7 @@ pub(crate) fn maximize<L: Likelihood>(l: &L, opts: &FitOptions) -> Result<Fit> {
         });
     }
     let penalty = opts.penalizer * l.penalty_scale();
-    let obj = Objective::new(l, penalty, w);
+    let obj = Objective::new(l, penalty, w, opts.max_evaluations);
     let start = opts.start.clone().unwrap_or_else(|| l.start());
     if start.len() != k || start.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
         return Err(Error::numerical(
@@ -321,8 +347,8 @@ pub(crate) fn maximize<L: Likelihood>(l: &L, opts: &FitOptions) -> Result<Fit> {
     let theta0: Vec<f64> = start.iter().map(|v| v.ln()).collect();
     obj.eval(&theta0)?;
 
-    let value = |t: &[f64]| obj.eval(t).map_or(f64::INFINITY, |(f, _)| f);
-    let grad_norm = |t: &[f64]| obj.eval(t).map_or(f64::INFINITY, |(_, g)| norm(&g));
+    let value = |t: &[f64]| obj.eval_final(t).map_or(f64::INFINITY, |(f, _)| f);
+    let grad_norm = |t: &[f64]| obj.eval_final(t).map_or(f64::INFINITY, |(_, g)| norm(&g));
 
     let stage = run_lbfgs(&obj, theta0, opts);
     let mut iterations = stage.iterations;
@@ -330,7 +356,7 @@ pub(crate) fn maximize<L: Likelihood>(l: &L, opts: &FitOptions) -> Result<Fit> {
     let mut theta = stage.theta;
     let mut method = Method::Lbfgs;
     iterations += newton_polish(&obj, &mut theta, opts.tolerance);
-    if grad_norm(&theta) > opts.tolerance {
+    if grad_norm(&theta) > opts.tolerance && !obj.exhausted() {
         let nm = run_nelder_mead(&obj, theta.clone(), opts);
         iterations += nm.iterations;
         let again = run_lbfgs(&obj, nm.theta, opts);
@@ -347,6 +373,12 @@ pub(crate) fn maximize<L: Likelihood>(l: &L, opts: &FitOptions) -> Result<Fit> {
 
     let gradient_norm = grad_norm(&theta);
     let converged = gradient_norm <= opts.tolerance;
+    if obj.exhausted() {
+        termination = format!(
+            "evaluation budget exhausted ({} likelihood evaluations); {termination}",
+            opts.max_evaluations
+        );
+    }
     if !converged && opts.require_convergence {
         let last: Vec<String> = L::NAMES
             .iter()

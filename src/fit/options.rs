@@ -16,8 +16,16 @@ pub struct FitOptions {
     /// [module docs](crate::fit)); 0 (the default) is plain maximum likelihood. Must be finite
     /// and ≥ 0.
     pub penalizer: f64,
-    /// Iteration cap of each optimizer stage (L-BFGS; Nelder–Mead gets 4× this). Default 1000.
+    /// Iteration cap of each optimizer stage (L-BFGS; Nelder–Mead gets 4× this; a fit may run
+    /// L-BFGS twice, so the iterations reported can exceed this cap). Default 1000.
+    /// [`max_evaluations`](Self::max_evaluations) bounds the whole fit.
     pub max_iterations: u64,
+    /// Budget of likelihood-and-gradient evaluations for the whole fit, all stages together
+    /// (the Newton polish and the final checks included). A fit that exhausts it stops and is
+    /// [`Error::NotConverged`] (reason "evaluation budget exhausted"), so an adversarial data
+    /// set costs at most this many evaluations. Default 2,000 (the CDNOW fits need fewer
+    /// than 100). Must be at least 1.
+    pub max_evaluations: u64,
     /// Convergence tolerance: the Euclidean norm of the gradient of the per-customer objective
     /// `-(LL - penalty)/W` with respect to the log-parameters must end below it. Default 1e-8.
     pub tolerance: f64,
@@ -36,6 +44,7 @@ impl Default for FitOptions {
         Self {
             penalizer: 0.0,
             max_iterations: 1000,
+            max_evaluations: 2_000,
             tolerance: 1e-8,
             require_convergence: true,
             start: None,
@@ -64,6 +73,13 @@ impl FitOptions {
         if self.max_iterations == 0 {
             return Err(Error::invalid_parameter(
                 "max_iterations",
+                0.0,
+                "must be at least 1",
+            ));
+        }
+        if self.max_evaluations == 0 {
+            return Err(Error::invalid_parameter(
+                "max_evaluations",
                 0.0,
                 "must be at least 1",
             ));

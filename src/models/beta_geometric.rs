@@ -26,7 +26,7 @@
 //! (cubic, through `a = 1 ± 1e-4, 1 ± 2e-4`; relative error ≈ 1e-11 in that corner).
 
 use crate::error::{Error, Result};
-use crate::special::{hyp2f1, ln_hyp2f1};
+use crate::special::{hyp2f1, ln_hyp2f1, Hyp2f1Path};
 
 /// Largest `z` for which `S(z)` is summed directly.
 const SERIES_MAX_Z: f64 = 0.9;
@@ -76,39 +76,105 @@ pub(crate) fn alive_purchases(
     }
     let z = u / (1.0 + u);
     if z > SERIES_MAX_Z && (a - 1.0).abs() < NEAR_ONE {
-        // N is smooth in a: interpolate around a = 1, moving C with a
-        // (C − a is fixed) and K with C when K = C
-        let at = |a_new: f64| {
-            let c_new = c - a + a_new;
-            let (k_new, ratio_new) = if k_over_c == 1.0 {
-                (c_new, 1.0)
-            } else {
-                (k, k / c_new)
-            };
-            alive_purchases_at(k_new, ratio_new, big_a, a_new, c_new, u, z)
-        };
-        // cubic Lagrange interpolation through a = 1 ± h, 1 ± 2h
-        let nodes = [
-            1.0 - 2.0 * NEAR_ONE,
-            1.0 - NEAR_ONE,
-            1.0 + NEAR_ONE,
-            1.0 + 2.0 * NEAR_ONE,
-        ];
-        let mut n = 0.0;
-        for (i, &ai) in nodes.iter().enumerate() {
-            let mut weight = 1.0;
-            for (j, &aj) in nodes.iter().enumerate() {
-                if i != j {
-                    weight *= (a - aj) / (ai - aj);
-                }
-            }
-            n += weight * at(ai)?;
-        }
-        return Ok(n.max(0.0));
+        return interpolate_near_one(k, k_over_c, a, c, |_, k_new, ratio_new, a_new, c_new| {
+            alive_purchases_at(k_new, ratio_new, big_a, a_new, c_new, u, z, None)
+        });
     }
-    alive_purchases_at(k, k_over_c, big_a, a, c, u, z)
+    alive_purchases_at(k, k_over_c, big_a, a, c, u, z, None)
 }
 
+/// The interpolation nodes in `a` around 1 (see the module docs).
+const NODES: [f64; 4] = [
+    1.0 - 2.0 * NEAR_ONE,
+    1.0 - NEAR_ONE,
+    1.0 + NEAR_ONE,
+    1.0 + 2.0 * NEAR_ONE,
+];
+
+/// `N` near `a = 1` by cubic Lagrange interpolation through [`NODES`]: `at(i, K, K/C, a_i,
+/// C_i)` evaluates `N` at node `i`, with `C` moved with `a` (`C − a` is fixed) and `K` with
+/// `C` when `K = C`.
+fn interpolate_near_one(
+    k: f64,
+    k_over_c: f64,
+    a: f64,
+    c: f64,
+    mut at: impl FnMut(usize, f64, f64, f64, f64) -> Result<f64>,
+) -> Result<f64> {
+    let mut n = 0.0;
+    for (i, &ai) in NODES.iter().enumerate() {
+        let c_new = c - a + ai;
+        let (k_new, ratio_new) = if k_over_c == 1.0 {
+            (c_new, 1.0)
+        } else {
+            (k, k / c_new)
+        };
+        let mut weight = 1.0;
+        for (j, &aj) in NODES.iter().enumerate() {
+            if i != j {
+                weight *= (a - aj) / (ai - aj);
+            }
+        }
+        n += weight * at(i, k_new, ratio_new, ai, c_new)?;
+    }
+    Ok(n.max(0.0))
+}
+
+/// [`alive_purchases`] along the horizons `t` (periods; `u = t / scale`), into `out`.
+///
+/// Beyond `z = 0.9` each value continues the Gauss function from the previous horizon
+/// ([`Hyp2f1Path`]), so a path of non-decreasing horizons costs O(1) per point however far
+/// out it reaches (see [`crate::value::clv`]); the values are those of [`alive_purchases`]
+/// to its accuracy (about 1e-13 relative).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn alive_purchases_path(
+    k: f64,
+    k_over_c: f64,
+    big_a: f64,
+    a: f64,
+    c: f64,
+    scale: f64,
+    t: &[f64],
+    out: &mut [f64],
+) -> Result<()> {
+    let near_one = (a - 1.0).abs() < NEAR_ONE;
+    let mut main = Hyp2f1Path::new(c - big_a, a - 1.0, c);
+    let mut nodes = NODES.map(|ai| {
+        let c_new = c - a + ai;
+        Hyp2f1Path::new(c_new - big_a, ai - 1.0, c_new)
+    });
+    for (o, &ti) in out.iter_mut().zip(t) {
+        let u = ti / scale;
+        if u == 0.0 {
+            *o = 0.0;
+            continue;
+        }
+        let z = u / (1.0 + u);
+        *o = if z <= SERIES_MAX_Z {
+            alive_purchases(k, k_over_c, big_a, a, c, u)?
+        } else if near_one {
+            interpolate_near_one(k, k_over_c, a, c, |i, k_new, ratio_new, a_new, c_new| {
+                alive_purchases_at(
+                    k_new,
+                    ratio_new,
+                    big_a,
+                    a_new,
+                    c_new,
+                    u,
+                    z,
+                    Some(&mut nodes[i]),
+                )
+            })?
+        } else {
+            alive_purchases_at(k, k_over_c, big_a, a, c, u, z, Some(&mut main))?
+        };
+    }
+    Ok(())
+}
+
+/// `N` at one point; beyond `z = 0.9` the Gauss function comes from `path` when given (it
+/// must be the path of `2F1(C−A, a−1; C; ·)`), else from [`hyp2f1`].
+#[allow(clippy::too_many_arguments)]
 fn alive_purchases_at(
     k: f64,
     k_over_c: f64,
@@ -117,6 +183,7 @@ fn alive_purchases_at(
     c: f64,
     u: f64,
     z: f64,
+    path: Option<&mut Hyp2f1Path>,
 ) -> Result<f64> {
     let d = a - 1.0;
     let log1p_u = u.ln_1p();
@@ -137,7 +204,13 @@ fn alive_purchases_at(
     // covariate link) pow underflows against it, so the product is formed in logs
     let direct = match cs {
         Some(v) => Some(pow * v),
-        None => hyp2f1(p, d, c, z).ok().map(|f| pow * (c * (f - 1.0) / d)),
+        None => {
+            let g = match path {
+                Some(path) => path.at(z).ok(),
+                None => hyp2f1(p, d, c, z).ok(),
+            };
+            g.map(|g| pow * (c * (g - 1.0) / d))
+        }
     };
     let pow_cs = match direct {
         Some(v) if v.is_finite() => v,

@@ -54,7 +54,7 @@ mod tests;
 use crate::error::Error;
 use crate::error::Result;
 use crate::fit::FitOptions;
-use crate::models::beta_geometric::{alive_purchases, ln_beta, nbd_counts};
+use crate::models::beta_geometric::{alive_purchases, alive_purchases_path, ln_beta, nbd_counts};
 use crate::models::bgnbd::{check_count, finite};
 use crate::models::fitted::{Fitted, ModelParameters};
 use crate::models::parameters::{given_parameters, positive_parameters};
@@ -113,6 +113,28 @@ impl MbgNbd {
 
     /// Expected purchases in a window of length `t` of a customer alive at age `t_age` with
     /// `x` repeat purchases.
+    /// [`Self::alive_expected`] at each of `horizons` (periods), into `out`: O(1) per
+    /// horizon along a non-decreasing path (see `beta_geometric::alive_purchases_path`).
+    fn alive_expected_path(
+        &self,
+        horizons: &[f64],
+        x: f64,
+        t_age: f64,
+        out: &mut [f64],
+    ) -> Result<()> {
+        let c = self.a + self.b + x;
+        alive_purchases_path(
+            c,
+            1.0,
+            self.r + x,
+            self.a,
+            c,
+            self.alpha + t_age,
+            horizons,
+            out,
+        )
+    }
+
     fn alive_expected(&self, t: f64, x: f64, t_age: f64) -> Result<f64> {
         let c = self.a + self.b + x;
         alive_purchases(c, 1.0, self.r + x, self.a, c, t / (self.alpha + t_age))

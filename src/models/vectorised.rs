@@ -149,6 +149,35 @@ macro_rules! alive_factored_predictions {
             Ok(n * self.probability_alive_one(frequency, recency, t_age)?)
         }
 
+        /// The alive part along the whole path (O(1) per horizon, see
+        /// `alive_expected_path`), times P(alive) computed once.
+        fn conditional_expected_purchases_path_one(
+            &self,
+            horizons: &[f64],
+            frequency: f64,
+            recency: f64,
+            t_age: f64,
+            out: &mut [f64],
+        ) -> $crate::error::Result<()> {
+            if out.len() != horizons.len() {
+                return Err($crate::error::Error::LengthMismatch {
+                    left: "horizons".into(),
+                    left_len: horizons.len(),
+                    right: "out".into(),
+                    right_len: out.len(),
+                });
+            }
+            for &t in horizons {
+                $crate::models::check_horizon("t", t)?;
+            }
+            self.alive_expected_path(horizons, frequency, t_age, out)?;
+            let alive = self.probability_alive_one(frequency, recency, t_age)?;
+            for o in out.iter_mut() {
+                *o *= alive;
+            }
+            Ok(())
+        }
+
         /// Vectorised over customers in one checked pass; the part that depends only on
         /// (frequency, T) is computed once per distinct pair and parallel chunk (weekly
         /// summaries repeat pairs a lot).

@@ -93,9 +93,11 @@ pub struct HierarchicalValue {
     /// Fixed σ for the deeper levels instead of the empirical-Bayes choice (`None`: chosen
     /// from the data).
     pub fixed_sigma: Option<f64>,
-    /// EM updates of σ (default 3).
+    /// EM updates of σ (default 2).
     pub em_iterations: usize,
-    /// Convergence tolerance of each fit (gradient norm per user).
+    /// Convergence tolerance of each fit (gradient norm per user; default 1e-8). A fit that
+    /// stalls above it but below [`LOOSE_TOLERANCE`](crate::report::LOOSE_TOLERANCE) is used
+    /// and reported as not converged; beyond, it is an error.
     pub tolerance: f64,
 }
 
@@ -108,11 +110,8 @@ impl Default for HierarchicalValue {
             top_level_sigma: 1.0,
             start_sigma: 0.3,
             fixed_sigma: None,
-            em_iterations: std::env::var("LTV_EM")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(2),
-            tolerance: 1e-6,
+            em_iterations: 2,
+            tolerance: 1e-8,
         }
     }
 }
@@ -260,12 +259,25 @@ fn fit_hierarchy<M: CovariateModel>(
     Ok((fit_with_covariates::<M>(summary, cov, &o)?, sigma))
 }
 
-fn unconverged<M: CovariateModel>(fit: &CovariateFit<M>, which: &str) -> Option<UnconvergedFit> {
+/// `None` for a converged fit; an [`UnconvergedFit`] for one that stalled below
+/// [`LOOSE_TOLERANCE`](crate::report::LOOSE_TOLERANCE); an error beyond.
+fn unconverged<M: CovariateModel>(
+    fit: &CovariateFit<M>,
+    which: &str,
+) -> Result<Option<UnconvergedFit>> {
     let c = fit.convergence();
     if c.converged {
-        return None;
+        return Ok(None);
     }
-    Some(UnconvergedFit {
+    if !(c.gradient_norm <= crate::report::LOOSE_TOLERANCE) {
+        return Err(Error::NotConverged {
+            model: M::NAME.into(),
+            iterations: c.iterations,
+            gradient_norm: c.gradient_norm,
+            reason: format!("hierarchical fit: {}", c.termination),
+        });
+    }
+    Ok(Some(UnconvergedFit {
         fit: which.into(),
         model: M::NAME.into(),
         iterations: c.iterations,
@@ -274,7 +286,7 @@ fn unconverged<M: CovariateModel>(fit: &CovariateFit<M>, which: &str) -> Option<
             "stopped with gradient norm {:.2e} above the tolerance ({})",
             c.gradient_norm, c.termination
         ),
-    })
+    }))
 }
 
 impl HierarchicalValue {
@@ -447,8 +459,8 @@ impl HierarchicalValue {
             }
         };
         let unconverged_fits: Vec<UnconvergedFit> = [
-            unconverged(&tx, "hierarchical"),
-            unconverged(&gg, "hierarchical"),
+            unconverged(&tx, "hierarchical")?,
+            unconverged(&gg, "hierarchical")?,
         ]
         .into_iter()
         .flatten()

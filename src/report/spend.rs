@@ -1,7 +1,7 @@
 //! Spend per group and install cohort: each cost row converted into the report currency and
 //! moved from its account's day onto the report days it covers.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::report::cohort::CohortBy;
 use crate::report::currency::FxRates;
 use crate::report::hierarchy::GroupBy;
@@ -97,10 +97,31 @@ pub(crate) fn allocate(
             Some(c) => fx.convert(row.cost, c, row.date, "costs", row.line)?,
             None => row.cost,
         };
+        if !cost.is_finite() {
+            return Err(Error::invalid_field(
+                row.line,
+                "cost",
+                format!("{:e}", row.cost),
+                format!(
+                    "converted into the report currency ({cost}) it overflows f64; check the \
+                     exchange rate of {} on {}",
+                    row.currency.as_deref().unwrap_or("-"),
+                    row.date
+                ),
+            ));
+        }
         let group = group_by.key(&row.placement);
         for (day, share) in parts {
             let cell = cells.entry((cohort.start(day), group.clone())).or_default();
             cell.cost += cost * share;
+            if !cell.cost.is_finite() {
+                return Err(Error::NonFiniteAggregate {
+                    group: "report cell".into(),
+                    key: format!("{} (costs line {})", group.join("/"), row.line),
+                    quantity: "cost".into(),
+                    value: cell.cost,
+                });
+            }
             cell.impressions.add(row.impressions, share);
             cell.clicks.add(row.clicks, share);
             cell.installs.add(row.installs, share);

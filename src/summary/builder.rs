@@ -599,7 +599,15 @@ impl SummaryOptions {
         let mut rec = Vec::with_capacity(n);
         let mut t = Vec::with_capacity(n);
         let mut money = log.amounts().map(|_| Vec::with_capacity(n));
-        let mut push = |id: &str, r: &CustomerRow| {
+        let mut push = |id: &str, r: &CustomerRow| -> Result<()> {
+            if money.is_some() && !r.monetary.is_finite() {
+                return Err(Error::NonFiniteAggregate {
+                    group: "customer".into(),
+                    key: id.to_string(),
+                    quantity: "monetary_value".into(),
+                    value: r.monetary,
+                });
+            }
             ids.push(id.to_string());
             freq.push(r.frequency as f64);
             rec.push(r.recency);
@@ -607,10 +615,11 @@ impl SummaryOptions {
             if let Some(m) = &mut money {
                 m.push(r.monetary);
             }
+            Ok(())
         };
         for (c, r) in rows.iter().enumerate() {
             if let Some(r) = r {
-                push(&log.customer_ids()[c], r);
+                push(&log.customer_ids()[c], r)?;
                 stats.excluded_before_birth += r.before_birth as usize;
                 if births.is_some() && birth_of[c].is_none() {
                     stats.customers_without_birth += 1;
@@ -619,7 +628,7 @@ impl SummaryOptions {
         }
         if let Some(b) = births {
             for (j, r) in &extra {
-                push(&b.ids()[*j], r);
+                push(&b.ids()[*j], r)?;
             }
         }
         stats.transactions_used = kept - stats.excluded_before_birth;

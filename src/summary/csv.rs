@@ -319,6 +319,19 @@ pub fn write_summary_csv<W: std::io::Write>(summary: &RfmSummary, writer: W) -> 
     let mut rec: Vec<String> = Vec::with_capacity(header.len());
     for i in 0..summary.len() {
         rec.clear();
+        check_row(
+            &summary.customer_ids()[i],
+            &[
+                ("frequency", summary.frequency()[i]),
+                ("recency", summary.recency()[i]),
+                ("T", summary.t()[i]),
+                (
+                    "monetary_value",
+                    summary.monetary_value().map_or(0.0, |m| m[i]),
+                ),
+                ("weights", summary.weights().map_or(0.0, |w| w[i])),
+            ],
+        )?;
         rec.push(summary.customer_ids()[i].clone());
         rec.push(num(summary.frequency()[i]));
         rec.push(num(summary.recency()[i]));
@@ -360,6 +373,19 @@ pub fn write_calibration_holdout_csv<W: std::io::Write>(
     let mut rec: Vec<String> = Vec::with_capacity(header.len());
     for i in 0..cal.len() {
         rec.clear();
+        check_row(
+            &cal.customer_ids()[i],
+            &[
+                (
+                    "monetary_value_cal",
+                    cal.monetary_value().map_or(0.0, |m| m[i]),
+                ),
+                (
+                    "monetary_value_holdout",
+                    split.monetary_value_holdout().map_or(0.0, |m| m[i]),
+                ),
+            ],
+        )?;
         rec.push(cal.customer_ids()[i].clone());
         rec.push(num(cal.frequency()[i]));
         rec.push(num(cal.recency()[i]));
@@ -386,4 +412,18 @@ fn num(x: f64) -> String {
     let mut s = String::new();
     crate::data::push_number(&mut s, x);
     s
+}
+
+/// The last guard of the summary writers: a non-finite number is never written; the row is
+/// named by its customer id.
+fn check_row(id: &str, values: &[(&str, f64)]) -> Result<()> {
+    match values.iter().find(|(_, v)| !v.is_finite()) {
+        Some(&(column, value)) => Err(Error::NonFiniteAggregate {
+            group: "customer".into(),
+            key: id.to_string(),
+            quantity: column.to_string(),
+            value,
+        }),
+        None => Ok(()),
+    }
 }

@@ -258,6 +258,21 @@ impl SummaryOptions {
         let mut d_hold = Vec::with_capacity(n);
         for (c, (r, _)) in rows.iter().enumerate() {
             let Some(r) = r else { continue };
+            if log.amounts().is_some() {
+                for (quantity, value) in [
+                    ("monetary_value_cal", r.cal.monetary),
+                    ("monetary_value_holdout", r.mean_amount),
+                ] {
+                    if !value.is_finite() {
+                        return Err(Error::NonFiniteAggregate {
+                            group: "customer".into(),
+                            key: log.customer_ids()[c].clone(),
+                            quantity: quantity.into(),
+                            value,
+                        });
+                    }
+                }
+            }
             ids.push(log.customer_ids()[c].clone());
             freq.push(r.cal.frequency as f64);
             rec.push(r.cal.recency);

@@ -64,6 +64,24 @@ pub struct ClvSettings {
 }
 
 impl ClvSettings {
+    /// Checks the horizon: at most [`Months::MAX`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a longer horizon.
+    pub fn validate(&self) -> Result<()> {
+        if self.horizon > Months::MAX {
+            return Err(Error::invalid_parameter(
+                "months",
+                f64::from(self.horizon.get()),
+                format!(
+                    "the horizon must be at most {} months (100 years)",
+                    Months::MAX.get()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Horizons `k f`, `k = 0..=N`, in model periods (`f` periods per month).
     pub(crate) fn horizons(&self) -> Vec<f64> {
         let f = self.period.periods_per_month();
@@ -150,6 +168,7 @@ pub(crate) fn discounted_for_histories<M: TransactionModel + ?Sized>(
     settings: &ClvSettings,
     h: &DistinctHistories,
 ) -> Result<Vec<f64>> {
+    settings.validate()?;
     let horizons = settings.horizons();
     let discounts = settings.discount_factors();
     let one = |i: usize, path: &mut Vec<f64>| {

@@ -193,6 +193,7 @@ fn discounted_with_variance<M: PurchasesGradient + ?Sized>(
     h: &DistinctHistories,
     cov: &DMatrix<f64>,
 ) -> Result<(Vec<f64>, Vec<f64>)> {
+    settings.validate()?;
     let horizons = settings.horizons();
     let discounts = settings.discount_factors();
     let k = cov.nrows();

@@ -75,10 +75,11 @@ pub struct Args {
     /// RFM summary CSV with frequency, recency, T (periods) and the mean repeat spend.
     #[arg(long)]
     input: PathBuf,
-    /// Horizon in whole months.
+    /// Horizon in whole months, at most 1200 (100 years); each month costs the same however far
+    /// out it lies.
     #[arg(long)]
     months: u32,
-    /// Discount rate per month (0.01 = 1% a month), compounded monthly.
+    /// Discount rate per month (0.01 = 1% a month), compounded monthly; at least 0 and below 1.
     #[arg(long)]
     discount_rate: f64,
     /// Time unit of the summary the transaction model was fitted on (the months are

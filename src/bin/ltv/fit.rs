@@ -99,9 +99,15 @@ pub struct Args {
     /// hours a month).
     #[arg(long, value_enum)]
     period: Option<PeriodArg>,
-    /// Iteration cap of each optimizer stage.
+    /// Iteration cap of each optimizer stage (L-BFGS; Nelder-Mead, the fallback, gets 4x;
+    /// the fit may run L-BFGS twice, so the total can exceed this cap).
     #[arg(long, default_value_t = 1000)]
     max_iterations: u64,
+    /// Budget of likelihood evaluations for the whole fit, all stages together: a fit that
+    /// spends it stops with a "did not converge" error, so no data set makes a fit run
+    /// unbounded.
+    #[arg(long, default_value_t = 2_000)]
+    max_evaluations: u64,
     /// Column with the mean repeat spend (Gamma-Gamma only).
     #[arg(long, default_value = "monetary_value")]
     monetary_value_col: String,
@@ -254,6 +260,7 @@ pub fn run(args: Args) -> Result<()> {
     let options = FitOptions {
         penalizer: args.penalizer,
         max_iterations: args.max_iterations,
+        max_evaluations: args.max_evaluations,
         ..FitOptions::default()
     };
     let saved = fit_model(args.model, &summary, &options)?;

@@ -69,6 +69,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // `ltv ... | head`: the reader left; stop quietly, as Unix tools do
+        Err(ltv::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("ltv: error: {e}");
             ExitCode::from(2)

@@ -73,7 +73,7 @@ pub struct Args {
     /// L2 penalty of the Gamma-Gamma fit, with lifetimes' `penalizer_coef` meaning.
     #[arg(long, default_value_t = 0.0)]
     spend_penalizer: f64,
-    /// CLV horizon in whole months.
+    /// CLV horizon in whole months, at most 1200 (100 years).
     #[arg(long)]
     months: u32,
     /// Discount rate per month (0.01 = 1% a month), compounded monthly.

@@ -442,6 +442,7 @@ fn value_model(args: &Args) -> Result<Box<dyn ValueModel>> {
     model.kind = kind;
     model.levels = levels;
     model.exact_times = !args.calendar_periods;
+    model.tolerance = args.tolerance;
     if let Some(s) = args.shrinkage {
         if !(s.is_finite() && s > 0.0) {
             return Err(Error::invalid_parameter(

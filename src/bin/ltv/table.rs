@@ -44,8 +44,9 @@ impl<'a> CsvTable<'a> {
     /// break; numbers as [`push_number`] writes them.
     ///
     /// # Errors
-    /// The writer's errors; `InvalidInput` when a column is not as long as the ids (nothing
-    /// is written then).
+    /// The writer's errors; `InvalidInput` when a column is not as long as the ids, and
+    /// `InvalidData` naming the column and the id when a value is NaN or infinite (nothing is
+    /// written then).
     pub fn write<W: Write + ?Sized>(&self, out: &mut W) -> std::io::Result<()> {
         if let Some(c) = self
             .columns
@@ -61,6 +62,18 @@ impl<'a> CsvTable<'a> {
                     self.ids.len()
                 ),
             ));
+        }
+        // the last guard: a non-finite number never reaches a file
+        for c in &self.columns {
+            if let Some(i) = c.values.iter().position(|v| !v.is_finite()) {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "refusing to write {} = {} for {} `{}`: not a finite number",
+                        c.name, c.values[i], self.id_name, self.ids[i]
+                    ),
+                ));
+            }
         }
         let mut header = self.id_name.to_string();
         for c in &self.columns {

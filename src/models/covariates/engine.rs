@@ -21,6 +21,11 @@ use crate::models::pareto_nbd::ParetoNbd;
 use crate::models::ModelParameters;
 use crate::summary::{CompressedSummary, RfmSummary};
 
+/// Gradient norm (per customer) at which L-BFGS hands over to Newton steps.
+const LBFGS_HANDOVER: f64 = 1e-5;
+/// Newton steps at most.
+const NEWTON_STEPS: u64 = 10;
+
 /// Largest |ln θ| a customer's parameter may reach during the fit.
 const MAX_LOG_PARAM: f64 = 300.0;
 
@@ -711,8 +716,10 @@ pub fn fit_with_covariates<M: CovariateModel>(
         }
     };
     problem.eval(&theta0)?;
+    // L-BFGS down to the handover point, then Newton steps with the pattern-wise Hessian
+    // (quadratic convergence where L-BFGS crawls on line-search noise)
     let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
-        .with_tolerance_grad(options.tolerance)
+        .with_tolerance_grad(options.tolerance.max(LBFGS_HANDOVER))
         .and_then(|s| s.with_tolerance_cost(0.0))
         .map_err(|e| Error::Optimizer {
             model: M::NAME.into(),
@@ -742,7 +749,7 @@ pub fn fit_with_covariates<M: CovariateModel>(
     // Newton polish: L-BFGS stalls on the rounding noise of the line search near 1e-7.
     let mut info = None;
     let mut newton = 0;
-    while gnorm > options.tolerance && newton < 4 {
+    while gnorm > options.tolerance && newton < NEWTON_STEPS {
         let h = problem.information(&theta)?;
         let Some(chol) = h.clone().cholesky() else {
             break;

@@ -1,6 +1,7 @@
 //! The Gauss hypergeometric function 2F1 (see [`hyp2f1`]).
 
 mod continuation;
+pub(crate) use continuation::Hyp2f1Path;
 mod series;
 
 use crate::error::{Error, Result};

@@ -44,16 +44,19 @@
 
 use super::{check_buffers, finite_all, h_expm1, PurchasesGradient};
 use crate::error::Result;
-use crate::models::beta_geometric::alive_purchases;
+use crate::models::beta_geometric::{alive_purchases, alive_purchases_path};
 use crate::models::bgnbd::BgNbd;
 use crate::models::mbgnbd::MbgNbd;
 use crate::models::TransactionModel;
-use crate::special::hyp2f1;
+use crate::special::{hyp2f1, Hyp2f1Path};
 
 /// Largest `z` for which the series is differentiated term by term.
 const SERIES_MAX_Z: f64 = 0.9;
 /// Term cap of the differentiated series (z ≤ 0.9 needs far fewer).
 const MAX_TERMS: u32 = 20_000;
+/// `u` beyond which `z = u/(1+u)` exceeds [`SERIES_MAX_Z`] (`u > 9`), where the gradient is
+/// taken along paths.
+const FAR_U: f64 = SERIES_MAX_Z / (1.0 - SERIES_MAX_Z);
 /// Relative step of the five-point differences used beyond `SERIES_MAX_Z`.
 const FD_STEP: f64 = 1e-3;
 
@@ -165,6 +168,47 @@ pub(crate) fn alive_gradient(big_a: f64, a: f64, c: f64, u: f64) -> Result<Alive
     })
 }
 
+/// [`alive_gradient`] at the horizons `t` (periods, `u = t/scale`) that lie beyond
+/// `z = 0.9`, along paths: the five-point differences take `N` from
+/// [`alive_purchases_path`] at each shifted parameter, and `∂N/∂u` continues its Gauss
+/// function from the previous horizon, so each horizon costs O(1) however far out it lies.
+fn far_gradients(big_a: f64, a: f64, c: f64, scale: f64, t: &[f64]) -> Result<Vec<AliveGradient>> {
+    let n = t.len();
+    let h_big_a = FD_STEP * big_a;
+    let h_a = FD_STEP * a;
+    let h_c = FD_STEP * c.abs().max(0.1 * (c + 1.0)).max(1e-6);
+    let mut buf = vec![0.0; n];
+    // Σ_j w_j N(θ + o_j h) for the five-point weights, per horizon
+    let mut diff = |shift: &dyn Fn(f64) -> (f64, f64, f64), h: f64| -> Result<Vec<f64>> {
+        let mut acc = vec![0.0; n];
+        for (o, w) in [(-2.0, 1.0), (-1.0, -8.0), (1.0, 8.0), (2.0, -1.0)] {
+            let (ba, aa, cc) = shift(o * h);
+            alive_purchases_path(cc, 1.0, ba, aa, cc, scale, t, &mut buf)?;
+            for (s, v) in acc.iter_mut().zip(&buf) {
+                *s += w * v;
+            }
+        }
+        Ok(acc.into_iter().map(|s| s / (12.0 * h)).collect())
+    };
+    let d_big_a = diff(&|e| (big_a + e, a, c), h_big_a)?;
+    let d_a = diff(&|e| (big_a, a + e, c), h_a)?;
+    let d_c = diff(&|e| (big_a, a, c + e), h_c)?;
+    let mut d_u_path = Hyp2f1Path::new(c - big_a, a, c + 1.0);
+    let mut out = Vec::with_capacity(n);
+    for (i, &ti) in t.iter().enumerate() {
+        let u = ti / scale;
+        let z = u / (1.0 + u);
+        let d_u = big_a * (-a * u.ln_1p()).exp() * d_u_path.at(z)?;
+        out.push(AliveGradient {
+            d_big_a: d_big_a[i],
+            d_a: d_a[i],
+            d_c: d_c[i],
+            d_u,
+        });
+    }
+    Ok(out)
+}
+
 /// The path and its gradient for a beta-geometric model with parameters `(r, α, a, b)`;
 /// `shift` is `−1` for BG/NBD (`C = a + b + x − 1`) and `0` for MBG/NBD.
 #[allow(clippy::too_many_arguments)]
@@ -202,9 +246,20 @@ fn path_gradient<M: TransactionModel + ?Sized>(
     let big_a = r + x;
     let c = a + b + x + shift;
     let scale = alpha + t_age;
+    // horizons beyond z = 0.9 (u > 9) go along paths (O(1) each), the others one by one
+    let far: Vec<f64> = horizons
+        .iter()
+        .copied()
+        .filter(|&t| t / scale > FAR_U)
+        .collect();
+    let mut far_grads = far_gradients(big_a, a, c, scale, &far)?.into_iter();
     for (h, &t) in horizons.iter().enumerate() {
         let u = t / scale;
-        let g = alive_gradient(big_a, a, c, u)?;
+        let g = if u > FAR_U {
+            far_grads.next().expect("one far gradient per far horizon")
+        } else {
+            alive_gradient(big_a, a, c, u)?
+        };
         // N = E / P; when P is (nearly) subnormal take N from the model directly
         let n_alive = if p_alive > 1e-250 {
             values[h] / p_alive
