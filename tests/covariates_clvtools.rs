@@ -210,7 +210,11 @@ fn bgnbd_with_covariates_matches_clvtools_without_penalty() {
     );
     assert!(rel(ours_at, exact) < 1e-12);
     assert!(rel(ll, exact) < 1e-8);
-    let fit = fit_with_covariates::<BgNbd>(&summary, &cov, &opts).unwrap();
+    // on the apparel ridge the default fit may stop short of its gradient tolerance: its LL
+    // is printed, not asserted
+    let mut loose = opts.clone();
+    loose.require_convergence = false;
+    let fit = fit_with_covariates::<BgNbd>(&summary, &cov, &loose).unwrap();
     eprintln!(
         "BG/NBD static: ltv max LL {} vs CLVTools {ll} (ltv − CLVTools = {:e}); θ {:?}",
         fit.log_likelihood(),
@@ -238,6 +242,7 @@ fn bgnbd_with_covariates_matches_clvtools_without_penalty() {
         .collect();
     start.resize(theta.len(), 0.0);
     clamped.start = Some(start);
+    clamped.require_convergence = false;
     let clamped = fit_with_covariates::<BgNbd>(&summary, &cov, &clamped).unwrap();
     eprintln!(
         "BG/NBD static: ltv max LL from CLVTools' estimates {} (diff {:e}), from a clamped \
@@ -322,7 +327,9 @@ fn pareto_nbd_with_covariates_matches_clvtools() {
         penalized_log_likelihood::<ParetoNbd>(&summary, &cov, &opts, &theta).unwrap();
     eprintln!("Pareto/NBD static: LL at CLVTools' estimates {ours_at} vs CLVTools {ll}");
     assert!(rel(ours_at, ll) < 1e-9);
-    let fit = fit_with_covariates::<ParetoNbd>(&summary, &cov, &opts).unwrap();
+    let mut loose = opts.clone();
+    loose.require_convergence = false; // the ridge: see the module docs
+    let fit = fit_with_covariates::<ParetoNbd>(&summary, &cov, &loose).unwrap();
     eprintln!(
         "Pareto/NBD static: ltv max LL {} vs CLVTools {ll} (diff {:e}); θ {:?} vs CLVTools {theta:?}",
         fit.log_likelihood(),
