@@ -10,6 +10,7 @@ use std::process::ExitCode;
 mod attribute;
 mod backtest;
 mod clv;
+mod covariates;
 mod fit;
 mod io;
 mod log_args;
