@@ -18,6 +18,10 @@ END = "2024-06-30 12:00:00"
 def spark():
     from pyspark.sql import SparkSession
 
+    import os
+    import sys
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # executors run this interpreter
     s = (SparkSession.builder.master("local[2]").appName("ltv-spark-tests")
          .config("spark.sql.session.timeZone", "UTC")
          .config("spark.sql.shuffle.partitions", "4")
