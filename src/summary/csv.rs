@@ -115,6 +115,11 @@ impl SummaryCsvOptions {
             source,
         })?;
         self.read(std::io::BufReader::new(file))
+            .map(|s| {
+                let mut origin = s.origin().clone();
+                origin.path = Some(path.to_path_buf());
+                s.with_origin(origin)
+            })
             .map_err(|e| match e {
                 Error::Io { source, .. } => Error::Io {
                     path: path.to_path_buf(),
@@ -189,6 +194,7 @@ impl SummaryCsvOptions {
         let (mut freq, mut rec, mut t) = (Vec::new(), Vec::new(), Vec::new());
         let mut money = m_col.map(|_| Vec::new());
         let mut weights = w_col.map(|_| Vec::new());
+        let mut lines = Vec::new();
         while rdr.read_record(&mut record).map_err(csv_err)? {
             let line = record.position().map_or(0, |p| p.line());
             if record.len() != header.len() {
@@ -223,6 +229,7 @@ impl SummaryCsvOptions {
                 Some(c) => record.get(c).unwrap_or("").to_string(),
                 None => ids.len().to_string(),
             });
+            lines.push(line);
             freq.push(f);
             rec.push(r);
             t.push(tt);
@@ -249,9 +256,11 @@ impl SummaryCsvOptions {
                 what: "summary CSV has no rows".into(),
             });
         }
-        Ok(RfmSummary::from_checked_parts(
-            ids, freq, rec, t, money, weights,
-        ))
+        Ok(
+            RfmSummary::from_checked_parts(ids, freq, rec, t, money, weights).with_origin(
+                crate::summary::rfm::RowOrigin { path: None, lines },
+            ),
+        )
     }
 }
 

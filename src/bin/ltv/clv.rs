@@ -145,7 +145,8 @@ pub fn run(args: Args) -> Result<()> {
         (x, monetary),
         with_intervals.then_some(args.level),
         "ltv clv",
-    )?;
+    )
+    .map_err(|e| summary.locate(e))?;
     let path = args.output.as_deref();
     let mut out = output(path)?;
     let err = write_err(path);

@@ -168,7 +168,7 @@ pub fn fit_model(
         ModelKind::ParetoNbd => ParetoNbd::fit(&data, options)?.into(),
         ModelKind::Bgbb => BgBb::fit(&data, options)?.into(),
         ModelKind::GammaGamma => {
-            let spend = SpendData::from_summary(summary)?;
+            let spend = SpendData::from_summary(summary).map_err(|e| summary.locate(e))?;
             if let Some(warning) = spend.independence_warning() {
                 eprintln!("ltv fit: warning: {warning}");
             }

@@ -69,7 +69,9 @@ pub fn run(args: Args) -> Result<()> {
     }
     let summary = columns.read(&args.input)?;
     let (f, r, t) = (summary.frequency(), summary.recency(), summary.t());
-    let (expected, alive) = model.expected_purchases_and_alive(args.horizon, f, r, t)?;
+    let (expected, alive) = model
+        .expected_purchases_and_alive(args.horizon, f, r, t)
+        .map_err(|e| summary.locate(e))?;
     let path = args.output.as_deref();
     let mut out = output(path)?;
     let err = write_err(path);
