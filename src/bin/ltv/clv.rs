@@ -100,6 +100,12 @@ pub struct Args {
     /// Output CSV (default stdout).
     #[arg(long)]
     output: Option<PathBuf>,
+    /// Value repeat customers whose mean repeat spend is not > 0 (refunds, free orders) at the
+    /// population mean spend, as a customer without repeat purchases is; their number is
+    /// logged. Without this flag such a customer is an error naming its line (the Gamma-Gamma
+    /// model has no zero spends).
+    #[arg(long)]
+    exclude_nonpositive_spend: bool,
     #[command(flatten)]
     columns: SummaryColumns,
 }
@@ -136,13 +142,20 @@ pub fn run(args: Args) -> Result<()> {
             found: "(no monetary value read)".into(),
         })?;
 
+    let (spend_x, spend_m, excluded) = spend_history(x, monetary, args.exclude_nonpositive_spend);
+    if excluded > 0 {
+        eprintln!(
+            "ltv clv: {excluded} repeat customers with mean spend <= 0 valued at the population \
+             mean spend"
+        );
+    }
     let with_intervals = !args.no_intervals;
     let columns = clv_columns(
         &transactions,
         spend,
         &settings,
         [x, tx, t],
-        (x, monetary),
+        (&spend_x, &spend_m),
         with_intervals.then_some(args.level),
         "ltv clv",
     )
@@ -268,4 +281,26 @@ pub fn clv_columns(
             })
         }
     }
+}
+
+/// The (frequency, mean spend) pairs the spend model is fitted on and predicts from. With
+/// `exclude`, repeat customers whose mean spend is not > 0 become (0, 0) — a customer
+/// without repeat purchases, whom Gamma-Gamma values at the population mean — and are
+/// counted; without it they stay, and the fit reports them as an error naming the row.
+pub fn spend_history(
+    frequency: &[f64],
+    monetary: &[f64],
+    exclude: bool,
+) -> (Vec<f64>, Vec<f64>, usize) {
+    let (mut x, mut m, mut excluded) = (frequency.to_vec(), monetary.to_vec(), 0);
+    if exclude {
+        for i in 0..x.len() {
+            if x[i] > 0.0 && (m[i].is_nan() || m[i] <= 0.0) {
+                x[i] = 0.0;
+                m[i] = 0.0;
+                excluded += 1;
+            }
+        }
+    }
+    (x, m, excluded)
 }

@@ -121,7 +121,9 @@ pub struct Args {
 fn read_input(args: &Args) -> Result<RfmSummary> {
     let mut opts = args.columns.options();
     if args.model == ModelKind::GammaGamma {
-        opts = opts.monetary_value_col(args.monetary_value_col.clone());
+        opts = opts
+            .monetary_value_col(args.monetary_value_col.clone())
+            .timing_optional();
     }
     if args.model == ModelKind::Bgbb {
         let header = header_names(&args.input)?;
