@@ -253,8 +253,15 @@ pub enum Error {
 }
 
 /// `FILE line N, customer `c`: ...`, leaving out the line when the source names it already.
-fn in_row_message(path: Option<&std::path::Path>, line: u64, customer: &str, source: &Error) -> String {
-    let file = path.map(|p| format!("{}, ", p.display())).unwrap_or_default();
+fn in_row_message(
+    path: Option<&std::path::Path>,
+    line: u64,
+    customer: &str,
+    source: &Error,
+) -> String {
+    let file = path
+        .map(|p| format!("{}, ", p.display()))
+        .unwrap_or_default();
     let has_line = matches!(
         source,
         Error::InvalidField { .. } | Error::FieldCount { .. } | Error::Csv { .. }

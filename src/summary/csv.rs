@@ -292,9 +292,8 @@ impl SummaryCsvOptions {
             });
         }
         Ok(
-            RfmSummary::from_checked_parts(ids, freq, rec, t, money, weights).with_origin(
-                crate::summary::rfm::RowOrigin { path: None, lines },
-            ),
+            RfmSummary::from_checked_parts(ids, freq, rec, t, money, weights)
+                .with_origin(crate::summary::rfm::RowOrigin { path: None, lines }),
         )
     }
 }

@@ -209,11 +209,7 @@ impl RfmSummary {
     /// The 1-based line of row `i` (0-based) in the file it was read from (header = line 1);
     /// `i + 2` when the summary was not read from a file.
     pub fn line_of(&self, i: usize) -> u64 {
-        self.origin
-            .lines
-            .get(i)
-            .copied()
-            .unwrap_or(i as u64 + 2)
+        self.origin.lines.get(i).copied().unwrap_or(i as u64 + 2)
     }
 
     /// Points an error about this summary's rows at the input: the one place where data-row
