@@ -155,3 +155,68 @@ fn item9_gamma_gamma_without_recency_and_clv_excluding_nonpositive_spend() {
     let v: f64 = row.split(',').nth(1).unwrap().parse().unwrap();
     assert!(v.is_finite() && v > 0.0, "{row}");
 }
+
+/// Item 4: a model file whose covariance has a diagonal of -1 (or is not symmetric) is refused
+/// (it used to give wrong intervals, silently); a file recording `"converged": false` is used
+/// with a warning; a model file without covariance keeps `clv_lower`/`clv_upper`, empty, with
+/// a warning (the columns used to vanish with exit 0).
+#[test]
+fn item4_model_files_covariance_convergence_and_interval_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let (bg, gg) = (dir.path().join("bg.json"), dir.path().join("gg.json"));
+    for (model, path) in [("bgnbd", &bg), ("gamma-gamma", &gg)] {
+        ok(ltv()
+            .args(["fit", "--model", model, "--input", CDNOW_SPEND])
+            .args(CDNOW_SPEND_COLUMNS)
+            .args(["--period", "week", "--output"])
+            .arg(path)
+            .output()
+            .unwrap());
+    }
+    let text = std::fs::read_to_string(&bg).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let edit = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut j = json.clone();
+        f(&mut j);
+        serde_json::to_string(&j).unwrap()
+    };
+    let negative = edit(&|j| j["covariance"][1][1] = (-1.0).into());
+    let e = ltv::models::SavedModel::from_json(&negative).unwrap_err();
+    assert!(e.to_string().contains("not positive semi-definite"), "{e}");
+    let asymmetric = edit(&|j| j["covariance"][0][1] = 0.5.into());
+    let e = ltv::models::SavedModel::from_json(&asymmetric).unwrap_err();
+    assert!(e.to_string().contains("not symmetric"), "{e}");
+    assert!(ltv::models::SavedModel::from_json(&text).is_ok());
+
+    let run = |model: &str, extra: &[&str]| {
+        let p = write(dir.path(), "edited.json", model);
+        let mut cmd = ltv();
+        cmd.args(["clv", "--transaction-model", &p, "--spend-model"])
+            .arg(&gg)
+            .args(["--input", CDNOW_SPEND])
+            .args(CDNOW_SPEND_COLUMNS)
+            .args(["--months", "12", "--discount-rate", "0.01"])
+            .args(extra);
+        cmd.output().unwrap()
+    };
+    let out = run(
+        &edit(&|j| j["converged"] = false.into()),
+        &["--no-intervals"],
+    );
+    assert!(
+        stderr(&out).contains("records \"converged\": false"),
+        "{}",
+        stderr(&out)
+    );
+    ok(out);
+
+    json.as_object_mut().unwrap().remove("covariance");
+    let out = run(&serde_json::to_string(&json).unwrap(), &[]);
+    let err = stderr(&out);
+    let csv = ok(out);
+    assert!(err.contains("clv_lower and clv_upper left empty"), "{err}");
+    let mut lines = csv.lines();
+    assert_eq!(lines.next().unwrap(), "customer_id,clv,clv_lower,clv_upper");
+    let row = lines.next().unwrap();
+    assert!(row.ends_with(",,"), "{row}");
+}

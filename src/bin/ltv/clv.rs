@@ -119,6 +119,8 @@ pub fn run(args: Args) -> Result<()> {
     transactions.as_transaction_model()?; // a spend model here is an error before any reading
     let spend_file = SavedModel::load(&args.spend_model)?;
     let spend = spend_file.as_spend_model()?;
+    crate::io::warn_unconverged("ltv clv", &args.transaction_model, &transactions);
+    crate::io::warn_unconverged("ltv clv", &args.spend_model, &spend_file);
     let period = resolve_period(
         recorded,
         args.period.map(Period::from),
@@ -164,9 +166,18 @@ pub fn run(args: Args) -> Result<()> {
     let mut out = output(path)?;
     let err = write_err(path);
     let mut table = vec![Column::new("clv", &columns.clv)];
-    if let Some((lower, upper)) = &columns.bounds {
-        table.push(Column::new("clv_lower", lower));
-        table.push(Column::new("clv_upper", upper));
+    match &columns.bounds {
+        Some((lower, upper)) => {
+            table.push(Column::new("clv_lower", lower));
+            table.push(Column::new("clv_upper", upper));
+        }
+        // intervals asked for but unavailable (the reason is on stderr): the columns stay,
+        // empty, so that a downstream reader finds the layout it expects
+        None if with_intervals => {
+            table.push(Column::empty("clv_lower"));
+            table.push(Column::empty("clv_upper"));
+        }
+        None => {}
     }
     CsvTable::new("customer_id", summary.customer_ids(), table)
         .write(&mut out)
@@ -246,7 +257,7 @@ pub fn clv_columns(
         ) {
             (Ok(m), Ok(_), Ok(_)) => Some(m),
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
-                eprintln!("{who}: writing CLV without intervals: {e}");
+                eprintln!("{who}: warning: clv_lower and clv_upper left empty (no intervals): {e}");
                 None
             }
         },

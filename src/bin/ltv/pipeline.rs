@@ -288,9 +288,17 @@ pub fn run(args: Args) -> Result<()> {
         Column::new("expected_average_value", &value),
         Column::new("clv", &clv),
     ];
-    if let Some((lower, upper)) = &bounds {
-        columns.push(Column::new("clv_lower", lower));
-        columns.push(Column::new("clv_upper", upper));
+    match &bounds {
+        Some((lower, upper)) => {
+            columns.push(Column::new("clv_lower", lower));
+            columns.push(Column::new("clv_upper", upper));
+        }
+        // intervals asked for but unavailable (the reason is on stderr): the columns stay, empty
+        None if !args.no_intervals => {
+            columns.push(Column::empty("clv_lower"));
+            columns.push(Column::empty("clv_upper"));
+        }
+        None => {}
     }
     let path = args.output.as_deref();
     let mut sink = output(path)?;

@@ -56,6 +56,7 @@ fn first_column(path: &Path) -> Result<Option<String>> {
 /// Runs `ltv predict`.
 pub fn run(args: Args) -> Result<()> {
     let saved = SavedModel::load(&args.model_file)?;
+    crate::io::warn_unconverged("ltv predict", &args.model_file, &saved);
     let model = saved.as_transaction_model()?;
     let mut columns = args.columns.clone();
     if columns.customer_id_col.is_none() {
