@@ -235,6 +235,26 @@ pub enum Error {
         rule: String,
     },
 
+    // ---- charts ------------------------------------------------------------------------------
+    /// Drawing or rasterising a chart failed (feature `plot`).
+    #[error("chart `{chart}`: {source}")]
+    Draw {
+        /// Which chart (`tracking`, `p-alive`, ...).
+        chart: String,
+        /// What the drawing or rasterising library reported.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
+    /// A chart has nothing to show (no finite value, an empty series, ...).
+    #[error("chart `{chart}`: no data to draw: {what}")]
+    NoChartData {
+        /// Which chart.
+        chart: String,
+        /// What was missing.
+        what: String,
+    },
+
     /// An error about one row of an input file (or a quantity derived from it), located: the
     /// file, the row's 1-based line (header = line 1) and its customer id. Built by
     /// [`crate::summary::RfmSummary::locate`]; the source says what is wrong.
