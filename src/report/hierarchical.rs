@@ -269,7 +269,7 @@ fn unconverged<M: CovariateModel>(
     if c.converged {
         return Ok(None);
     }
-    if !(c.gradient_norm <= crate::report::LOOSE_TOLERANCE) {
+    if c.gradient_norm.is_nan() || c.gradient_norm > crate::report::LOOSE_TOLERANCE {
         return Err(Error::NotConverged {
             model: M::NAME.into(),
             iterations: c.iterations,
