@@ -26,3 +26,16 @@ pub fn write_err(path: Option<&Path>) -> impl Fn(std::io::Error) -> Error + '_ {
         source,
     }
 }
+
+/// Warns on stderr (prefixed with `who`) when the model file at `path` records a fit that did
+/// not converge: its parameters are where the optimizer stopped, not an estimate.
+pub fn warn_unconverged(who: &str, path: &Path, model: &ltv::models::SavedModel) {
+    if !model.fit().convergence().converged {
+        eprintln!(
+            "{who}: warning: {} records \"converged\": false ({} fit): its parameters are where \
+             the optimizer stopped, not a maximum-likelihood estimate",
+            path.display(),
+            model.name()
+        );
+    }
+}
