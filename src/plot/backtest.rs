@@ -209,10 +209,10 @@ mod draw {
         Ok(chart)
     }
 
-    /// Draws one series pair: realised solid with filled dots, estimated dashed with hollow
-    /// dots, in `color`; records its extremes.
-    fn pair(
-        chart: &mut Panel<'_, '_>,
+    /// Draws one series pair: realised solid with dots, estimated dashed with squares, in
+    /// `color`; records its extremes.
+    fn pair<'a, 'b: 'a>(
+        chart: &mut Panel<'a, 'b>,
         layout: &mut Layout,
         days: &[f64],
         s: &BacktestSeries,
@@ -245,16 +245,18 @@ mod draw {
                     + PathElement::new(vec![(15, 0), (24, 0)], solid)
             });
         }
-        chart.draw_series(est.iter().map(|&p| Circle::new(p, 5, color.stroke_width(2))))?;
+        chart.draw_series(est.iter().map(|&p| {
+            EmptyElement::at(p) + Rectangle::new([(-4, -4), (4, 4)], color.filled())
+        }))?;
         layout.mark_extremes(chart, &format!("{} realised", s.label), &real);
         layout.mark_extremes(chart, &format!("{} estimated", s.label), &est);
         Ok(())
     }
 
     impl BacktestChartData {
-        /// Two panels, 800 × 800 by default: overall estimated (dashed, hollow dots) vs
-        /// realised (solid, filled dots) future revenue by as-of date on top, each group in
-        /// its own colour below (same line styles).
+        /// Two panels, 800 × 800 by default: overall estimated (dashed, squares) vs realised
+        /// (solid, dots) future revenue by as-of date on top, each group in its own colour
+        /// below (same line styles).
         ///
         /// # Errors
         /// [`Error::NoChartData`] without an as-of date; [`Error::Draw`] when drawing fails.

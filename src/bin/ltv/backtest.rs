@@ -6,8 +6,8 @@
 //! horizon before the last day of data (so that its horizon has fully elapsed).
 //!
 //! `--chart FILE` (`.svg` or `.png`) draws estimated vs realised future revenue across the
-//! as-of dates, overall and per group (`ltv::plot::BacktestChartData`); `--html FILE` writes
-//! one self-contained page with that chart, the scores and the rows.
+//! as-of dates, overall and per group (`ltv::plot::BacktestChartData`); `--html FILE` (the
+//! `ltv report` flag) writes one self-contained page with that chart, the scores and the rows.
 
 use std::io::Write;
 use std::time::Instant;
@@ -39,9 +39,6 @@ pub struct Args {
     /// overall and per group (`.png` or `.svg` by the file name).
     #[arg(long, value_name = "FILE")]
     chart: Option<std::path::PathBuf>,
-    /// Also write a self-contained HTML page: the chart, the scores and every row.
-    #[arg(long, value_name = "FILE")]
-    html: Option<std::path::PathBuf>,
     /// Groups drawn in the chart's lower panel (the largest by cost).
     #[arg(long, default_value_t = 6)]
     chart_groups: usize,
@@ -204,7 +201,8 @@ pub fn run(args: Args) -> Result<()> {
             .save(p)?;
         log.info(format!("chart written to {}", p.display()));
     }
-    if let Some(p) = &args.html {
+    // `--html` (shared with `ltv report`): the backtest's page, not the report's
+    if let Some(p) = &args.report.html {
         let page = ltv::plot::backtest_html(&b, args.chart_groups)?;
         std::fs::write(p, page).map_err(|source| Error::Io {
             path: p.clone(),
