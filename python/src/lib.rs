@@ -1368,7 +1368,9 @@ fn report_user_values<'py>(
         v: pqv[2],
         covariance: spend.fit_record().and_then(|fit| fit.covariance().ok()),
     };
-    let result = py.detach(|| -> ltv::Result<(Vec<f64>, Vec<f64>, Vec<f64>, usize)> {
+    /// Values, gradients (n × k), covariance (k × k) and k.
+    type UserValues = (Vec<f64>, Vec<f64>, Vec<f64>, usize);
+    let result = py.detach(|| -> ltv::Result<UserValues> {
         let horizon = Horizon {
             months,
             discount_rate,
@@ -1402,7 +1404,12 @@ fn report_user_values<'py>(
         })
     });
     let (expected, gradients, covariance, k) = result.map_err(to_py)?;
-    Ok((out(py, expected), out(py, gradients), out(py, covariance), k))
+    Ok((
+        out(py, expected),
+        out(py, gradients),
+        out(py, covariance),
+        k,
+    ))
 }
 
 /// The compiled core of the `ltv` Python package.

@@ -245,9 +245,10 @@ mod draw {
                     + PathElement::new(vec![(15, 0), (24, 0)], solid)
             });
         }
-        chart.draw_series(est.iter().map(|&p| {
-            EmptyElement::at(p) + Rectangle::new([(-4, -4), (4, 4)], color.filled())
-        }))?;
+        chart
+            .draw_series(est.iter().map(|&p| {
+                EmptyElement::at(p) + Rectangle::new([(-4, -4), (4, 4)], color.filled())
+            }))?;
         layout.mark_extremes(chart, &format!("{} realised", s.label), &real);
         layout.mark_extremes(chart, &format!("{} estimated", s.label), &est);
         Ok(())
@@ -286,8 +287,7 @@ mod draw {
             };
             let (lo, hi) = extent(all(&self.overall)).unwrap_or((0.0, 1.0));
             let top_y = from_zero(lo, hi * 1.25);
-            let (glo, ghi) =
-                extent(self.groups.iter().flat_map(|g| all(g))).unwrap_or((0.0, 1.0));
+            let (glo, ghi) = extent(self.groups.iter().flat_map(all)).unwrap_or((0.0, 1.0));
             let bottom_y = from_zero(glo, ghi * 1.25);
             render("backtest", options.size_or((800, 800)), |root, layout| {
                 let (top, bottom) = root.split_vertically(root.dim_in_pixel().1 / 2);
