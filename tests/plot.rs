@@ -1,5 +1,5 @@
-//! Every chart drawn on the CDNOW data, rasterised with the embedded font, and checked: the
-//! picture is not blank, and the extremes of the data land inside the axes and are painted.
+//! Every chart drawn on the CDNOW data (the report and backtest charts on simulated apps),
+//! rasterised with the embedded font, and checked: the picture is not blank, and the extremes of the data land inside the axes and are painted.
 
 #![cfg(feature = "plot")]
 

@@ -80,6 +80,7 @@ def generate(n, seed=1):
 
 def write_csv(df, path):
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     t = pa.Table.from_pandas(df, preserve_index=False)
@@ -87,7 +88,7 @@ def write_csv(df, path):
     for name in t.column_names:
         c = t[name]
         if pa.types.is_timestamp(c.type):
-            c = pa.array(pd.Series(df[name]).dt.strftime("%Y-%m-%d %H:%M:%S"))
+            c = pc.strftime(c.cast(pa.timestamp("s")), format="%Y-%m-%d %H:%M:%S")
         cols.append(c)
     pacsv.write_csv(pa.table(cols, names=t.column_names), path)
 
