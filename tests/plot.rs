@@ -1,5 +1,6 @@
 //! Every chart drawn on the CDNOW data (the report and backtest charts on simulated apps),
-//! rasterised with the embedded font, and checked: the picture is not blank, and the extremes of the data land inside the axes and are painted.
+//! rasterised with the embedded font, and checked: the picture is not blank, and the extremes
+//! of the data land inside the axes and are painted.
 
 #![cfg(feature = "plot")]
 
