@@ -52,7 +52,8 @@ def run_polars(log, out, end, cols):
     end_week = week_of(end)
     wk = (pl.col(dc).cast(pl.Int32) + MONDAY_SHIFT) // 7
     (
-        pl.scan_csv(log, schema_overrides={cc: pl.String, dc: pl.Date, ac: pl.Float64})
+        (pl.scan_parquet(log) if log.endswith(".parquet")
+         else pl.scan_csv(log, schema_overrides={cc: pl.String, dc: pl.Date, ac: pl.Float64}))
         .filter(pl.col(dc) <= end_day)
         .group_by(cc, wk.alias("wk"))
         .agg(pl.col(ac).sum().alias("v"))
@@ -77,12 +78,13 @@ def run_polars(log, out, end, cols):
 def run_duckdb(log, out, end, cols, con):
     cc, dc, ac = cols
     end_week = week_of(end)
+    source = (f"read_parquet('{log}')" if log.endswith(".parquet") else
+              f"read_csv('{log}', header = true, columns = {{'{cc}': 'VARCHAR', '{dc}': 'DATE', '{ac}': 'DOUBLE'}})")
     con.execute(f"""
         COPY (
           WITH t AS (
             SELECT "{cc}" AS c, ("{dc}" - DATE '1970-01-01' + {MONDAY_SHIFT}) // 7 AS wk, "{ac}" AS a
-            FROM read_csv('{log}', header = true,
-                          columns = {{'{cc}': 'VARCHAR', '{dc}': 'DATE', '{ac}': 'DOUBLE'}})
+            FROM {source}
             WHERE "{dc}" <= DATE '{end}'),
           p AS (SELECT c, wk, sum(a) AS v FROM t GROUP BY c, wk),
           f AS (SELECT c, wk, v, min(wk) OVER (PARTITION BY c) AS w0 FROM p)
@@ -131,7 +133,10 @@ def main():
     ap.add_argument("--amount-col", default="amount")
     ap.add_argument("--observation-end", default=None, help="YYYY-MM-DD (default: the synthetic log's end)")
     ap.add_argument("--runs", type=int, default=5, help="timed runs per engine (the median is shown)")
-    ap.add_argument("--engines", default="ltv,polars,duckdb")
+    ap.add_argument("--engines", default="ltv,polars,duckdb",
+                    help="comma-separated; ltv-parquet, polars-parquet, duckdb-parquet read a Parquet "
+                         "copy of the log (written by Polars on first use; ltv built with --features "
+                         "cli,parquet)")
     args = ap.parse_args()
 
     import duckdb
@@ -157,6 +162,10 @@ def main():
     cols = (args.customer_col, args.date_col, args.amount_col)
     size_mb = os.path.getsize(log) / 1e6
 
+    pq = os.path.splitext(log)[0] + ".parquet"
+    if "parquet" in args.engines and not os.path.exists(pq):
+        print(f"writing {pq} ...", file=sys.stderr)
+        pl.read_csv(log, schema_overrides={args.customer_col: pl.String, args.date_col: pl.Date}).write_parquet(pq)
     con = duckdb.connect()
     engines = {
         "ltv": ("`ltv summary`", lambda out: run_ltv(args.ltv, log, out, args.observation_end, cols)),
@@ -164,6 +173,11 @@ def main():
                    lambda out: run_polars(log, out, args.observation_end, cols)),
         "duckdb": (f"DuckDB {duckdb.__version__} (read_csv -> GROUP BY -> COPY)",
                    lambda out: run_duckdb(log, out, args.observation_end, cols, con)),
+        "ltv-parquet": ("`ltv summary`, Parquet input", lambda out: run_ltv(args.ltv, pq, out, args.observation_end, cols)),
+        "polars-parquet": (f"Polars {pl.__version__}, Parquet input (scan_parquet)",
+                           lambda out: run_polars(pq, out, args.observation_end, cols)),
+        "duckdb-parquet": (f"DuckDB {duckdb.__version__}, Parquet input (read_parquet)",
+                           lambda out: run_duckdb(pq, out, args.observation_end, cols, con)),
     }
     chosen = [e for e in args.engines.split(",") if e]
     times = {e: [] for e in chosen}

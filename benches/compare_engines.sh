@@ -10,13 +10,13 @@
 #       --amount-col revenue --observation-end 2024-06-30
 #
 # Environment: VENV (default target/engines-venv) to reuse an existing environment,
-# PYTHON (default python3) to create it, FEATURES (default cli) for the ltv build.
+# PYTHON (default python3) to create it, FEATURES (default cli,parquet) for the ltv build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV="${VENV:-target/engines-venv}"
 PYTHON="${PYTHON:-python3}"
-FEATURES="${FEATURES:-cli}"
+FEATURES="${FEATURES:-cli,parquet}"
 
 if ! "$VENV/bin/python" -c "import polars, duckdb, numpy, pandas" >/dev/null 2>&1; then
   echo "creating $VENV with polars and duckdb ..." >&2
