@@ -234,6 +234,26 @@ pub enum Error {
         /// The rule that was broken.
         rule: String,
     },
+
+    // ---- charts ------------------------------------------------------------------------------
+    /// Drawing or rasterising a chart failed (feature `plot`).
+    #[error("chart `{chart}`: {source}")]
+    Draw {
+        /// Which chart (`tracking`, `p-alive`, ...).
+        chart: String,
+        /// What the drawing or rasterising library reported.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
+    /// A chart has nothing to show (no finite value, an empty series, ...).
+    #[error("chart `{chart}`: no data to draw: {what}")]
+    NoChartData {
+        /// Which chart.
+        chart: String,
+        /// What was missing.
+        what: String,
+    },
 }
 
 impl Error {

@@ -18,4 +18,6 @@ pub mod attribution;
 
 pub mod report;
 
+pub mod plot;
+
 pub use error::{Error, Result};

@@ -26,7 +26,7 @@
 //! (cubic, through `a = 1 ± 1e-4, 1 ± 2e-4`; relative error ≈ 1e-11 in that corner).
 
 use crate::error::{Error, Result};
-use crate::special::{hyp2f1, Hyp2f1Path};
+use crate::special::{hyp2f1, ln_hyp2f1, Hyp2f1Path};
 
 /// Largest `z` for which `S(z)` is summed directly.
 const SERIES_MAX_Z: f64 = 0.9;
@@ -200,17 +200,26 @@ fn alive_purchases_at(
     } else {
         None
     };
-    let cs = match cs {
-        Some(v) => v,
+    // pow · cs, with cs = C (2F1 − 1)/d; when 2F1 overflows (customers' a, b of ~1e7 on a
+    // covariate link) pow underflows against it, so the product is formed in logs
+    let direct = match cs {
+        Some(v) => Some(pow * v),
         None => {
             let g = match path {
-                Some(path) => path.at(z)?,
-                None => hyp2f1(p, d, c, z)?,
+                Some(path) => path.at(z).ok(),
+                None => hyp2f1(p, d, c, z).ok(),
             };
-            c * (g - 1.0) / d
+            g.map(|g| pow * (c * (g - 1.0) / d))
         }
     };
-    let n = k * first - k_over_c * pow * cs;
+    let pow_cs = match direct {
+        Some(v) if v.is_finite() => v,
+        _ => {
+            let f = ln_hyp2f1(p, d, c, z)?;
+            (c / d) * (f.sign * (f.ln_abs - d * log1p_u).exp() - pow)
+        }
+    };
+    let n = k * first - k_over_c * pow_cs;
     if !n.is_finite() {
         return Err(Error::numerical(
             "expected purchases",

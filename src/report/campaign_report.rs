@@ -39,7 +39,7 @@ pub struct ReportConfig {
 }
 
 impl ReportConfig {
-    /// Defaults: UTC, USD, a 12-month undiscounted horizon in weekly periods with 95%
+    /// Defaults: UTC, USD, a 12-month undiscounted horizon in daily periods with 95%
     /// intervals, grouped by network and campaign, one cohort, ranked by estimated ROAS.
     pub fn new(as_of: NaiveDate) -> Self {
         Self {
@@ -49,7 +49,7 @@ impl ReportConfig {
             horizon: Horizon {
                 months: 12,
                 discount_rate: 0.0,
-                period: ModelPeriod::Week,
+                period: ModelPeriod::Day,
                 interval_level: 0.95,
             },
             group_by: GroupBy::new(vec![Level::Network, Level::Campaign]).expect("distinct levels"),

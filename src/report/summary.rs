@@ -15,7 +15,7 @@
 //!
 //! Payments within one period count as one purchase with their amounts summed, as in lifetimes.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::report::timezone::{local_date, week_start};
 use crate::report::users::ReportUsers;
 use crate::report::valuation::ModelPeriod;
@@ -106,51 +106,98 @@ pub(crate) fn report_summary(users: &ReportUsers, period: ModelPeriod) -> Result
     RfmSummary::new(users.ids().to_vec(), freq, rec, age, Some(money), None)
 }
 
-/// Seconds in one model period.
-fn period_seconds(period: ModelPeriod) -> f64 {
-    match period {
-        ModelPeriod::Day => 86_400.0,
-        ModelPeriod::Week => 7.0 * 86_400.0,
-    }
-}
-
-/// The exact-time RFM summary of `users` at the as-of cut, in real `period`s: user i born at
-/// instant b_i (install, or an earlier first payment) with payments at t_1 ≤ … ≤ t_x (all
-/// after the birth, up to the cut c):
+/// The exact-time RFM summary of `users` at the as-of cut, in real `period`s, from the
+/// crate's summary builder ([`SummaryOptions::exact_times`](crate::summary::SummaryOptions::exact_times)
+/// with births and the as-of cut as an exclusive observation end): user i born at instant
+/// b_i (install, or an earlier first payment), with payments up to the cut c:
 ///
-/// * `frequency` = x, every payment a purchase (the install is the birth, not a purchase);
-/// * `recency` = (t_x − b_i) / P (0 without payments);
+/// * `frequency` = the number of payments (payments in the same second are one purchase), the
+///   install being the birth, not a purchase;
+/// * `recency` = (last payment − b_i) / P (0 without payments);
 /// * `T` = (c − b_i) / P;
-/// * `monetary_value` = the mean payment (0 without payments),
+/// * `monetary_value` = the mean purchase (0 without payments),
 ///
-/// with P the period's length in seconds (86,400 for days, 604,800 for weeks). A user
-/// installed at 23:00 is 22/24 of a day younger than one installed at 01:00 the same day.
+/// with P the period's length (86,400 s for days, 604,800 s for weeks). A user installed at
+/// 23:00 is 22/24 of a day younger than one installed at 01:00 the same day. Rows are in the
+/// order of [`ReportUsers::ids`].
 pub(crate) fn exact_report_summary(users: &ReportUsers, period: ModelPeriod) -> Result<RfmSummary> {
-    let cut = users.as_of().cut();
-    let p = period_seconds(period);
+    use crate::data::{Period, Timestamp, TransactionLog};
+    use crate::summary::{Births, SummaryOptions};
     let n = users.len();
-    let (mut freq, mut rec, mut age, mut money) = (
+    let period = match period {
+        ModelPeriod::Day => Period::Day,
+        ModelPeriod::Week => Period::Week,
+    };
+    let seconds = |t: i64| {
+        Timestamp::from_seconds(t).ok_or_else(|| Error::InvalidDate {
+            value: t.to_string(),
+            rule: "instant out of the supported range".into(),
+        })
+    };
+    let cut = seconds(users.as_of().cut())?;
+    let births: Vec<Timestamp> = users
+        .birth_times()
+        .iter()
+        .map(|&b| seconds(b))
+        .collect::<Result<_>>()?;
+    let (offsets, times, amounts) = users.payment_table();
+    let mut customer: Vec<u32> = Vec::with_capacity(times.len());
+    for u in 0..n {
+        customer.extend(std::iter::repeat_n(u as u32, offsets[u + 1] - offsets[u]));
+    }
+    if customer.is_empty() {
+        // nobody has paid yet: every user has frequency 0 and their age as T
+        let p = period.length_seconds() as f64;
+        let t: Vec<f64> = users
+            .birth_times()
+            .iter()
+            .map(|&b| ((users.as_of().cut() - b) as f64 / p).max(0.0))
+            .collect();
+        return RfmSummary::new(
+            users.ids().to_vec(),
+            vec![0.0; n],
+            vec![0.0; n],
+            t,
+            Some(vec![0.0; n]),
+            None,
+        );
+    }
+    let log = TransactionLog::from_indexed_columns(
+        users.ids().to_vec(),
+        customer,
+        times.iter().map(|&t| seconds(t)).collect::<Result<_>>()?,
+        Some(amounts.to_vec()),
+    )?;
+    let births = Births::from_columns(users.ids(), &births)?;
+    let out = SummaryOptions::new(period)
+        .exact_times(true)
+        .observation_end_exclusive(cut)
+        .summarise_with_births(&log, &births)?
+        .summary;
+    // back to the users' order
+    let index: std::collections::HashMap<&str, usize> = out
+        .customer_ids()
+        .iter()
+        .enumerate()
+        .map(|(k, id)| (id.as_str(), k))
+        .collect();
+    let money = out.monetary_value();
+    let (mut f, mut r, mut t, mut m) = (
         Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
     );
-    for (u, &b) in users.birth_times().iter().enumerate() {
-        let (times, amounts) = users.payments(u);
-        let x = times.len();
-        let last = times.iter().copied().max().unwrap_or(b).max(b);
-        let total: f64 = amounts.iter().sum();
-        let t_age = ((cut - b) as f64 / p).max(0.0);
-        freq.push(x as f64);
-        rec.push(if x > 0 {
-            ((last - b) as f64 / p).min(t_age)
-        } else {
-            0.0
-        });
-        age.push(t_age);
-        money.push(if x > 0 { total / x as f64 } else { 0.0 });
+    for id in users.ids() {
+        let k = *index.get(id.as_str()).ok_or_else(|| Error::EmptyInput {
+            what: format!("summary row of user `{id}`"),
+        })?;
+        f.push(out.frequency()[k]);
+        r.push(out.recency()[k]);
+        t.push(out.t()[k]);
+        m.push(money.map_or(0.0, |v| v[k]));
     }
-    RfmSummary::new(users.ids().to_vec(), freq, rec, age, Some(money), None)
+    RfmSummary::new(users.ids().to_vec(), f, r, t, Some(m), None)
 }
 
 #[cfg(test)]

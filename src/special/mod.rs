@@ -11,7 +11,10 @@ mod gamma;
 mod hyp2f1;
 mod logexp;
 
-pub use gamma::{digamma, ln_beta, ln_gamma, ln_gamma_correction, ln_gamma_signed, sin_pi};
+pub use gamma::{
+    digamma, digamma_rising, ln_beta, ln_beta_ratio, ln_gamma, ln_gamma_correction,
+    ln_gamma_signed, sin_pi,
+};
 pub(crate) use hyp2f1::Hyp2f1Path;
 pub use hyp2f1::{hyp2f1, ln_hyp2f1, ln_hyp2f1_with_error, SignedLn};
 pub use logexp::{log1m_exp, log_add_exp, log_sub_exp, log_sum_exp};

@@ -102,10 +102,16 @@ pub struct Args {
     output: Option<PathBuf>,
     #[command(flatten)]
     columns: SummaryColumns,
+    #[command(flatten)]
+    covariates: crate::covariates::FileArgs,
 }
 
 /// Runs `ltv clv`.
 pub fn run(args: Args) -> Result<()> {
+    let models = [args.transaction_model.as_path(), args.spend_model.as_path()];
+    if crate::covariates::applies(&args.covariates, &models)? {
+        return run_with_covariates(args);
+    }
     let ModelFile {
         model: transactions,
         period: recorded,
@@ -269,4 +275,47 @@ pub fn clv_columns(
             })
         }
     }
+}
+
+/// `ltv clv` when a model was fitted with covariates (see `covariates.rs`): each customer's
+/// own models, written as `customer_id,clv`.
+fn run_with_covariates(args: Args) -> Result<()> {
+    let recorded = crate::covariates::recorded_period(&args.transaction_model)?;
+    let period = resolve_period(
+        recorded,
+        args.period.map(Period::from),
+        &args.transaction_model,
+    )?;
+    let settings = ClvSettings {
+        period,
+        horizon: Months::new(args.months),
+        discount: MonthlyDiscountRate::new(args.discount_rate)?,
+    };
+    let summary = args
+        .columns
+        .options()
+        .monetary_value_col(args.monetary_value_col.clone())
+        .read_path(&args.input)?;
+    if !args.no_intervals {
+        eprintln!("ltv clv: writing CLV without intervals: not available with covariates");
+    }
+    let inputs = crate::covariates::ClvInputs {
+        transaction_model: &args.transaction_model,
+        spend_model: &args.spend_model,
+        file: &args.covariates,
+        summary: &summary,
+    };
+    let clv = crate::covariates::clv(&inputs, &settings)?;
+    let path = args.output.as_deref();
+    let mut out = output(path)?;
+    let err = write_err(path);
+    CsvTable::new(
+        "customer_id",
+        summary.customer_ids(),
+        vec![Column::new("clv", &clv)],
+    )
+    .write(&mut out)
+    .map_err(&err)?;
+    out.flush().map_err(&err)?;
+    Ok(())
 }

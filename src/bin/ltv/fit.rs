@@ -113,6 +113,8 @@ pub struct Args {
     monetary_value_col: String,
     #[command(flatten)]
     columns: SummaryColumns,
+    #[command(flatten)]
+    covariates: crate::covariates::FitArgs,
 }
 
 /// Reads the input summary: with the monetary value for Gamma-Gamma; for BG/BB with the
@@ -243,6 +245,18 @@ impl serde::Serialize for Named<'_> {
 /// Runs `ltv fit`.
 pub fn run(args: Args) -> Result<()> {
     let summary = read_input(&args)?;
+    if let Some(path) = &args.covariates.file.covariates {
+        return crate::covariates::run_fit(
+            args.model,
+            &summary,
+            &args.covariates,
+            path,
+            args.penalizer,
+            args.max_iterations,
+            args.period.map(Into::into),
+            args.output.as_deref(),
+        );
+    }
     let options = FitOptions {
         penalizer: args.penalizer,
         max_iterations: args.max_iterations,

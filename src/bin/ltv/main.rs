@@ -10,11 +10,13 @@ use std::process::ExitCode;
 mod attribute;
 mod backtest;
 mod clv;
+mod covariates;
 mod fit;
 mod io;
 mod log_args;
 mod pagerank;
 mod pipeline;
+mod plot;
 mod predict;
 mod report;
 mod summary;
@@ -51,6 +53,8 @@ enum Command {
     Report(Box<report::Args>),
     /// Replay the report at earlier as-of dates and score it against the revenue that arrived.
     Backtest(Box<backtest::Args>),
+    /// Diagnostic charts of a transaction model on a transaction log (SVG or PNG).
+    Plot(Box<plot::Args>),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +69,7 @@ fn main() -> ExitCode {
         Command::Pagerank(a) => pagerank::run(a),
         Command::Report(a) => report::run(*a),
         Command::Backtest(a) => backtest::run(*a),
+        Command::Plot(a) => plot::run(*a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -29,6 +29,8 @@ pub struct Args {
     output: Option<PathBuf>,
     #[command(flatten)]
     columns: SummaryColumns,
+    #[command(flatten)]
+    covariates: crate::covariates::FileArgs,
 }
 
 /// Name of the first column of a CSV header.
@@ -55,8 +57,15 @@ fn first_column(path: &Path) -> Result<Option<String>> {
 
 /// Runs `ltv predict`.
 pub fn run(args: Args) -> Result<()> {
-    let saved = SavedModel::load(&args.model_file)?;
-    let model = saved.as_transaction_model()?;
+    let with_covariates = crate::covariates::applies(&args.covariates, &[&args.model_file])?;
+    let saved = match with_covariates {
+        true => None,
+        false => Some(SavedModel::load(&args.model_file)?),
+    };
+    let model = saved
+        .as_ref()
+        .map(SavedModel::as_transaction_model)
+        .transpose()?;
     let mut columns = args.columns.clone();
     if columns.customer_id_col.is_none() {
         // ids from the first column, unless it is one of the data columns
@@ -69,7 +78,12 @@ pub fn run(args: Args) -> Result<()> {
     }
     let summary = columns.read(&args.input)?;
     let (f, r, t) = (summary.frequency(), summary.recency(), summary.t());
-    let (expected, alive) = model.expected_purchases_and_alive(args.horizon, f, r, t)?;
+    let (expected, alive) = match model {
+        Some(model) => model.expected_purchases_and_alive(args.horizon, f, r, t)?,
+        None => {
+            crate::covariates::predict(&args.model_file, &args.covariates, &summary, args.horizon)?
+        }
+    };
     let path = args.output.as_deref();
     let mut out = output(path)?;
     let err = write_err(path);

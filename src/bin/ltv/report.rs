@@ -80,6 +80,9 @@ pub struct Args {
     /// terminal; CSV otherwise).
     #[arg(long)]
     pub(crate) format: Option<String>,
+    /// Also write the report as one self-contained HTML page (charts inline) to this file.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
 
     /// Install cohorts: all, day, week or month.
     #[arg(long, default_value = "all")]
@@ -674,6 +677,10 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
 
+    if let Some(p) = &args.html {
+        ltv::plot::html::write_report_html(&report, &Default::default(), p)?;
+        log.info(format!("wrote {}", p.display()));
+    }
     let path = args.output.as_deref();
     let mut out = open_output(path)?;
     match format.as_str() {

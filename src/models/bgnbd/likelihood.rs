@@ -1,7 +1,7 @@
 //! The BG/NBD log-likelihood and its analytic gradient (Fader, Hardie & Lee 2005, eq. 6;
 //! Hardie's note 004 for the log-sum-exp form).
 
-use statrs::function::gamma::{digamma, ln_gamma};
+use crate::special::{digamma, digamma_rising, ln_beta_ratio, ln_gamma};
 
 use crate::models::beta_geometric_likelihood::{
     BetaGeometricLikelihood, BetaGeometricTerms, FrequencyTerms, LogAt,
@@ -14,7 +14,7 @@ use crate::models::beta_geometric_likelihood::{
 /// ```text
 /// ℓ = A1 + A2 + ln( e^{A3} + 1{x>0} e^{A4} )
 /// A1 = lnΓ(r+x) − lnΓ(r) + r ln α
-/// A2 = lnΓ(a+b) + lnΓ(b+x) − lnΓ(b) − lnΓ(a+b+x)
+/// A2 = lnΓ(a+b) + lnΓ(b+x) − lnΓ(b) − lnΓ(a+b+x) = Σ_{j<x} ln((b+j)/(a+b+j))
 /// A3 = −(r+x) ln(α+T)
 /// A4 = ln a − ln(b+x−1) − (r+x) ln(α+t_x)
 /// ```
@@ -31,10 +31,8 @@ impl BetaGeometricTerms for BgNbdTerms {
 
     fn frequency_terms(p: &[f64], x: f64, with_grad: bool) -> FrequencyTerms {
         let [r, alpha, a, b] = [p[0], p[1], p[2], p[3]];
-        let base =
-            ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln() + ln_gamma(a + b) + ln_gamma(b + x)
-                - ln_gamma(b)
-                - ln_gamma(a + b + x);
+        // A2 as a sum: the four-log-gamma form loses digits at large a, b
+        let base = ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln() + ln_beta_ratio(a, b, x);
         let (c4, d_c4_b) = if x > 0.0 {
             (a.ln() - (b + x - 1.0).ln(), -1.0 / (b + x - 1.0))
         } else {
@@ -44,8 +42,8 @@ impl BetaGeometricTerms for BgNbdTerms {
             let (d_r_x, d_b_x, d_ab_x) = if x > 0.0 {
                 (
                     digamma(r + x) - digamma(r),
-                    digamma(b + x) - digamma(b),
-                    digamma(a + b) - digamma(a + b + x),
+                    digamma_rising(b, x),
+                    -digamma_rising(a + b, x),
                 )
             } else {
                 (0.0, 0.0, 0.0)

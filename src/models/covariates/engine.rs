@@ -231,6 +231,8 @@ pub(crate) struct Patterns {
     pub(crate) rows: Vec<Vec<usize>>,
     /// Pattern of each customer.
     pub(crate) of_row: Vec<usize>,
+    /// Design width.
+    pub(crate) k: usize,
 }
 
 impl Patterns {
@@ -241,6 +243,7 @@ impl Patterns {
             z: Vec::new(),
             rows: Vec::new(),
             of_row: Vec::with_capacity(covariates.len()),
+            k,
         };
         for i in 0..covariates.len() {
             let row = covariates.row(i);
@@ -254,7 +257,6 @@ impl Patterns {
             out.rows[g].push(i);
             out.of_row.push(g);
         }
-        let _ = k;
         out
     }
 
@@ -483,6 +485,166 @@ fn norm(v: &[f64]) -> f64 {
     v.iter().map(|x| x * x).sum::<f64>().sqrt()
 }
 
+/// The checked options and the per-pattern data of a fit (everything the [`Problem`]
+/// borrows).
+struct Setup<M: CovariateModel> {
+    linked: Vec<usize>,
+    penalties: Vec<f64>,
+    patterns: Patterns,
+    data: Vec<Option<M::Data>>,
+}
+
+impl<M: CovariateModel> Setup<M> {
+    /// Checks the inputs and options and splits the summary into covariate patterns.
+    fn new(
+        summary: &RfmSummary,
+        covariates: &Covariates,
+        options: &CovariateOptions,
+    ) -> Result<Self> {
+        if covariates.len() != summary.len() {
+            return Err(Error::LengthMismatch {
+                left: "summary customers".into(),
+                left_len: summary.len(),
+                right: "covariate rows".into(),
+                right_len: covariates.len(),
+            });
+        }
+        if let Some(i) =
+            (0..summary.len()).find(|&i| summary.customer_ids()[i] != covariates.ids()[i])
+        {
+            return Err(Error::Covariate {
+                column: "customer_id".into(),
+                customer: Some(summary.customer_ids()[i].clone()),
+                rule: format!(
+                    "row {} of the covariates is customer `{}`: covariate rows must be the summary's customers in order",
+                    i + 1,
+                    covariates.ids()[i]
+                ),
+            });
+        }
+        let names = M::PARAMETER_NAMES;
+        let linked_names: Vec<String> = options
+            .linked
+            .clone()
+            .unwrap_or_else(|| M::DEFAULT_LINKED.iter().map(|s| s.to_string()).collect());
+        let mut linked = Vec::new();
+        for l in &linked_names {
+            match names.iter().position(|n| n == l) {
+                Some(j) if !linked.contains(&j) => linked.push(j),
+                _ => {
+                    return Err(Error::invalid_parameter(
+                        format!("linked parameter `{l}`"),
+                        f64::NAN,
+                        format!("must be one of {names:?}, each once"),
+                    ))
+                }
+            }
+        }
+        let k = covariates.width();
+        let n_coef = linked.len() * k;
+        let penalties = match &options.penalties {
+            Some(p) if p.len() != n_coef => {
+                return Err(Error::LengthMismatch {
+                    left: "coefficients".into(),
+                    left_len: n_coef,
+                    right: "penalties".into(),
+                    right_len: p.len(),
+                })
+            }
+            Some(p) => p.clone(),
+            None => vec![options.uniform_penalty; n_coef],
+        };
+        if let Some(&bad) = penalties.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
+            return Err(Error::invalid_parameter(
+                "penalty",
+                bad,
+                "must be finite and >= 0",
+            ));
+        }
+        if !(options.tolerance.is_finite() && options.tolerance > 0.0) {
+            return Err(Error::invalid_parameter(
+                "tolerance",
+                options.tolerance,
+                "must be finite and > 0",
+            ));
+        }
+        if covariates.encoding().has_full_one_hot() && penalties.contains(&0.0) {
+            return Err(Error::Unidentifiable {
+                model: M::NAME.into(),
+                reason: "a categorical covariate without a reference level gives every level an indicator, which only a penalty > 0 on its coefficients identifies".into(),
+            });
+        }
+        let patterns = Patterns::new(covariates);
+        let mut data = Vec::with_capacity(patterns.len());
+        for rows in &patterns.rows {
+            data.push(M::pattern_data(summary, rows)?);
+        }
+        Ok(Self {
+            linked,
+            penalties,
+            patterns,
+            data,
+        })
+    }
+
+    /// The penalised likelihood over the patterns with data.
+    fn problem(&self) -> Result<Problem<'_>> {
+        let liks: Vec<(usize, Box<dyn PatternLikelihood + '_>)> = self
+            .data
+            .iter()
+            .enumerate()
+            .filter_map(|(g, d)| d.as_ref().map(|d| (g, M::likelihood(d))))
+            .collect();
+        if liks.is_empty() {
+            return Err(Error::EmptyInput {
+                what: format!("customers for the {} likelihood", M::NAME),
+            });
+        }
+        let weight: f64 = liks.iter().map(|(_, l)| l.weight()).sum();
+        Ok(Problem {
+            liks,
+            z: &self.patterns.z,
+            k: self.patterns.k,
+            n_base: M::PARAMETER_NAMES.len(),
+            linked: self.linked.clone(),
+            penalties: self.penalties.clone(),
+            weight,
+            model: M::NAME,
+            cache: Mutex::new(None),
+        })
+    }
+}
+
+/// The penalised log-likelihood `PLL(θ)` of [`fit_with_covariates`] and its analytic
+/// gradient at `theta` (in the layout of [`CovariateFit::theta`]), for tests of the gradient
+/// against finite differences and for evaluating the likelihood at outside estimates.
+///
+/// # Errors
+/// As [`fit_with_covariates`] for the inputs; [`Error::LengthMismatch`] for a `theta` of the
+/// wrong length; numerical errors.
+#[doc(hidden)]
+#[allow(clippy::let_and_return)]
+pub fn penalized_log_likelihood<M: CovariateModel>(
+    summary: &RfmSummary,
+    covariates: &Covariates,
+    options: &CovariateOptions,
+    theta: &[f64],
+) -> Result<(f64, Vec<f64>)> {
+    let setup = Setup::<M>::new(summary, covariates, options)?;
+    let d = M::PARAMETER_NAMES.len() + setup.penalties.len();
+    if theta.len() != d {
+        return Err(Error::LengthMismatch {
+            left: "parameters".into(),
+            left_len: d,
+            right: "theta".into(),
+            right_len: theta.len(),
+        });
+    }
+    // the problem borrows `setup`: evaluate it before `setup` drops
+    let result = setup.problem()?.eval(theta);
+    result
+}
+
 /// Fits model `M` with covariates by penalised maximum likelihood (see the
 /// [module docs](super)).
 ///
@@ -525,105 +687,16 @@ pub fn fit_with_covariates<M: CovariateModel>(
     covariates: &Covariates,
     options: &CovariateOptions,
 ) -> Result<CovariateFit<M>> {
-    if covariates.len() != summary.len() {
-        return Err(Error::LengthMismatch {
-            left: "summary customers".into(),
-            left_len: summary.len(),
-            right: "covariate rows".into(),
-            right_len: covariates.len(),
-        });
-    }
-    if let Some(i) = (0..summary.len()).find(|&i| summary.customer_ids()[i] != covariates.ids()[i])
-    {
-        return Err(Error::Covariate {
-            column: "customer_id".into(),
-            customer: Some(summary.customer_ids()[i].clone()),
-            rule: format!(
-                "row {} of the covariates is customer `{}`: covariate rows must be the summary's customers in order",
-                i + 1,
-                covariates.ids()[i]
-            ),
-        });
-    }
-    let names = M::PARAMETER_NAMES;
-    let linked_names: Vec<String> = options
-        .linked
-        .clone()
-        .unwrap_or_else(|| M::DEFAULT_LINKED.iter().map(|s| s.to_string()).collect());
-    let mut linked = Vec::new();
-    for l in &linked_names {
-        match names.iter().position(|n| n == l) {
-            Some(j) if !linked.contains(&j) => linked.push(j),
-            _ => {
-                return Err(Error::invalid_parameter(
-                    format!("linked parameter `{l}`"),
-                    f64::NAN,
-                    format!("must be one of {names:?}, each once"),
-                ))
-            }
-        }
-    }
-    let k = covariates.width();
-    let n_coef = linked.len() * k;
-    let penalties = match &options.penalties {
-        Some(p) if p.len() != n_coef => {
-            return Err(Error::LengthMismatch {
-                left: "coefficients".into(),
-                left_len: n_coef,
-                right: "penalties".into(),
-                right_len: p.len(),
-            })
-        }
-        Some(p) => p.clone(),
-        None => vec![options.uniform_penalty; n_coef],
-    };
-    if let Some(&bad) = penalties.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
-        return Err(Error::invalid_parameter(
-            "penalty",
-            bad,
-            "must be finite and >= 0",
-        ));
-    }
-    if !(options.tolerance.is_finite() && options.tolerance > 0.0) {
-        return Err(Error::invalid_parameter(
-            "tolerance",
-            options.tolerance,
-            "must be finite and > 0",
-        ));
-    }
-    if covariates.encoding().has_full_one_hot() && penalties.contains(&0.0) {
-        return Err(Error::Unidentifiable {
-            model: M::NAME.into(),
-            reason: "a categorical covariate without a reference level gives every level an indicator, which only a penalty > 0 on its coefficients identifies".into(),
-        });
-    }
-    let patterns = Patterns::new(covariates);
-    let mut data = Vec::with_capacity(patterns.len());
-    for rows in &patterns.rows {
-        data.push(M::pattern_data(summary, rows)?);
-    }
-    let liks: Vec<(usize, Box<dyn PatternLikelihood + '_>)> = data
-        .iter()
-        .enumerate()
-        .filter_map(|(g, d)| d.as_ref().map(|d| (g, M::likelihood(d))))
-        .collect();
-    if liks.is_empty() {
-        return Err(Error::EmptyInput {
-            what: format!("customers for the {} likelihood", M::NAME),
-        });
-    }
-    let weight: f64 = liks.iter().map(|(_, l)| l.weight()).sum();
-    let problem = Problem {
-        liks,
-        z: &patterns.z,
-        k,
-        n_base: names.len(),
-        linked: linked.clone(),
-        penalties: penalties.clone(),
-        weight,
-        model: M::NAME,
-        cache: Mutex::new(None),
-    };
+    let setup = Setup::<M>::new(summary, covariates, options)?;
+    let problem = setup.problem()?;
+    let (names, linked, penalties, patterns, weight) = (
+        M::PARAMETER_NAMES,
+        setup.linked.clone(),
+        setup.penalties.clone(),
+        &setup.patterns,
+        problem.weight,
+    );
+    let n_coef = penalties.len();
     let d = names.len() + n_coef;
     let theta0 = match &options.start {
         Some(s) if s.len() == d && s.iter().all(|v| v.is_finite()) => s.clone(),

@@ -51,6 +51,8 @@ mod engine;
 mod fitted;
 
 pub use design::{CovariateColumn, CovariateEncoding, Covariates, CovariatesBuilder};
+#[doc(hidden)]
+pub use engine::penalized_log_likelihood;
 pub use engine::{fit_with_covariates, CovariateModel, CovariateOptions};
 pub use fitted::CovariateFit;
 

@@ -1,7 +1,7 @@
 //! The MBG/NBD log-likelihood and its analytic gradient (Batislam, Denizel & Filiztekin
 //! 2007; the form of lifetimes' `ModifiedBetaGeoFitter`).
 
-use statrs::function::gamma::{digamma, ln_gamma};
+use crate::special::{digamma, digamma_rising, ln_beta_ratio, ln_gamma};
 
 use crate::models::beta_geometric_likelihood::{
     BetaGeometricLikelihood, BetaGeometricTerms, FrequencyTerms, LogAt,
@@ -41,24 +41,20 @@ impl BetaGeometricTerms for MbgNbdTerms {
 
     fn frequency_terms(p: &[f64], x: f64, with_grad: bool) -> FrequencyTerms {
         let [r, alpha, a, b] = [p[0], p[1], p[2], p[3]];
-        let base = ln_gamma(r + x) - ln_gamma(r)
-            + r * alpha.ln()
-            + ln_gamma(a + b)
-            + ln_gamma(b + x + 1.0)
-            - ln_gamma(b)
-            - ln_gamma(a + b + x + 1.0);
+        // the beta terms as a sum: the four-log-gamma form loses digits at large a, b
+        let base = ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln() + ln_beta_ratio(a, b, x + 1.0);
         let d_base = if with_grad {
             let d_r_x = if x > 0.0 {
                 digamma(r + x) - digamma(r)
             } else {
                 0.0
             };
-            let d_ab = digamma(a + b) - digamma(a + b + x + 1.0);
+            let d_ab = -digamma_rising(a + b, x + 1.0);
             [
                 d_r_x + alpha.ln(),
                 r / alpha,
                 d_ab,
-                d_ab + digamma(b + x + 1.0) - digamma(b),
+                d_ab + digamma_rising(b, x + 1.0),
             ]
         } else {
             [0.0; 4]
