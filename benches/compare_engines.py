@@ -132,6 +132,8 @@ def main():
     ap.add_argument("--date-col", default="date")
     ap.add_argument("--amount-col", default="amount")
     ap.add_argument("--observation-end", default=None, help="YYYY-MM-DD (default: the synthetic log's end)")
+    ap.add_argument("--ltv-baseline", help="another ltv binary (e.g. an older build) timed as engine "
+                    "`ltv-baseline`, for before/after ratios measured in the same run")
     ap.add_argument("--runs", type=int, default=5, help="timed runs per engine (the median is shown)")
     ap.add_argument("--engines", default="ltv,polars,duckdb",
                     help="comma-separated; ltv-parquet, polars-parquet, duckdb-parquet read a Parquet "
@@ -179,7 +181,12 @@ def main():
         "duckdb-parquet": (f"DuckDB {duckdb.__version__}, Parquet input (read_parquet)",
                            lambda out: run_duckdb(pq, out, args.observation_end, cols, con)),
     }
+    if args.ltv_baseline:
+        engines["ltv-baseline"] = (f"`ltv summary`, baseline {args.ltv_baseline}",
+                                   lambda out: run_ltv(args.ltv_baseline, log, out, args.observation_end, cols))
     chosen = [e for e in args.engines.split(",") if e]
+    if args.ltv_baseline and "ltv-baseline" not in chosen:
+        chosen.insert(1, "ltv-baseline")
     times = {e: [] for e in chosen}
     outs = {e: os.path.join(args.workdir, f"summary_{e}.csv") for e in chosen}
     # warm the page cache, then interleave the engines so that load from other processes
