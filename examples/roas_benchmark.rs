@@ -5,7 +5,7 @@
 //! 2–7 weeks before the as-of date, ~100k installs. The truth is each campaign's realised ROAS
 //! 12 months (360 days) after the as-of date. Each configuration's estimated ROAS is scored:
 //! median |estimated / true − 1| over all campaigns and over the new ones, and the share of
-//! campaign pairs ordered like the truth (105 pairs, 10 among the new campaigns... see output).
+//! campaign pairs ordered like the truth (105 pairs, 10 among the five new campaigns).
 //!
 //! Run: `cargo run --release --example roas_benchmark [seeds...]` (default seeds 1 2 3).
 

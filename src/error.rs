@@ -254,6 +254,43 @@ pub enum Error {
         /// What was missing.
         what: String,
     },
+
+    /// An error about one row of an input file (or a quantity derived from it), located: the
+    /// file, the row's 1-based line (header = line 1) and its customer id. Built by
+    /// [`crate::summary::RfmSummary::locate`]; the source says what is wrong.
+    #[error("{}", in_row_message(path.as_deref(), *line, customer, source))]
+    InRow {
+        /// The file the row was read from (`None` for in-memory data).
+        path: Option<PathBuf>,
+        /// 1-based line of the row in that file.
+        line: u64,
+        /// The row's customer id.
+        customer: String,
+        /// What is wrong with the row.
+        #[source]
+        source: Box<Error>,
+    },
+}
+
+/// `FILE line N, customer `c`: ...`, leaving out the line when the source names it already.
+fn in_row_message(
+    path: Option<&std::path::Path>,
+    line: u64,
+    customer: &str,
+    source: &Error,
+) -> String {
+    let file = path
+        .map(|p| format!("{}, ", p.display()))
+        .unwrap_or_default();
+    let has_line = matches!(
+        source,
+        Error::InvalidField { .. } | Error::FieldCount { .. } | Error::Csv { .. }
+    );
+    if has_line {
+        format!("{file}customer `{customer}`: {source}")
+    } else {
+        format!("{file}line {line}, customer `{customer}`: {source}")
+    }
 }
 
 impl Error {

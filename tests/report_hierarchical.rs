@@ -75,8 +75,7 @@ fn hierarchical_estimates_are_close_to_the_truth_and_beat_one_pooled_fit() {
     assert!(all.median_abs_error < 0.08, "{all:?}");
     assert!(new.median_abs_error < 0.30, "{new:?}");
     assert!(all.pairs_right as f64 >= 0.85 * all.pairs as f64, "{all:?}");
-    let (pooled_all, pooled_new) =
-        score(&app, &BuyTillYouDieValue::default(), ModelPeriod::Week);
+    let (pooled_all, pooled_new) = score(&app, &BuyTillYouDieValue::default(), ModelPeriod::Week);
     eprintln!("pooled weekly: {pooled_all:?} / {pooled_new:?}");
     assert!(all.median_abs_error < pooled_all.median_abs_error);
     assert!(all.pairs_right >= pooled_all.pairs_right);
@@ -92,7 +91,12 @@ fn hierarchical_fit_is_reported_in_the_metadata_with_intervals() {
     assert_eq!(m["model_step"], "hierarchical");
     assert_eq!(m["transaction_model"]["converged"], true);
     assert_eq!(m["spend_model"]["converged"], true);
-    assert!(m["transaction_model"]["sigma"]["alpha"]["campaign"].as_f64().unwrap() > 0.0);
+    assert!(
+        m["transaction_model"]["sigma"]["alpha"]["campaign"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
     for r in &report.rows {
         let (lo, hi) = (
             r.estimated_roas_lower.unwrap(),
@@ -180,13 +184,23 @@ fn report_and_backtest_commands_on_the_simulated_app() {
         .iter()
         .map(|r| r["estimated_future_revenue"].as_f64().unwrap())
         .sum();
-    assert!((total - cli_total).abs() <= 1e-6 * total, "{total} vs {cli_total}");
+    assert!(
+        (total - cli_total).abs() <= 1e-6 * total,
+        "{total} vs {cli_total}"
+    );
 
     // one pooled fit on request
     let json = ok(ltv()
         .arg("report")
         .args(&base)
-        .args(["--as-of", "2025-06-30", "--format", "json", "--hierarchy", "none"])
+        .args([
+            "--as-of",
+            "2025-06-30",
+            "--format",
+            "json",
+            "--hierarchy",
+            "none",
+        ])
         .output()
         .unwrap());
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -212,7 +226,13 @@ fn report_and_backtest_commands_on_the_simulated_app() {
         .unwrap());
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].starts_with("as_of,realised_until,group,"));
-    assert_eq!(lines.iter().filter(|l| l.starts_with("2025-06-30,")).count(), 15);
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("2025-06-30,"))
+            .count(),
+        15
+    );
     // a date whose horizon runs past the data is skipped, and none left is an error
     let out = ltv()
         .arg("backtest")

@@ -599,6 +599,7 @@ fn fit_options(
         max_iterations,
         start,
         require_convergence,
+        ..FitOptions::default()
     }
 }
 
@@ -855,7 +856,8 @@ fn end_timestamp(seconds: Option<i64>) -> ltv::Result<Option<Timestamp>> {
 /// `recency`, `T`, `monetary_value` (None without amounts) and counts.
 #[pyfunction]
 #[pyo3(signature = (codes, n_customers, seconds, amounts, period, observation_end=None,
-                    include_first_transaction=false))]
+                    include_first_transaction=false, exact_times=false, birth_codes=None,
+                    birth_seconds=None))]
 #[allow(clippy::too_many_arguments)]
 fn summarise<'py>(
     py: Python<'py>,
@@ -866,7 +868,21 @@ fn summarise<'py>(
     period: &str,
     observation_end: Option<i64>,
     include_first_transaction: bool,
+    exact_times: bool,
+    birth_codes: Option<PyReadonlyArray1<'py, i64>>,
+    birth_seconds: Option<PyReadonlyArray1<'py, i64>>,
 ) -> Res<Bound<'py, PyDict>> {
+    // births: customer codes (in the log's code space, or codes >= n_customers for customers
+    // without a transaction) and birth times in seconds, both or neither
+    let births_in: Option<(Vec<i64>, Vec<i64>)> = match (&birth_codes, &birth_seconds) {
+        (None, None) => None,
+        (Some(c), Some(s)) => Some((c.as_array().to_vec(), s.as_array().to_vec())),
+        _ => {
+            return Err(PyValueError::new_err(
+                "birth_codes and birth_seconds go together",
+            ))
+        }
+    };
     let period = data_period(period)?;
     let codes = codes
         .as_slice()
@@ -881,12 +897,31 @@ fn summarise<'py>(
     let res = py
         .detach(|| -> ltv::Result<_> {
             let log = log_from_codes(codes, n_customers, seconds, amounts)?;
-            let mut opts =
-                SummaryOptions::new(period).include_first_transaction(include_first_transaction);
+            let mut opts = SummaryOptions::new(period)
+                .include_first_transaction(include_first_transaction)
+                .exact_times(exact_times);
             if let Some(end) = end_timestamp(observation_end)? {
                 opts = opts.observation_end(end);
             }
-            let out = opts.summarise(&log)?;
+            let out = match &births_in {
+                None => opts.summarise(&log)?,
+                Some((bc, bs)) => {
+                    let ids: Vec<String> = bc.iter().map(i64::to_string).collect();
+                    let mut times = Vec::with_capacity(bs.len());
+                    for (i, &s) in bs.iter().enumerate() {
+                        times.push(Timestamp::from_seconds(s).ok_or_else(|| {
+                            ltv::Error::invalid_field(
+                                i as u64 + 1,
+                                "birth",
+                                s.to_string(),
+                                "must be a date in years 1..=9999",
+                            )
+                        })?);
+                    }
+                    let births = ltv::summary::Births::from_columns(&ids, &times)?;
+                    opts.summarise_with_births(&log, &births)?
+                }
+            };
             let s = out.summary;
             Ok((
                 s.customer_ids()

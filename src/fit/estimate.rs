@@ -385,6 +385,38 @@ impl From<Fit> for FitRecord {
     }
 }
 
+/// A covariance read from a file must be symmetric (to 1e-9 of its largest entry) and positive
+/// semi-definite (no eigenvalue below -1e-9 of the largest): a diagonal of -1 would give
+/// intervals of NaN or the wrong width, silently.
+fn check_covariance_psd(k: usize, flat: &[f64]) -> std::result::Result<(), String> {
+    let scale = flat.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    let m = DMatrix::from_row_slice(k, k, flat);
+    for i in 0..k {
+        for j in 0..i {
+            if (m[(i, j)] - m[(j, i)]).abs() > 1e-9 * scale {
+                return Err(format!(
+                    "covariance is not symmetric: entry ({i}, {j}) = {:e} but ({j}, {i}) = {:e}",
+                    m[(i, j)],
+                    m[(j, i)]
+                ));
+            }
+        }
+    }
+    let eigen = m.symmetric_eigenvalues();
+    let max = eigen.iter().fold(0.0_f64, |a, &v| a.max(v.abs()));
+    if let Some(min) = eigen
+        .iter()
+        .copied()
+        .find(|&v| v < -1e-9 * max.max(f64::MIN_POSITIVE))
+    {
+        return Err(format!(
+            "covariance is not positive semi-definite (eigenvalue {min:e}); a variance cannot \
+             be negative"
+        ));
+    }
+    Ok(())
+}
+
 impl TryFrom<FitRecord> for Fit {
     type Error = Error;
     fn try_from(r: FitRecord) -> Result<Self> {
@@ -409,6 +441,7 @@ impl TryFrom<FitRecord> for Fit {
                 if flat.iter().any(|v| !v.is_finite()) {
                     return Err(bad("covariance has a non-finite entry".into()));
                 }
+                check_covariance_psd(k, &flat).map_err(bad)?;
                 Some(flat)
             }
         };

@@ -269,7 +269,7 @@ fn unconverged<M: CovariateModel>(
     if c.converged {
         return Ok(None);
     }
-    if !(c.gradient_norm <= crate::report::LOOSE_TOLERANCE) {
+    if c.gradient_norm.is_nan() || c.gradient_norm > crate::report::LOOSE_TOLERANCE {
         return Err(Error::NotConverged {
             model: M::NAME.into(),
             iterations: c.iterations,
@@ -303,17 +303,8 @@ impl HierarchicalValue {
         let (cov, used) = hierarchy_covariates(users, &self.levels)?;
         let used_names: Vec<&str> = used.iter().map(|&l| self.levels[l].name()).collect();
         let linked_tx = M::DEFAULT_LINKED.len();
-        let clock = std::time::Instant::now();
         let (tx, tx_sigma) = fit_hierarchy::<M>(self, &summary, &cov, linked_tx)?;
-        let t_tx = clock.elapsed().as_secs_f64();
         let (gg, gg_sigma) = fit_hierarchy::<GammaGamma>(self, &summary, &cov, 1)?;
-        let t_gg = clock.elapsed().as_secs_f64() - t_tx;
-        if std::env::var_os("LTV_TIMING").is_some() {
-            eprintln!(
-                "hierarchical: transaction fit {t_tx:.2} s ({} iterations), spend fit {t_gg:.2} s",
-                tx.convergence().iterations
-            );
-        }
         let d_tx = tx.theta().len();
         let d_gg = gg.theta().len();
         let k = d_tx + d_gg;
@@ -423,12 +414,6 @@ impl HierarchicalValue {
                 expected[u] = v;
                 gradients[u * k..(u + 1) * k].copy_from_slice(&row);
             }
-        }
-        if std::env::var_os("LTV_TIMING").is_some() {
-            eprintln!(
-                "hierarchical: values {:.2} s",
-                clock.elapsed().as_secs_f64() - t_tx - t_gg
-            );
         }
         let mut warnings = Vec::new();
         let uncertainty = match (tx.covariance(), gg.covariance()) {

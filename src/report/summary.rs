@@ -143,7 +143,7 @@ pub(crate) fn exact_report_summary(users: &ReportUsers, period: ModelPeriod) -> 
     let (offsets, times, amounts) = users.payment_table();
     let mut customer: Vec<u32> = Vec::with_capacity(times.len());
     for u in 0..n {
-        customer.extend(std::iter::repeat_n(u as u32, offsets[u + 1] - offsets[u]));
+        customer.extend(std::iter::repeat(u as u32).take(offsets[u + 1] - offsets[u]));
     }
     if customer.is_empty() {
         // nobody has paid yet: every user has frequency 0 and their age as T

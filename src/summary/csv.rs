@@ -36,6 +36,7 @@ pub struct SummaryCsvOptions {
     pub(super) monetary_value: Option<String>,
     pub(super) weights: Option<String>,
     delimiter: u8,
+    timing_optional: bool,
 }
 
 impl Default for SummaryCsvOptions {
@@ -48,6 +49,7 @@ impl Default for SummaryCsvOptions {
             monetary_value: None,
             weights: None,
             delimiter: b',',
+            timing_optional: false,
         }
     }
 }
@@ -71,6 +73,14 @@ impl SummaryCsvOptions {
     /// Name of the frequency column (default `frequency`).
     pub fn frequency_col(mut self, name: impl Into<String>) -> Self {
         self.frequency = name.into();
+        self
+    }
+
+    /// For spend models (Gamma-Gamma), which use only frequency and mean spend: the recency
+    /// and `T` columns may be absent, and then read as 0 for every row (the summary's timing
+    /// is then meaningless: fit only spend models on it).
+    pub fn timing_optional(mut self) -> Self {
+        self.timing_optional = true;
         self
     }
 
@@ -115,6 +125,11 @@ impl SummaryCsvOptions {
             source,
         })?;
         self.read(std::io::BufReader::new(file))
+            .map(|s| {
+                let mut origin = s.origin().clone();
+                origin.path = Some(path.to_path_buf());
+                s.with_origin(origin)
+            })
             .map_err(|e| match e {
                 Error::Io { source, .. } => Error::Io {
                     path: path.to_path_buf(),
@@ -162,6 +177,7 @@ impl SummaryCsvOptions {
             });
         }
         let header: Vec<String> = record.iter().map(|s| s.trim().to_string()).collect();
+        check_unique_header(&header)?;
         let find = |name: &str| header.iter().position(|h| h == name);
         let require = |name: &str| {
             find(name).ok_or_else(|| Error::MissingColumn {
@@ -174,8 +190,11 @@ impl SummaryCsvOptions {
             None => ID_CANDIDATES.iter().find_map(|c| find(c)),
         };
         let f_col = require(&self.frequency)?;
-        let r_col = require(&self.recency)?;
-        let t_col = require(&self.t)?;
+        let (r_col, t_col) = if self.timing_optional {
+            (find(&self.recency), find(&self.t))
+        } else {
+            (Some(require(&self.recency)?), Some(require(&self.t)?))
+        };
         let m_col = match &self.monetary_value {
             Some(name) => Some(require(name)?),
             None => find(DEFAULT_MONETARY),
@@ -189,6 +208,8 @@ impl SummaryCsvOptions {
         let (mut freq, mut rec, mut t) = (Vec::new(), Vec::new(), Vec::new());
         let mut money = m_col.map(|_| Vec::new());
         let mut weights = w_col.map(|_| Vec::new());
+        let mut lines = Vec::new();
+        let mut seen = std::collections::HashMap::new();
         while rdr.read_record(&mut record).map_err(csv_err)? {
             let line = record.position().map_or(0, |p| p.line());
             if record.len() != header.len() {
@@ -208,21 +229,42 @@ impl SummaryCsvOptions {
                 }
                 Ok(v)
             };
-            let (f, r, tt) = (number(f_col)?, number(r_col)?, number(t_col)?);
+            let optional = |col: Option<usize>| col.map_or(Ok(0.0), &number);
+            let (f, r, tt) = (number(f_col)?, optional(r_col)?, optional(t_col)?);
             check_rfm_row(line, f, r, tt).map_err(|e| {
                 rename_column(
                     e,
                     &[
                         ("frequency", &header[f_col]),
-                        ("recency", &header[r_col]),
-                        ("T", &header[t_col]),
+                        ("recency", r_col.map_or(&self.recency, |c| &header[c])),
+                        ("T", t_col.map_or(&self.t, |c| &header[c])),
                     ],
                 )
             })?;
             ids.push(match id_col {
-                Some(c) => record.get(c).unwrap_or("").to_string(),
+                Some(c) => {
+                    let id = record.get(c).unwrap_or("").trim();
+                    if id.is_empty() {
+                        return Err(Error::invalid_field(
+                            line,
+                            header[c].as_str(),
+                            "",
+                            "empty customer id",
+                        ));
+                    }
+                    if let Some(first) = seen.insert(id.to_string(), line) {
+                        return Err(Error::invalid_field(
+                            line,
+                            header[c].as_str(),
+                            id,
+                            format!("duplicate customer id (first on line {first})"),
+                        ));
+                    }
+                    id.to_string()
+                }
                 None => ids.len().to_string(),
             });
+            lines.push(line);
             freq.push(f);
             rec.push(r);
             t.push(tt);
@@ -249,10 +291,30 @@ impl SummaryCsvOptions {
                 what: "summary CSV has no rows".into(),
             });
         }
-        Ok(RfmSummary::from_checked_parts(
-            ids, freq, rec, t, money, weights,
-        ))
+        Ok(
+            RfmSummary::from_checked_parts(ids, freq, rec, t, money, weights)
+                .with_origin(crate::summary::rfm::RowOrigin { path: None, lines }),
+        )
     }
+}
+
+/// Refuses a header that names a column twice (which of the two would be read is a guess).
+pub(crate) fn check_unique_header(header: &[String]) -> Result<()> {
+    for (j, name) in header.iter().enumerate() {
+        if let Some(first) = header[..j].iter().position(|h| h == name) {
+            return Err(Error::invalid_field(
+                1,
+                name.as_str(),
+                name.as_str(),
+                format!(
+                    "duplicate column name in the header (columns {} and {})",
+                    first + 1,
+                    j + 1
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Replaces the canonical column name in a row error with the file's column name.

@@ -108,6 +108,9 @@ impl SummaryOptions {
     /// * holdout = transactions with `calibration_end` < time <= observation end (raw
     ///   timestamps); `frequency_holdout` = number of distinct periods among them;
     ///   `monetary_value_holdout` = mean of their amounts (per transaction);
+    ///   **not** per period: `frequency_holdout × monetary_value_holdout` is not the holdout
+    ///   revenue when a period holds several transactions (sum the log's holdout amounts for
+    ///   that);
     /// * `duration_holdout` = period of the observation end − period of the calibration end
     ///   (for [`Period::Custom`], counted from each customer's first purchase);
     /// * only customers with a calibration purchase have a row (holdout-only customers are

@@ -25,6 +25,24 @@ pub struct RfmSummary {
     t: Vec<f64>,
     monetary_value: Option<Vec<f64>>,
     weights: Option<Vec<f64>>,
+    /// Where the rows came from (file and lines), when read from a file; not part of the data.
+    #[serde(skip)]
+    origin: RowOrigin,
+}
+
+/// Where a summary's rows came from: the file (when read from one) and each row's 1-based
+/// line in it (header = line 1). Metadata for error messages only: two summaries with the
+/// same rows are equal whatever their origin.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RowOrigin {
+    pub(crate) path: Option<std::path::PathBuf>,
+    pub(crate) lines: Vec<u64>,
+}
+
+impl PartialEq for RowOrigin {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// Checks one (frequency, recency, T) triple; `row` is 1-based and goes into the error.
@@ -152,6 +170,7 @@ impl RfmSummary {
             t,
             monetary_value,
             weights,
+            origin: RowOrigin::default(),
         })
     }
 
@@ -172,6 +191,76 @@ impl RfmSummary {
             t,
             monetary_value,
             weights,
+            origin: RowOrigin::default(),
+        }
+    }
+
+    /// Records where the rows came from (file and 1-based lines), for [`RfmSummary::locate`].
+    pub(crate) fn with_origin(mut self, origin: RowOrigin) -> Self {
+        debug_assert!(origin.lines.is_empty() || origin.lines.len() == self.len());
+        self.origin = origin;
+        self
+    }
+
+    pub(crate) fn origin(&self) -> &RowOrigin {
+        &self.origin
+    }
+
+    /// The 1-based line of row `i` (0-based) in the file it was read from (header = line 1);
+    /// `i + 2` when the summary was not read from a file.
+    pub fn line_of(&self, i: usize) -> u64 {
+        self.origin.lines.get(i).copied().unwrap_or(i as u64 + 2)
+    }
+
+    /// Points an error about this summary's rows at the input: the one place where data-row
+    /// indices become file lines.
+    ///
+    /// Functions that take the summary's columns number rows from 1 in
+    /// [`Error::InvalidField`]; this rewrites that row into the file line (header = line 1, so
+    /// row 1 is line 2 of a plain file) and wraps the error in [`Error::InRow`] with the file
+    /// and the row's customer id. Other errors come back unchanged (use
+    /// [`RfmSummary::locate_row`] for an error about a quantity derived from one row).
+    ///
+    /// ```
+    /// use ltv::summary::SummaryCsvOptions;
+    /// use ltv::models::gamma_gamma::SpendData;
+    /// let s = SummaryCsvOptions::new()
+    ///     .read_str("customer_id,frequency,recency,T,monetary_value\na,2,5,10,10\nb,1,3,10,0\n")?;
+    /// let e = SpendData::from_summary(&s).map_err(|e| s.locate(e)).unwrap_err();
+    /// assert!(e.to_string().contains("customer `b`: line 3, column `monetary_value`"), "{e}");
+    /// # Ok::<(), ltv::Error>(())
+    /// ```
+    pub fn locate(&self, e: Error) -> Error {
+        match e {
+            Error::InvalidField {
+                line: row,
+                column,
+                value,
+                rule,
+            } if row >= 1 && row as usize <= self.len() => {
+                let i = row as usize - 1;
+                self.locate_row(
+                    i,
+                    Error::InvalidField {
+                        line: self.line_of(i),
+                        column,
+                        value,
+                        rule,
+                    },
+                )
+            }
+            e => e,
+        }
+    }
+
+    /// Wraps an error about row `i` (0-based; for example a non-finite quantity derived from
+    /// it) in [`Error::InRow`]: file, line and customer id.
+    pub fn locate_row(&self, i: usize, e: Error) -> Error {
+        Error::InRow {
+            path: self.origin.path.clone(),
+            line: self.line_of(i),
+            customer: self.customer_ids.get(i).cloned().unwrap_or_default(),
+            source: Box::new(e),
         }
     }
 

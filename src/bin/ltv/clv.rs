@@ -100,6 +100,12 @@ pub struct Args {
     /// Output CSV (default stdout).
     #[arg(long)]
     output: Option<PathBuf>,
+    /// Value repeat customers whose mean repeat spend is not > 0 (refunds, free orders) at the
+    /// population mean spend, as a customer without repeat purchases is; their number is
+    /// logged. Without this flag such a customer is an error naming its line (the Gamma-Gamma
+    /// model has no zero spends).
+    #[arg(long)]
+    exclude_nonpositive_spend: bool,
     #[command(flatten)]
     columns: SummaryColumns,
     #[command(flatten)]
@@ -119,6 +125,8 @@ pub fn run(args: Args) -> Result<()> {
     transactions.as_transaction_model()?; // a spend model here is an error before any reading
     let spend_file = SavedModel::load(&args.spend_model)?;
     let spend = spend_file.as_spend_model()?;
+    crate::io::warn_unconverged("ltv clv", &args.transaction_model, &transactions);
+    crate::io::warn_unconverged("ltv clv", &args.spend_model, &spend_file);
     let period = resolve_period(
         recorded,
         args.period.map(Period::from),
@@ -144,23 +152,40 @@ pub fn run(args: Args) -> Result<()> {
             found: "(no monetary value read)".into(),
         })?;
 
+    let (spend_x, spend_m, excluded) = spend_history(x, monetary, args.exclude_nonpositive_spend);
+    if excluded > 0 {
+        eprintln!(
+            "ltv clv: {excluded} repeat customers with mean spend <= 0 valued at the population \
+             mean spend"
+        );
+    }
     let with_intervals = !args.no_intervals;
     let columns = clv_columns(
         &transactions,
         spend,
         &settings,
         [x, tx, t],
-        (x, monetary),
+        (&spend_x, &spend_m),
         with_intervals.then_some(args.level),
         "ltv clv",
-    )?;
+    )
+    .map_err(|e| summary.locate(e))?;
     let path = args.output.as_deref();
     let mut out = output(path)?;
     let err = write_err(path);
     let mut table = vec![Column::new("clv", &columns.clv)];
-    if let Some((lower, upper)) = &columns.bounds {
-        table.push(Column::new("clv_lower", lower));
-        table.push(Column::new("clv_upper", upper));
+    match &columns.bounds {
+        Some((lower, upper)) => {
+            table.push(Column::new("clv_lower", lower));
+            table.push(Column::new("clv_upper", upper));
+        }
+        // intervals asked for but unavailable (the reason is on stderr): the columns stay,
+        // empty, so that a downstream reader finds the layout it expects
+        None if with_intervals => {
+            table.push(Column::empty("clv_lower"));
+            table.push(Column::empty("clv_upper"));
+        }
+        None => {}
     }
     CsvTable::new("customer_id", summary.customer_ids(), table)
         .write(&mut out)
@@ -240,7 +265,7 @@ pub fn clv_columns(
         ) {
             (Ok(m), Ok(_), Ok(_)) => Some(m),
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
-                eprintln!("{who}: writing CLV without intervals: {e}");
+                eprintln!("{who}: warning: clv_lower and clv_upper left empty (no intervals): {e}");
                 None
             }
         },
@@ -275,6 +300,28 @@ pub fn clv_columns(
             })
         }
     }
+}
+
+/// The (frequency, mean spend) pairs the spend model is fitted on and predicts from. With
+/// `exclude`, repeat customers whose mean spend is not > 0 become (0, 0) — a customer
+/// without repeat purchases, whom Gamma-Gamma values at the population mean — and are
+/// counted; without it they stay, and the fit reports them as an error naming the row.
+pub fn spend_history(
+    frequency: &[f64],
+    monetary: &[f64],
+    exclude: bool,
+) -> (Vec<f64>, Vec<f64>, usize) {
+    let (mut x, mut m, mut excluded) = (frequency.to_vec(), monetary.to_vec(), 0);
+    if exclude {
+        for i in 0..x.len() {
+            if x[i] > 0.0 && (m[i].is_nan() || m[i] <= 0.0) {
+                x[i] = 0.0;
+                m[i] = 0.0;
+                excluded += 1;
+            }
+        }
+    }
+    (x, m, excluded)
 }
 
 /// `ltv clv` when a model was fitted with covariates (see `covariates.rs`): each customer's

@@ -123,7 +123,9 @@ pub struct Args {
 fn read_input(args: &Args) -> Result<RfmSummary> {
     let mut opts = args.columns.options();
     if args.model == ModelKind::GammaGamma {
-        opts = opts.monetary_value_col(args.monetary_value_col.clone());
+        opts = opts
+            .monetary_value_col(args.monetary_value_col.clone())
+            .timing_optional();
     }
     if args.model == ModelKind::Bgbb {
         let header = header_names(&args.input)?;
@@ -170,7 +172,7 @@ pub fn fit_model(
         ModelKind::ParetoNbd => ParetoNbd::fit(&data, options)?.into(),
         ModelKind::Bgbb => BgBb::fit(&data, options)?.into(),
         ModelKind::GammaGamma => {
-            let spend = SpendData::from_summary(summary)?;
+            let spend = SpendData::from_summary(summary).map_err(|e| summary.locate(e))?;
             if let Some(warning) = spend.independence_warning() {
                 eprintln!("ltv fit: warning: {warning}");
             }

@@ -72,3 +72,16 @@ pub fn read_summary(
     }
     opts.read_path(path)
 }
+
+/// Warns on stderr (prefixed with `who`) when the model file at `path` records a fit that did
+/// not converge: its parameters are where the optimizer stopped, not an estimate.
+pub fn warn_unconverged(who: &str, path: &Path, model: &ltv::models::SavedModel) {
+    if !model.fit().convergence().converged {
+        eprintln!(
+            "{who}: warning: {} records \"converged\": false ({} fit): its parameters are where \
+             the optimizer stopped, not a maximum-likelihood estimate",
+            path.display(),
+            model.name()
+        );
+    }
+}

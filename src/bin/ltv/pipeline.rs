@@ -26,7 +26,7 @@ use ltv::summary::write_summary_csv;
 use ltv::value::{ClvSettings, MonthlyDiscountRate, Months};
 use ltv::{Error, Result};
 
-use crate::clv::{clv_columns, ClvColumns, PeriodArg};
+use crate::clv::{clv_columns, spend_history, ClvColumns, PeriodArg};
 use crate::fit::{fit_model, FitPrintout, ModelKind};
 use crate::io::{output, write_err};
 use crate::log_args::LogArgs;
@@ -288,9 +288,17 @@ pub fn run(args: Args) -> Result<()> {
         Column::new("expected_average_value", &value),
         Column::new("clv", &clv),
     ];
-    if let Some((lower, upper)) = &bounds {
-        columns.push(Column::new("clv_lower", lower));
-        columns.push(Column::new("clv_upper", upper));
+    match &bounds {
+        Some((lower, upper)) => {
+            columns.push(Column::new("clv_lower", lower));
+            columns.push(Column::new("clv_upper", upper));
+        }
+        // intervals asked for but unavailable (the reason is on stderr): the columns stay, empty
+        None if !args.no_intervals => {
+            columns.push(Column::empty("clv_lower"));
+            columns.push(Column::empty("clv_upper"));
+        }
+        None => {}
     }
     let path = args.output.as_deref();
     let mut sink = output(path)?;
@@ -320,28 +328,6 @@ pub fn run(args: Args) -> Result<()> {
         summary, value, clv, bounds, expected, p_alive, spend_x, spend_m,
     ));
     Ok(())
-}
-
-/// The (frequency, mean spend) pairs the spend model is fitted on and predicts from. With
-/// `exclude`, repeat customers whose mean spend is not > 0 become (0, 0) — a customer
-/// without repeat purchases, whom Gamma-Gamma values at the population mean — and are
-/// counted; without it they stay, and the fit reports them as an error naming the row.
-fn spend_history(
-    frequency: &[f64],
-    monetary: &[f64],
-    exclude: bool,
-) -> (Vec<f64>, Vec<f64>, usize) {
-    let (mut x, mut m, mut excluded) = (frequency.to_vec(), monetary.to_vec(), 0);
-    if exclude {
-        for i in 0..x.len() {
-            if x[i] > 0.0 && (m[i].is_nan() || m[i] <= 0.0) {
-                x[i] = 0.0;
-                m[i] = 0.0;
-                excluded += 1;
-            }
-        }
-    }
-    (x, m, excluded)
 }
 
 /// Gamma-Gamma on the repeat customers of `(frequency, monetary)` (errors name the summary row

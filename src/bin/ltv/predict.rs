@@ -60,7 +60,11 @@ pub fn run(args: Args) -> Result<()> {
     let with_covariates = crate::covariates::applies(&args.covariates, &[&args.model_file])?;
     let saved = match with_covariates {
         true => None,
-        false => Some(SavedModel::load(&args.model_file)?),
+        false => {
+            let saved = SavedModel::load(&args.model_file)?;
+            crate::io::warn_unconverged("ltv predict", &args.model_file, &saved);
+            Some(saved)
+        }
     };
     let model = saved
         .as_ref()
@@ -79,7 +83,9 @@ pub fn run(args: Args) -> Result<()> {
     let summary = columns.read(&args.input)?;
     let (f, r, t) = (summary.frequency(), summary.recency(), summary.t());
     let (expected, alive) = match model {
-        Some(model) => model.expected_purchases_and_alive(args.horizon, f, r, t)?,
+        Some(model) => model
+            .expected_purchases_and_alive(args.horizon, f, r, t)
+            .map_err(|e| summary.locate(e))?,
         None => {
             crate::covariates::predict(&args.model_file, &args.covariates, &summary, args.horizon)?
         }

@@ -20,6 +20,8 @@ pub struct Args {
     #[arg(long)]
     period: String,
     /// End of the calibration period: output lifetimes' calibration and holdout columns.
+    /// `frequency_holdout` counts periods with a purchase, `monetary_value_holdout` is the mean
+    /// per transaction: their product is not the holdout revenue.
     #[arg(long)]
     calibration_end: Option<String>,
     /// Count the first purchase in frequency and monetary_value (models expect it off).

@@ -5,16 +5,24 @@
 use ltv::data::push_number;
 use std::io::Write;
 
-/// One named `f64` column.
+/// One named `f64` column, or a column left empty (an estimate that is unavailable).
 pub struct Column<'a> {
     name: &'static str,
-    values: &'a [f64],
+    values: Option<&'a [f64]>,
 }
 
 impl<'a> Column<'a> {
     /// The column `name` with one value per row.
     pub fn new(name: &'static str, values: &'a [f64]) -> Self {
-        Self { name, values }
+        Self {
+            name,
+            values: Some(values),
+        }
+    }
+
+    /// The column `name` with an empty field on every row (the header keeps its place).
+    pub fn empty(name: &'static str) -> Self {
+        Self { name, values: None }
     }
 }
 
@@ -51,26 +59,27 @@ impl<'a> CsvTable<'a> {
         if let Some(c) = self
             .columns
             .iter()
-            .find(|c| c.values.len() != self.ids.len())
+            .find(|c| c.values.is_some_and(|v| v.len() != self.ids.len()))
         {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
                 format!(
                     "column {} has {} values for {} ids",
                     c.name,
-                    c.values.len(),
+                    c.values.map_or(0, <[f64]>::len),
                     self.ids.len()
                 ),
             ));
         }
         // the last guard: a non-finite number never reaches a file
         for c in &self.columns {
-            if let Some(i) = c.values.iter().position(|v| !v.is_finite()) {
+            let Some(values) = c.values else { continue };
+            if let Some(i) = values.iter().position(|v| !v.is_finite()) {
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
                     format!(
                         "refusing to write {} = {} for {} `{}`: not a finite number",
-                        c.name, c.values[i], self.id_name, self.ids[i]
+                        c.name, values[i], self.id_name, self.ids[i]
                     ),
                 ));
             }
@@ -123,7 +132,9 @@ impl<'a> CsvTable<'a> {
             }
             for c in &self.columns {
                 s.push(',');
-                push_number(s, c.values[i]);
+                if let Some(values) = c.values {
+                    push_number(s, values[i]);
+                }
             }
             s.push('\n');
         }

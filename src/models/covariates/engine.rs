@@ -717,33 +717,39 @@ pub fn fit_with_covariates<M: CovariateModel>(
     };
     problem.eval(&theta0)?;
     // L-BFGS down to the handover point, then Newton steps with the pattern-wise Hessian
-    // (quadratic convergence where L-BFGS crawls on line-search noise)
-    let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
-        .with_tolerance_grad(options.tolerance.max(LBFGS_HANDOVER))
-        .and_then(|s| s.with_tolerance_cost(0.0))
-        .map_err(|e| Error::Optimizer {
-            model: M::NAME.into(),
-            message: e.to_string(),
-        })?;
-    let run = Executor::new(Minimise(&problem), solver)
-        .configure(|s| s.param(theta0.clone()).max_iters(options.max_iterations))
-        .ctrlc(false)
-        .timer(false)
-        .run();
-    let (mut theta, iterations, termination) = match run {
-        Ok(res) => {
-            let st = res.state();
-            (
-                st.get_best_param()
-                    .or_else(|| st.get_param())
-                    .cloned()
-                    .unwrap_or(theta0.clone()),
-                st.get_iter(),
-                format!("L-BFGS: {}", st.termination_status),
-            )
-        }
-        Err(e) => (theta0.clone(), 0, format!("L-BFGS failed: {e}")),
+    // (quadratic convergence where L-BFGS crawls on line-search noise); where Newton cannot
+    // finish (an information matrix that is not positive definite on a flat ridge), L-BFGS
+    // again at the full tolerance
+    let lbfgs = |start: Vec<f64>, tol: f64| -> Result<(Vec<f64>, u64, String)> {
+        let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
+            .with_tolerance_grad(tol)
+            .and_then(|s| s.with_tolerance_cost(0.0))
+            .map_err(|e| Error::Optimizer {
+                model: M::NAME.into(),
+                message: e.to_string(),
+            })?;
+        let run = Executor::new(Minimise(&problem), solver)
+            .configure(|s| s.param(start.clone()).max_iters(options.max_iterations))
+            .ctrlc(false)
+            .timer(false)
+            .run();
+        Ok(match run {
+            Ok(res) => {
+                let st = res.state();
+                (
+                    st.get_best_param()
+                        .or_else(|| st.get_param())
+                        .cloned()
+                        .unwrap_or(start),
+                    st.get_iter(),
+                    format!("L-BFGS: {}", st.termination_status),
+                )
+            }
+            Err(e) => (start, 0, format!("L-BFGS failed: {e}")),
+        })
     };
+    let (mut theta, mut iterations, mut termination) =
+        lbfgs(theta0.clone(), options.tolerance.max(LBFGS_HANDOVER))?;
     let (_, mut g) = problem.eval(&theta)?;
     let mut gnorm = norm(&g) / weight;
     // Newton polish: L-BFGS stalls on the rounding noise of the line search near 1e-7.
@@ -779,6 +785,18 @@ pub fn fit_with_covariates<M: CovariateModel>(
         if !improved {
             break;
         }
+    }
+    if gnorm > options.tolerance {
+        let (t, it, term) = lbfgs(theta.clone(), options.tolerance)?;
+        let (_, gt) = problem.eval(&t)?;
+        if norm(&gt) / weight < gnorm {
+            theta = t;
+            g = gt;
+            gnorm = norm(&g) / weight;
+            info = None;
+        }
+        iterations += it;
+        termination = format!("{termination}; Newton; {term}");
     }
     let converged = gnorm <= options.tolerance;
     if !converged && options.require_convergence {
