@@ -38,14 +38,22 @@ def week_of(day):
 PEAK_RSS = {}
 
 
+TIME = "/usr/bin/time"
+
+
 def run_cmd(engine, argv):
-    """Runs one ltv process; records its peak resident memory (Linux ru_maxrss, KiB)."""
-    p = subprocess.Popen(argv, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(p.pid, 0)
-    p.returncode = os.waitstatus_to_exitcode(status)
-    if p.returncode != 0:
-        raise subprocess.CalledProcessError(p.returncode, argv)
-    PEAK_RSS[engine] = max(PEAK_RSS.get(engine, 0), usage.ru_maxrss * 1024)
+    """Runs one ltv process (its stdout and stderr discarded); records its peak resident memory
+    when GNU time is installed (measured by `time`, a small process: a child forked from this
+    Python, which holds the dataframes, would report the parent's memory)."""
+    if os.path.exists(TIME):
+        p = subprocess.run([TIME, "-f", "%M"] + argv, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True)
+        if p.returncode != 0:
+            raise subprocess.CalledProcessError(p.returncode, argv, stderr=p.stderr)
+        kib = int(p.stderr.strip().splitlines()[-1])
+        PEAK_RSS[engine] = max(PEAK_RSS.get(engine, 0), kib * 1024)
+    else:
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def run_ltv(binary, log, out, end, cols, engine="ltv"):

@@ -9,7 +9,7 @@
 
 pub mod datasets;
 pub(crate) mod interner;
-mod number;
+pub(crate) mod number;
 #[cfg(feature = "parquet")]
 pub(crate) mod parquet;
 mod period;
