@@ -465,7 +465,7 @@ pub(crate) fn parse_written(raw: &[u8]) -> Option<WrittenTime> {
             }
         }
     }
-    let wall = civil_to_seconds(y as i64, m, d, hour, minute, second)?;
+    let wall = civil_to_seconds(y, m, d, hour, minute, second)?;
     let tail = &b[i..];
     let tail = tail.strip_prefix(b" ").unwrap_or(tail);
     let offset = match tail {

@@ -16,7 +16,7 @@
 //! Blank lines are skipped. Line numbers in errors are 1-based and count every line of the input
 //! including the header and blank lines.
 //!
-//! One job per file: [`options`] (what to read), `layout` (the header), `scan` (line ends and
+//! One job per file: `options` (what to read), `layout` (the header), `scan` (line ends and
 //! fields), `parse` (a piece of lines into columns), `merge` (ids interned in input order),
 //! `parallel` (blocks and pieces over the cores), `fallback` (quoted input through the `csv`
 //! crate). Numbers and dates are parsed by [`crate::data::number`] and
