@@ -1,5 +1,6 @@
-//! Every chart drawn on the CDNOW data, rasterised with the embedded font, and checked: the
-//! picture is not blank, and the extremes of the data land inside the axes and are painted.
+//! Every chart drawn on the CDNOW data (the report and backtest charts on simulated apps),
+//! rasterised with the embedded font, and checked: the picture is not blank, and the extremes
+//! of the data land inside the axes and are painted.
 
 #![cfg(feature = "plot")]
 
@@ -328,4 +329,84 @@ fn chart_data_add_up() {
             .sum();
         assert!((mass - 0.99).abs() < 0.01, "{}: mass {mass}", d.label);
     }
+}
+
+// ---- the backtest chart ------------------------------------------------------------------
+
+fn simulated_backtest() -> ltv::report::backtest::Backtest {
+    use ltv::report::simulation::{AppSpec, SimulatedApp};
+    let mut spec = AppSpec::default();
+    spec.old_installs_per_day = 3.0;
+    spec.new_installs_per_day = 8.0;
+    let app = SimulatedApp::generate(&spec, 21).unwrap();
+    let mut c = ltv::report::ReportConfig::new(app.spec.as_of);
+    c.group_by = "network".parse().unwrap();
+    c.horizon.months = 1;
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let end = app.spec.as_of + chrono::Days::new(u64::from(app.spec.future_days));
+    ltv::report::backtest::backtest(
+        &app.inputs,
+        &c,
+        &ltv::report::BuyTillYouDieValue::default(),
+        &[d("2025-04-30"), d("2025-05-31"), d("2025-06-30")],
+        end,
+    )
+    .unwrap()
+}
+
+#[test]
+fn backtest_chart() {
+    let b = simulated_backtest();
+    let data = BacktestChartData::from_backtest(&b, 6);
+    assert_eq!(data.dates, ["2025-04-30", "2025-05-31", "2025-06-30"]);
+    assert_eq!(data.days, [0.0, 31.0, 61.0]);
+    assert_eq!(data.horizon_days, 30);
+    // the chart's numbers are the backtest's: overall = sum of the rows of each date, and each
+    // group's point is its row
+    for (i, date) in data.dates.iter().enumerate() {
+        let rows: Vec<_> = b
+            .rows
+            .iter()
+            .filter(|r| r.as_of.to_string() == *date)
+            .collect();
+        let est: f64 = rows.iter().map(|r| r.estimated_future_revenue).sum();
+        let real: f64 = rows.iter().map(|r| r.realised_future_revenue).sum();
+        assert!((data.overall.estimated[i].unwrap() - est).abs() <= 1e-9 * est);
+        assert!((data.overall.realised[i].unwrap() - real).abs() <= 1e-9 * real);
+        for g in &data.groups {
+            let row = rows.iter().find(|r| r.group.join(" / ") == g.label);
+            assert_eq!(g.estimated[i], row.map(|r| r.estimated_future_revenue));
+            assert_eq!(g.realised[i], row.map(|r| r.realised_future_revenue));
+        }
+    }
+    assert!(data.groups.len() >= 2, "{data:?}");
+    let chart = data.draw(&ChartOptions::default()).unwrap();
+    assert_eq!(chart.areas.len(), 2);
+    check("backtest", &chart);
+    // fewer groups drawn: the rest are counted
+    let two = BacktestChartData::from_backtest(&b, 1);
+    assert_eq!(two.groups.len(), 1);
+    assert_eq!(two.omitted, data.groups.len() + data.omitted - 1);
+    // one date only still draws
+    let mut single = b.clone();
+    let last = single.rows.last().unwrap().as_of;
+    single.rows.retain(|r| r.as_of == last);
+    check(
+        "backtest-single-date",
+        &BacktestChartData::from_backtest(&single, 6)
+            .draw(&ChartOptions::default())
+            .unwrap(),
+    );
+    // the HTML page: self-contained, the chart renders, every row in the table
+    let page = backtest_html(&b, 6).unwrap();
+    for banned in ["<script", "<link", "src=", "@import", "url("] {
+        assert!(!page.contains(banned), "found {banned}");
+    }
+    let body = &page[page.find("<svg").unwrap()..page.find("</svg>").unwrap() + 6];
+    let raster = rasterize(body).unwrap();
+    assert!(inked(&raster) > (raster.width * raster.height) as usize / 50);
+    assert_eq!(
+        page.matches("<tr>").count(),
+        b.rows.len() + b.by_date.len() + 2
+    );
 }

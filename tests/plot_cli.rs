@@ -197,3 +197,55 @@ fn report_writes_html_next_to_csv() {
     assert_eq!(page.matches("<svg").count(), 2);
     assert!(csv.exists());
 }
+
+#[test]
+fn backtest_writes_chart_and_html() {
+    use ltv::report::simulation::{AppSpec, SimulatedApp};
+    let mut spec = AppSpec::default();
+    spec.old_installs_per_day = 3.0;
+    spec.new_installs_per_day = 8.0;
+    let app = SimulatedApp::generate(&spec, 5).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    app.write_csv(dir.path()).unwrap();
+    let p = |n: &str| dir.path().join(n).to_string_lossy().into_owned();
+    let (chart, html) = (p("backtest.png"), p("backtest.html"));
+    let out = ltv(&[
+        "backtest",
+        "--costs",
+        &p("costs.csv"),
+        "--installs",
+        &p("installs.csv"),
+        "--transactions",
+        &p("transactions.csv"),
+        "--hierarchy",
+        "none",
+        "--as-of",
+        "2026-07-01",
+        "--horizon-months",
+        "1",
+        "--group-by",
+        "network",
+        "--dates",
+        "2025-05-31,2025-06-30",
+        "--format",
+        "csv",
+        "--output",
+        &p("backtest.csv"),
+        "--chart",
+        &chart,
+        "--html",
+        &html,
+        "--quiet",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let png = std::fs::read(&chart).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert_eq!(page.matches("<svg").count(), 1);
+    assert!(page.contains("2025-05-31") && page.contains("2025-06-30"));
+}

@@ -14,6 +14,11 @@ The four steps and where each runs:
 4. :func:`predict` / :func:`clv` — per-customer P(alive), expected purchases, expected spend,
    CLV and its bounds, computed on the executors by the Rust code (``mapInArrow``), with the
    fitted models' JSON broadcast.
+5. :func:`report` — the campaign report (``ltv report`` with its pooled model step) from
+   installs, payments and costs tables: users and their summary in Spark SQL, the two fits on
+   the driver from compressed patterns, each user's value and its gradient on the executors
+   (``mapInArrow``), the GROUP BY per campaign in Spark SQL, the delta-method bounds on the
+   driver. Equal to :func:`ltv.campaign_report` within 1e-9 relative.
 
 Times are read as wall-clock times (the session time zone's calendar for ``TimestampType``;
 ``DateType`` and ``TimestampNTZType`` as they are), to the second, as :func:`ltv.summary` reads
@@ -33,7 +38,7 @@ import pandas as pd
 from . import _ltv
 from .native import _FITTERS
 
-__all__ = ["rfm_summary", "compress", "fit", "predict", "clv"]
+__all__ = ["rfm_summary", "compress", "fit", "predict", "clv", "report"]
 
 _PERIOD_SECONDS = {"H": 3600, "D": 86_400, "W": 7 * 86_400, "M": 2_629_746}
 _PER_MONTH = {"H": 720.0, "D": 30.0, "W": 4.345, "M": 1.0}
@@ -95,13 +100,17 @@ def _ordered_sum(values):
 
 
 def rfm_summary(df, customer_col, time_col, amount_col=None, period="W", observation_end=None,
-                births=None, birth_col=None, exact_times=False, include_first_transaction=False):
+                births=None, birth_col=None, exact_times=False, include_first_transaction=False,
+                observation_end_exclusive=None):
     """Per-customer ``frequency``, ``recency``, ``T`` (and ``monetary_value`` with
     ``amount_col``) as a Spark DataFrame, equal row for row to :func:`ltv.summary` (the crate's
     ``SummaryOptions``) on the same log.
 
     ``observation_end``: inclusive end of observation (default: the last transaction, which
-    costs one aggregation job). ``births``: optional Spark DataFrame with ``customer_col`` and
+    costs one aggregation job). ``observation_end_exclusive``: instead, a cut: transactions at
+    it or later are left out, exact-time T runs to the cut (the crate's
+    ``SummaryOptions::observation_end_exclusive``; for calendar periods the same as an
+    inclusive end one second earlier). "Through the end of day D" is the next midnight. ``births``: optional Spark DataFrame with ``customer_col`` and
     ``birth_col`` (default ``time_col``): each customer's time starts at its birth, purchases
     before the birth period (exact times: instant) are left out, customers born without
     buying get a row of zeros. ``exact_times``: recency and T in real periods between exact
@@ -119,12 +128,20 @@ def rfm_summary(df, customer_col, time_col, amount_col=None, period="W", observa
         amount.alias("_v"),
         F.monotonically_increasing_id().alias("_o"),  # log order: ties at one second
     )
-    if observation_end is None:
+    if observation_end is not None and observation_end_exclusive is not None:
+        raise ValueError("give observation_end or observation_end_exclusive, not both")
+    if observation_end_exclusive is not None:
+        # the last observed second; exact-time T runs to the cut itself
+        t_end = _seconds_of(observation_end_exclusive)
+        end = t_end - 1
+    elif observation_end is None:
         end = tx.agg(F.max("_s")).first()[0]
         if end is None:
             raise ValueError("the transaction log is empty")
+        t_end = end
     else:
         end = _seconds_of(observation_end)
+        t_end = end
     length = _PERIOD_SECONDS[period]
     e = _index_of_seconds(end, period)
 
@@ -194,7 +211,7 @@ def rfm_summary(df, customer_col, time_col, amount_col=None, period="W", observa
     if exact_times:
         recency = F.when(F.col("_last").isNull(), F.lit(0.0)).otherwise(
             (F.col("_last") - origin).cast("double") / F.lit(float(length)))
-        t_age = (F.lit(end) - origin).cast("double") / F.lit(float(length))
+        t_age = (F.lit(t_end) - origin).cast("double") / F.lit(float(length))
     else:
         recency = F.when(F.col("_last").isNull(), F.lit(0.0)).otherwise((F.col("_last") - origin).cast("double"))
         t_age = (F.lit(e) - origin).cast("double")
@@ -334,3 +351,290 @@ def clv(summary_df, fitted, spend, months=12, discount_rate=0.01, period="W", le
             yield pa.RecordBatch.from_arrays(cols, names=list(batch.schema.names) + new)
 
     return summary_df.mapInArrow(run, schema)
+
+
+# ---------------------------------------------------------------------------------------------
+# The campaign report on Spark
+# ---------------------------------------------------------------------------------------------
+
+_LEVELS = ("network", "campaign")
+
+
+def _report_users(installs_df, payments_df, cut, period, user_col="user_id", install_time_col="install_time",
+                  time_col="time", amount_col="amount"):
+    """One row per report user (the crate's ``ReportUsers`` + ``report_summary``): placement,
+    revenue to date and the RFM summary at the cut, every user born at install."""
+    F = _F()
+    inst = installs_df.select(
+        F.col(user_col).cast("string").alias("_u"),
+        _wall_seconds(F.col(install_time_col)).alias("_t"),
+        F.trim(F.coalesce(F.col("network").cast("string"), F.lit(""))).alias("_net"),
+        F.trim(F.coalesce(F.col("campaign").cast("string"), F.lit(""))).alias("_camp"),
+        F.monotonically_increasing_id().alias("_o"),
+    ).where(F.col("_t") < F.lit(cut))
+    organic_net = (F.col("_net") == "") | (F.lower(F.col("_net")) == "organic")
+    inst = inst.select(
+        "_u", "_t", "_o",
+        F.when(organic_net, F.lit("organic")).otherwise(F.col("_net")).alias("_net"),
+        F.when(organic_net, F.lit("organic")).otherwise(F.col("_camp")).alias("_camp"),
+    )
+    # each user's first install (ties: the earlier row)
+    first = inst.groupBy("_u").agg(F.min(F.struct("_t", "_o", "_net", "_camp")).alias("_i")).select(
+        "_u", F.col("_i._t").alias("_install"), F.col("_i._net").alias("network"),
+        F.col("_i._camp").alias("campaign"))
+    pay = payments_df.select(
+        F.col(user_col).cast("string").alias("_u"),
+        _wall_seconds(F.col(time_col)).alias("_s"),
+        F.col(amount_col).cast("double").alias("_v"),
+        F.monotonically_increasing_id().alias("_o"),
+    ).where(F.col("_s") < F.lit(cut))
+    days = F.floor(F.col("_s") / F.lit(86_400)).cast("long")
+    pay = pay.withColumn("_p", days if period == "day" else F.floor((days + 3) / F.lit(7)).cast("long"))
+    paid = pay.groupBy("_u").agg(
+        F.min("_s").alias("_first_pay"),
+        F.array_sort(F.collect_list(F.struct(F.col("_s").alias("t"), F.col("_o").alias("o"),
+                                             F.col("_p").alias("p"), F.col("_v").alias("v")))).alias("_pays"),
+    )
+    users = first.join(paid, "_u", "full_outer")
+    organic = F.col("_install").isNull()
+    birth = F.when(organic, F.col("_first_pay")).otherwise(
+        F.least(F.col("_install"), F.coalesce(F.col("_first_pay"), F.col("_install"))))
+    bdays = F.floor(birth / F.lit(86_400)).cast("long")
+    born = bdays if period == "day" else F.floor((bdays + 3) / F.lit(7)).cast("long")
+    pays = F.coalesce(F.col("_pays"), F.array().cast("array<struct<t:bigint,o:bigint,p:bigint,v:double>>"))
+    total = F.aggregate(pays, F.lit(0.0).cast("double"), lambda acc, x: acc + x["v"])
+    periods = F.size(F.array_distinct(F.transform(pays, lambda x: x["p"]))).cast("double")
+    last = F.aggregate(pays, born, lambda acc, x: F.greatest(acc, x["p"]))
+    end_days = (cut - 1) // 86_400
+    e = end_days if period == "day" else (end_days + 3) // 7
+    users = users.select(
+        F.col("_u").alias("user_id"),
+        F.when(organic, F.lit("organic")).otherwise(F.col("network")).alias("network"),
+        F.when(organic, F.lit("organic")).otherwise(F.col("campaign")).alias("campaign"),
+        born.alias("_born"), pays.alias("_pays"), total.alias("revenue_to_date"),
+        periods.alias("frequency"), last.alias("_last"),
+    ).select(
+        "user_id", "network", "campaign", "revenue_to_date", "frequency",
+        (F.col("_last") - F.col("_born")).cast("double").alias("recency"),
+        (F.lit(e) - F.col("_born")).cast("double").alias("T"),
+        F.when(F.col("frequency") > 0, F.col("revenue_to_date") / F.col("frequency"))
+         .otherwise(F.lit(0.0)).alias("monetary_value"),
+    )
+    return users
+
+
+def _fit_report_models(users_df, model):
+    """The report's two fits on the driver from patterns compressed on the cluster (the
+    crate's ``BuyTillYouDieValue``: the transaction model on every user's (frequency,
+    recency, T), Gamma-Gamma on the users with a purchase of positive value)."""
+    import numpy as np
+
+    from .exceptions import ConvergenceError
+
+    F = _F()
+    notes = []
+
+    def fit_with_fallback(fit, what):
+        # as the crate: a fit that stalls just short of its tolerance is used and reported
+        try:
+            return fit(True)
+        except ConvergenceError as err:
+            fitted = fit(False)
+            rec = dict(fitted.fit_info() or {})
+            if not rec.get("gradient_norm", float("inf")) < 1e-4:  # the crate's LOOSE_TOLERANCE
+                raise
+            rec.pop("covariance_note", None)
+            notes.append({"fit": "pooled", "model": what, "error": str(err), "record": rec})
+            return fitted
+
+    c = compress(users_df).toPandas().sort_values(["frequency", "recency", "T"], kind="stable")
+    f, r, t, w = (np.ascontiguousarray(c[k].values, dtype=float) for k in ("frequency", "recency", "T", "weight"))
+    tm = fit_with_fallback(
+        lambda strict: _ltv.fit_transaction_model(model, f, r, t, weights=w, require_convergence=strict), model)
+    payers = users_df.where((F.col("frequency") > 0) & (F.col("monetary_value") > 0))
+    g = compress(payers, ("frequency", "monetary_value")).toPandas().sort_values(
+        ["frequency", "monetary_value"], kind="stable")
+    if not len(g):
+        raise ValueError("gamma-gamma: no user has a purchase with a positive amount up to the as-of date")
+    gf, gm, gw = (np.ascontiguousarray(g[k].values, dtype=float) for k in ("frequency", "monetary_value", "weight"))
+    gg = fit_with_fallback(
+        lambda strict: _ltv.fit_gamma_gamma(gf, gm, weights=gw, require_convergence=strict), "gamma-gamma")
+    q = gg.params[1]
+    if not q > 1.0:
+        raise ValueError("gamma-gamma: q = {} <= 1: the mean spend p·v/(q−1) does not exist".format(q))
+    return tm, gg, notes, int(c["weight"].sum()), len(c)
+
+
+def report(installs_df, payments_df, costs_df, as_of, model="bgnbd", horizon_months=12,
+           discount_rate=0.0, period="day", group_by="network,campaign", currency="USD",
+           interval_level=0.95, user_col="user_id", install_time_col="install_time",
+           time_col="time", amount_col="amount", cost_col="cost", date_col="date"):
+    """The campaign report (``ltv report`` / :func:`ltv.campaign_report` with its pooled
+    ``bgnbd`` model step) when its inputs are Spark tables.
+
+    Where each step runs:
+
+    1. **users** (executors, Spark SQL): each user's first install before the end of the
+       as-of day, organic payers, revenue to date and the report's RFM summary (born at
+       install, ``period`` ``"day"`` or ``"week"``), as the crate's ``ReportUsers`` and
+       ``report_summary``;
+    2. **fits** (driver): the users' (frequency, recency, T) and the payers' (frequency,
+       monetary value) compressed on the cluster, collected and fitted in Rust
+       (``model``: ``bgnbd``, ``mbgnbd`` or ``pareto-nbd``, then Gamma-Gamma);
+    3. **valuation** (executors, ``mapInArrow``, models broadcast): each user's expected
+       revenue over ``horizon_months`` and its gradient in the parameters, by the crate's
+       ``report::horizon_value::horizon_values``;
+    4. **aggregation** (executors, Spark SQL GROUP BY): users, payers, revenue to date,
+       estimated future revenue and the summed gradients per group; cost per group from
+       ``costs_df`` up to the as-of date;
+    5. **bounds** (driver): per group Var = gᵀ Σ g (the delta method), the bounds at
+       ``interval_level``, and the ROAS columns.
+
+    Scope (anything else raises ``ValueError`` rather than differ from the crate): the report
+    time zone is UTC and times are read as UTC wall-clock times (set the session time zone
+    ``spark.sql.session.timeZone=UTC`` for ``TimestampType``); one install cohort (``all``);
+    ``group_by`` from ``network`` and ``campaign``; costs in the report currency (a
+    ``currency`` column, if any, must hold only ``currency``) and in UTC accounts (a
+    ``timezone`` column, if any, must be empty or ``UTC``); no exchange rates and no credit;
+    the pooled model step (no hierarchy: the hierarchical default of ``ltv report`` is fitted
+    on one machine; use ``ltv report --hierarchy none`` for the numbers this gives).
+
+    Returns ``(rows, meta)``: a pandas DataFrame with one row per group (sorted by group:
+    ``users``, ``payers``, ``cost``, ``cost_per_install``, ``revenue_to_date``,
+    ``estimated_future_revenue`` with ``_lower``/``_upper``, ``estimated_total_revenue``,
+    ``roas_to_date``, ``estimated_roas`` with ``_lower``/``_upper``) and a dict with the
+    fitted models (``transaction``, ``spend``), users, distinct histories and notes on fits
+    that stopped short of their tolerance.
+    """
+    import datetime as dt
+    import statistics
+
+    import numpy as np
+    import pyarrow as pa
+    from pyspark.sql.types import DoubleType, StructField, StructType
+
+    F = _F()
+    if period not in ("day", "week"):
+        raise ValueError("period {!r}: use 'day' or 'week'".format(period))
+    if model not in ("bgnbd", "mbgnbd", "pareto-nbd"):
+        raise ValueError("model {!r}: use bgnbd, mbgnbd or pareto-nbd".format(model))
+    levels = [x.strip() for x in group_by.split(",") if x.strip()]
+    if not levels or any(x not in _LEVELS for x in levels) or len(set(levels)) != len(levels):
+        raise ValueError("group_by {!r}: distinct levels from network, campaign".format(group_by))
+    if not (0.0 < interval_level < 1.0):
+        raise ValueError("interval_level must be in (0, 1)")
+    day = pd.Timestamp(as_of).date()
+    cut = _seconds_of(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+
+    # costs: checked, then summed per group up to the as-of date
+    cols = costs_df.columns
+    if "currency" in cols:
+        bad = costs_df.where(F.upper(F.trim(F.coalesce(F.col("currency").cast("string"), F.lit(currency))))
+                             != currency.upper()).limit(1).collect()
+        if bad:
+            raise ValueError("costs in another currency than {} (exchange rates are not supported on Spark): {}"
+                             .format(currency, bad[0].asDict()))
+    if "timezone" in cols:
+        tz = F.upper(F.trim(F.coalesce(F.col("timezone").cast("string"), F.lit(""))))
+        bad = costs_df.where(~tz.isin("", "UTC", "ETC/UTC")).limit(1).collect()
+        if bad:
+            raise ValueError("cost rows of an account in another time zone than UTC are not supported on Spark: {}"
+                             .format(bad[0].asDict()))
+    cost = (costs_df.where(F.to_date(F.col(date_col)) <= F.lit(day.isoformat()).cast("date"))
+            .select(*[F.trim(F.col(x).cast("string")).alias(x) for x in levels],
+                    F.col(cost_col).cast("double").alias("cost"))
+            .groupBy(*levels).agg(F.sum("cost").alias("cost")))
+
+    users = _report_users(installs_df, payments_df, cut, period, user_col, install_time_col, time_col,
+                          amount_col).cache()
+    try:
+        tm, gg, notes, n_users, distinct = _fit_report_models(users, model)
+        if n_users == 0:
+            raise ValueError("no installs or payments up to the as-of date {}".format(day))
+        tm_b = users.sparkSession.sparkContext.broadcast(tm.to_json())
+        gg_b = users.sparkSession.sparkContext.broadcast(gg.to_json())
+        # k: gradient columns (0 when a model has no covariance)
+        one = np.array([0.0])
+        _, _, cov0, k = _ltv.report_user_values(tm, gg, one, one, one, one, int(horizon_months),
+                                                float(discount_rate), period)
+        months, rate = int(horizon_months), float(discount_rate)
+        gcols = ["_g{}".format(j) for j in range(k)]
+        keep = list(levels) + ["revenue_to_date", "frequency", "recency", "T", "monetary_value"]
+        schema = StructType([users.schema[c] for c in keep]
+                            + [StructField(c, DoubleType()) for c in ["_value"] + gcols])
+
+        def value(batches):
+            t_model = _ltv.Model.from_json(tm_b.value)
+            s_model = _ltv.Model.from_json(gg_b.value)
+            for batch in batches:
+                f, r, t, m = (np.ascontiguousarray(batch.column(c).to_numpy(zero_copy_only=False), dtype=float)
+                              for c in ("frequency", "recency", "T", "monetary_value"))
+                v, g, _, kk = _ltv.report_user_values(t_model, s_model, f, r, t, m, months, rate, period)
+                g = np.asarray(g).reshape(len(f), kk) if kk else np.zeros((len(f), 0))
+                out = [batch.column(c) for c in keep] + [pa.array(np.asarray(v))]
+                out += [pa.array(np.ascontiguousarray(g[:, j])) for j in range(kk)]
+                yield pa.RecordBatch.from_arrays(out, names=keep + ["_value"] + gcols)
+
+        valued = users.select(*keep).mapInArrow(value, schema)
+        per_group = valued.groupBy(*levels).agg(
+            F.count(F.lit(1)).alias("users"),
+            F.sum(F.when(F.col("revenue_to_date") > 0, 1).otherwise(0)).alias("payers"),
+            F.sum("revenue_to_date").alias("revenue_to_date"),
+            F.sum("_value").alias("estimated_future_revenue"),
+            *[F.sum(c).alias(c) for c in gcols],
+        )
+        rows = per_group.join(cost, list(levels), "full_outer").toPandas()
+    finally:
+        users.unpersist()
+
+    rows = rows.sort_values(list(levels), kind="stable").reset_index(drop=True)
+    for c in ["users", "payers"]:
+        rows[c] = rows[c].fillna(0).astype("int64")
+    for c in ["revenue_to_date", "estimated_future_revenue", "cost"] + gcols:
+        rows[c] = rows[c].fillna(0.0).astype(float)
+    z = statistics.NormalDist().inv_cdf(0.5 + interval_level / 2.0)
+    if k:
+        cov = np.asarray(cov0).reshape(k, k)
+        grad = rows[gcols].to_numpy()
+        var = np.einsum("ni,ij,nj->n", grad, cov, grad)
+        sd = np.sqrt(np.maximum(var, 0.0))
+        lower = np.maximum(rows["estimated_future_revenue"].values - z * sd, 0.0)
+        upper = rows["estimated_future_revenue"].values + z * sd
+    else:
+        lower = upper = np.full(len(rows), np.nan)
+    rows = rows.drop(columns=gcols)
+    cost_v = rows["cost"].values
+    has_cost = cost_v > 0
+
+    def ratio(num):
+        out = np.full(len(rows), np.nan)
+        out[has_cost] = num[has_cost] / cost_v[has_cost]
+        return out
+
+    users_v = rows["users"].values.astype(float)
+    cpi = np.full(len(rows), np.nan)
+    cpi[users_v > 0] = cost_v[users_v > 0] / users_v[users_v > 0]
+    rows["cost_per_install"] = cpi
+    rows["estimated_future_revenue_lower"] = lower
+    rows["estimated_future_revenue_upper"] = upper
+    rows["estimated_total_revenue"] = rows["revenue_to_date"] + rows["estimated_future_revenue"]
+    rev = rows["revenue_to_date"].values
+    rows["roas_to_date"] = ratio(rev)
+    rows["estimated_roas"] = ratio(rows["estimated_total_revenue"].values)
+    rows["estimated_roas_lower"] = ratio(rev + lower)
+    rows["estimated_roas_upper"] = ratio(rev + upper)
+    order = list(levels) + ["users", "payers", "cost", "cost_per_install", "revenue_to_date",
+                            "estimated_future_revenue", "estimated_future_revenue_lower",
+                            "estimated_future_revenue_upper", "estimated_total_revenue", "roas_to_date",
+                            "estimated_roas", "estimated_roas_lower", "estimated_roas_upper"]
+    meta = {
+        "as_of": day.isoformat(),
+        "currency": currency,
+        "users": n_users,
+        "distinct_histories": distinct,
+        "transaction_model": tm,
+        "spend_model": gg,
+        "fit_status": "not_converged" if notes else "converged",
+        "unconverged_fits": notes,
+    }
+    return rows[order], meta

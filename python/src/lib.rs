@@ -853,11 +853,12 @@ fn end_timestamp(seconds: Option<i64>) -> ltv::Result<Option<Timestamp>> {
 
 /// RFM summary of a transaction log with lifetimes' `summary_data_from_transaction_data`
 /// semantics. Returns a dict of arrays: `code` (customer code of each row), `frequency`,
-/// `recency`, `T`, `monetary_value` (None without amounts) and counts.
+/// `recency`, `T`, `monetary_value` (None without amounts) and counts. With
+/// `observation_end_exclusive`, `observation_end` is a cut (`SummaryOptions::observation_end_exclusive`).
 #[pyfunction]
 #[pyo3(signature = (codes, n_customers, seconds, amounts, period, observation_end=None,
                     include_first_transaction=false, exact_times=false, birth_codes=None,
-                    birth_seconds=None))]
+                    birth_seconds=None, observation_end_exclusive=false))]
 #[allow(clippy::too_many_arguments)]
 fn summarise<'py>(
     py: Python<'py>,
@@ -871,6 +872,7 @@ fn summarise<'py>(
     exact_times: bool,
     birth_codes: Option<PyReadonlyArray1<'py, i64>>,
     birth_seconds: Option<PyReadonlyArray1<'py, i64>>,
+    observation_end_exclusive: bool,
 ) -> Res<Bound<'py, PyDict>> {
     // births: customer codes (in the log's code space, or codes >= n_customers for customers
     // without a transaction) and birth times in seconds, both or neither
@@ -901,7 +903,11 @@ fn summarise<'py>(
                 .include_first_transaction(include_first_transaction)
                 .exact_times(exact_times);
             if let Some(end) = end_timestamp(observation_end)? {
-                opts = opts.observation_end(end);
+                opts = if observation_end_exclusive {
+                    opts.observation_end_exclusive(end)
+                } else {
+                    opts.observation_end(end)
+                };
             }
             let out = match &births_in {
                 None => opts.summarise(&log)?,
@@ -1320,6 +1326,92 @@ fn report_backtest(
     .map_err(to_py)
 }
 
+/// The campaign report's per-user value over its horizon (`ltv::report::horizon_value`), for
+/// one batch of users: `transaction` and `spend` are fitted models (with covariances),
+/// `frequency`/`recency`/`t_age`/`monetary_value` the users' report summary (`period` `day` or
+/// `week`). Returns `(expected, gradients, covariance)`: V_i per user, the n × k gradients
+/// ∂V_i/∂θ (empty, k = 0, when a model has no covariance) and the k × k block-diagonal
+/// covariance of θ = (transaction parameters, p, q, v). Rows are independent, so any batching
+/// gives the same numbers as the report's single pass.
+#[pyfunction]
+#[pyo3(signature = (transaction, spend, frequency, recency, t_age, monetary_value, months,
+                    discount_rate, period))]
+#[allow(clippy::too_many_arguments)]
+fn report_user_values<'py>(
+    py: Python<'py>,
+    transaction: &PyModel,
+    spend: &PyModel,
+    frequency: PyReadonlyArray1<'py, f64>,
+    recency: PyReadonlyArray1<'py, f64>,
+    t_age: PyReadonlyArray1<'py, f64>,
+    monetary_value: PyReadonlyArray1<'py, f64>,
+    months: u32,
+    discount_rate: f64,
+    period: &str,
+) -> Res<(Arr<'py>, Arr<'py>, Arr<'py>, usize)> {
+    use ltv::report::horizon_value::{horizon_values, SpendParams};
+    use ltv::report::{Horizon, ModelPeriod, Uncertainty};
+    let (f, r, a, m) = (
+        slice(&frequency)?,
+        slice(&recency)?,
+        slice(&t_age)?,
+        slice(&monetary_value)?,
+    );
+    let tm: &dyn TransactionModel = match &transaction.saved {
+        Some(saved) => saved.as_transaction_model().map_err(to_py)?,
+        None => transaction.params.transaction()?,
+    };
+    let pqv = spend.params.spend()?.to_parameters();
+    let spend_params = SpendParams {
+        p: pqv[0],
+        q: pqv[1],
+        v: pqv[2],
+        covariance: spend.fit_record().and_then(|fit| fit.covariance().ok()),
+    };
+    /// Values, gradients (n × k), covariance (k × k) and k.
+    type UserValues = (Vec<f64>, Vec<f64>, Vec<f64>, usize);
+    let result = py.detach(|| -> ltv::Result<UserValues> {
+        let horizon = Horizon {
+            months,
+            discount_rate,
+            period: ModelPeriod::parse(period)?,
+            interval_level: 0.95,
+        };
+        horizon.validate()?;
+        let n = f.len();
+        let summary = ltv::summary::RfmSummary::new(
+            (0..n).map(|i| i.to_string()).collect(),
+            f.to_vec(),
+            r.to_vec(),
+            a.to_vec(),
+            Some(m.to_vec()),
+            None,
+        )?;
+        let hv = horizon_values(tm, &spend_params, &summary, &horizon)?;
+        Ok(match hv.uncertainty {
+            Uncertainty::Linearized {
+                k,
+                gradients,
+                covariances,
+                ..
+            } => (
+                hv.expected,
+                gradients,
+                covariances.into_iter().next().unwrap_or_default(),
+                k,
+            ),
+            _ => (hv.expected, Vec::new(), Vec::new(), 0),
+        })
+    });
+    let (expected, gradients, covariance, k) = result.map_err(to_py)?;
+    Ok((
+        out(py, expected),
+        out(py, gradients),
+        out(py, covariance),
+        k,
+    ))
+}
+
 /// The compiled core of the `ltv` Python package.
 #[pymodule]
 fn _ltv(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -1337,6 +1429,7 @@ fn _ltv(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(attribute, m)?)?;
     m.add_function(wrap_pyfunction!(campaign_report, m)?)?;
     m.add_function(wrap_pyfunction!(report_backtest, m)?)?;
+    m.add_function(wrap_pyfunction!(report_user_values, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     Ok(())

@@ -23,6 +23,7 @@
 //! | `period-transactions` | [`PeriodTransactionsData`] | customers by number of repeat purchases, actual vs model | `plot_period_transactions` |
 //! | `history-alive` | [`HistoryAliveData`] | one customer's P(alive) over time, purchases marked | `plot_history_alive` |
 //! | `heterogeneity` | [`HeterogeneityData`] | the fitted distributions of the purchase rate and of dropout | `plot_transaction_rate_heterogeneity`, `plot_dropout_rate_heterogeneity` |
+//! | `ltv backtest --chart` | [`BacktestChartData`] | the report's estimated vs realised future revenue across as-of dates, overall and per group | — |
 //!
 //! ```
 //! use ltv::data::{datasets, Period, Timestamp};
@@ -43,6 +44,7 @@
 //! # Ok::<(), ltv::Error>(())
 //! ```
 
+mod backtest;
 mod calibration_holdout;
 mod heterogeneity;
 mod history_alive;
@@ -51,6 +53,7 @@ mod period_transactions;
 mod report_charts;
 mod tracking;
 
+pub use backtest::{BacktestChartData, BacktestSeries};
 pub use calibration_holdout::CalibrationHoldoutData;
 pub use heterogeneity::{Density, HeterogeneityData};
 pub use history_alive::HistoryAliveData;
@@ -66,6 +69,8 @@ pub mod html;
 #[cfg(feature = "plot")]
 pub mod raster;
 
+#[cfg(feature = "plot")]
+pub use backtest::backtest_html;
 #[cfg(feature = "plot")]
 pub use canvas::{palette, Chart, ChartOptions, Mark, PixelRect, DEFAULT_SIZE};
 

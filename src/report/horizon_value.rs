@@ -34,10 +34,14 @@ use nalgebra::DMatrix;
 
 /// Gamma-Gamma parameters (and their covariance, if estimated) as the report uses them.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct SpendParams {
+pub struct SpendParams {
+    /// Shape p of the gamma distribution of a purchase's value.
     pub p: f64,
+    /// Shape q of the gamma distribution of its scale.
     pub q: f64,
+    /// Rate v of the gamma distribution of its scale.
     pub v: f64,
+    /// Covariance of (p, q, v) from the fit (`None`: no interval bounds).
     pub covariance: Option<DMatrix<f64>>,
 }
 
@@ -90,14 +94,26 @@ fn discounted_purchases<M: TransactionModel + ?Sized>(
 }
 
 /// Per-user values and their uncertainty.
-pub(crate) struct HorizonValues {
+#[derive(Debug, Clone, PartialEq)]
+pub struct HorizonValues {
+    /// V_i per user, in the order of the summary (report currency).
     pub expected: Vec<f64>,
+    /// [`Uncertainty::Linearized`] with one block of k = (transaction parameters + 3) when
+    /// both models carry a covariance, [`Uncertainty::None`] otherwise.
     pub uncertainty: Uncertainty,
+    /// Why there are no bounds, when there are none.
     pub warnings: Vec<String>,
 }
 
-/// Values every user of `summary` (which must carry monetary values) over `horizon`.
-pub(crate) fn horizon_values<M: TransactionModel + ?Sized>(
+/// Values every user of `summary` (which must carry monetary values) over `horizon` (see the
+/// module docs for the formula and the gradients). This is the report's default model step
+/// after the fits; it is public so that a distributed engine (the Python package's
+/// `ltv.spark.report`) can value users batch by batch with the same numbers.
+///
+/// # Errors
+/// [`Error::Numerical`] when an expected purchase count is not finite; [`Error::Report`]
+/// without monetary values.
+pub fn horizon_values<M: TransactionModel + ?Sized>(
     model: &M,
     spend: &SpendParams,
     summary: &RfmSummary,

@@ -100,7 +100,7 @@ mod credit;
 mod currency;
 mod hierarchical;
 mod hierarchy;
-mod horizon_value;
+pub mod horizon_value;
 pub mod inputs;
 pub mod output;
 mod ranking;

@@ -4,6 +4,10 @@
 //! Takes every `ltv report` flag; `--as-of` is the last day of data. The replayed dates are
 //! `--dates` (comma separated), or `--count` dates `--every` days apart, the latest one
 //! horizon before the last day of data (so that its horizon has fully elapsed).
+//!
+//! `--chart FILE` (`.svg` or `.png`) draws estimated vs realised future revenue across the
+//! as-of dates, overall and per group (`ltv::plot::BacktestChartData`); `--html FILE` (the
+//! `ltv report` flag) writes one self-contained page with that chart, the scores and the rows.
 
 use std::io::Write;
 use std::time::Instant;
@@ -31,6 +35,13 @@ pub struct Args {
     /// Number of replayed dates (without --dates).
     #[arg(long, default_value_t = 4)]
     count: u64,
+    /// Also write the chart of estimated vs realised future revenue across the as-of dates,
+    /// overall and per group (`.png` or `.svg` by the file name).
+    #[arg(long, value_name = "FILE")]
+    chart: Option<std::path::PathBuf>,
+    /// Groups drawn in the chart's lower panel (the largest by cost).
+    #[arg(long, default_value_t = 6)]
+    chart_groups: usize,
 }
 
 fn fmt_pct(v: Option<f64>) -> String {
@@ -184,6 +195,21 @@ pub fn run(args: Args) -> Result<()> {
         dates.len()
     ));
     let b = backtest(&inputs, &config, model.as_ref(), &dates, data_end)?;
+    if let Some(p) = &args.chart {
+        ltv::plot::BacktestChartData::from_backtest(&b, args.chart_groups)
+            .draw(&ltv::plot::ChartOptions::default())?
+            .save(p)?;
+        log.info(format!("chart written to {}", p.display()));
+    }
+    // `--html` (shared with `ltv report`): the backtest's page, not the report's
+    if let Some(p) = &args.report.html {
+        let page = ltv::plot::backtest_html(&b, args.chart_groups)?;
+        std::fs::write(p, page).map_err(|source| Error::Io {
+            path: p.clone(),
+            source,
+        })?;
+        log.info(format!("HTML page written to {}", p.display()));
+    }
     let path = args.report.output.as_deref();
     let mut out = open_output(path)?;
     let text = match format.as_str() {

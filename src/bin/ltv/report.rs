@@ -80,9 +80,10 @@ pub struct Args {
     /// terminal; CSV otherwise).
     #[arg(long)]
     pub(crate) format: Option<String>,
-    /// Also write the report as one self-contained HTML page (charts inline) to this file.
+    /// Also write the report as one self-contained HTML page (charts inline) to this file
+    /// (`ltv backtest`: the backtest's page).
     #[arg(long, value_name = "FILE")]
-    html: Option<PathBuf>,
+    pub(crate) html: Option<PathBuf>,
 
     /// Install cohorts: all, day, week or month.
     #[arg(long, default_value = "all")]
