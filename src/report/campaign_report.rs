@@ -7,7 +7,7 @@ use crate::report::credit::CreditLedger;
 use crate::report::currency::{normalize_currency, FxRates};
 use crate::report::hierarchy::{GroupBy, Level};
 use crate::report::inputs::{CostRow, Installs, Transactions};
-use crate::report::ranking::Ranking;
+use crate::report::ranking::{Metric, Ranking};
 use crate::report::spend::allocate;
 use crate::report::timezone::AsOf;
 use crate::report::users::{Exclusions, ReportUsers};
@@ -113,8 +113,56 @@ pub struct ReportMeta {
     pub unconverged_fits: Vec<UnconvergedFit>,
     /// Rows left out by the as-of cut.
     pub exclusions: Exclusions,
+    /// Whether the rows carry estimates: `{"status": "available"}`, or
+    /// `{"status": "unavailable", "reason": ...}` when the model step could not make them
+    /// (see [`EstimateStatus`]).
+    pub estimates: EstimateStatus,
     /// Things a person should read.
     pub warnings: Vec<String>,
+}
+
+/// Whether the report's estimates could be made.
+///
+/// On the first day of a campaign (or before anyone has paid, or before anyone has paid
+/// twice) the data cannot identify the purchase and spend models. The report is still built:
+/// users, payers, cost, revenue to date and ROAS to date are exact, and the estimates are
+/// `Unavailable`: every row's `estimated_future_revenue` is 0 in memory, its
+/// `estimated_total_revenue` equals `revenue_to_date`, its estimated ROAS, bounds, score, rank
+/// and `fit_status` are `None`, and the writers ([`crate::report::output`]) leave the estimate
+/// columns empty (CSV) or `null` (JSON), write `unavailable` in `fit_status`, and set
+/// `meta.estimated_future_revenue` and `meta.fit_status` to `null`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum EstimateStatus {
+    /// The model step estimated every user's future revenue.
+    Available,
+    /// The model step failed on these data; `reason` is its error.
+    Unavailable {
+        /// The model step's error message.
+        reason: String,
+    },
+}
+
+impl EstimateStatus {
+    /// True for [`EstimateStatus::Available`].
+    pub fn is_available(&self) -> bool {
+        matches!(self, EstimateStatus::Available)
+    }
+}
+
+/// Errors of the model step that mean "these data cannot give estimates (yet)": too few
+/// payers or repeat payers to identify the models, a fit that fails or runs to a boundary.
+/// Input, configuration and I/O errors are not among them: they still fail the report.
+fn data_cannot_estimate(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Unidentifiable { .. }
+            | Error::EmptyInput { .. }
+            | Error::NotConverged { .. }
+            | Error::Optimizer { .. }
+            | Error::Numerical { .. }
+            | Error::SingularInformation { .. }
+    )
 }
 
 /// The campaign performance report: one [`ReportRow`] per group and install cohort, ranked
@@ -150,9 +198,14 @@ impl CampaignReport {
     /// Builds the report: the users at the as-of cut, `model`'s estimate of their future
     /// revenue, spend per group and cohort, the rows and their ranking.
     ///
+    /// When the model step fails because the data cannot give estimates yet (the first day,
+    /// no payers, nobody paid twice: [`Error::Unidentifiable`], [`Error::EmptyInput`], a fit
+    /// that fails numerically or does not converge), the report is built without estimates
+    /// (see [`EstimateStatus::Unavailable`]) and a warning gives the reason.
+    ///
     /// Errors: invalid configuration; a missing exchange rate ([`Error::MissingRate`]); an
-    /// ambiguous account (see [`ReportUsers::build`]); no users before the cut; whatever the
-    /// model step reports (a fit that did not converge, ...).
+    /// ambiguous account (see [`ReportUsers::build`]); no users before the cut; any other
+    /// error of the model step.
     pub fn build(
         inputs: &ReportInputs,
         config: &ReportConfig,
@@ -176,8 +229,61 @@ impl CampaignReport {
                 ),
             });
         }
-        let values = model.estimate(&users, &config.horizon)?;
-        Self::from_values(inputs, config, &users, values)
+        match model.estimate(&users, &config.horizon) {
+            Ok(values) => Self::from_values(inputs, config, &users, values),
+            Err(e) if data_cannot_estimate(&e) => {
+                Self::without_estimates(inputs, config, &users, e.to_string())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The report without estimates (see [`EstimateStatus::Unavailable`]): users, payers,
+    /// cost, revenue and ROAS to date per row; `reason` goes into the metadata and a warning.
+    pub fn without_estimates(
+        inputs: &ReportInputs,
+        config: &ReportConfig,
+        users: &ReportUsers,
+        reason: String,
+    ) -> Result<Self> {
+        let values = FutureValues {
+            expected: vec![0.0; users.len()],
+            uncertainty: crate::report::valuation::Uncertainty::None,
+            description: serde_json::json!({ "estimates": "unavailable", "reason": reason }),
+            warnings: vec![format!(
+                "no estimates: {reason}; cost, installs, payers and revenue to date are reported, the estimate columns are left empty"
+            )],
+            unconverged_fits: Vec::new(),
+            unconverged_users: Vec::new(),
+        };
+        let mut report = Self::from_values(inputs, config, users, values)?;
+        for r in &mut report.rows {
+            r.estimated_future_revenue = 0.0;
+            r.estimated_future_revenue_lower = None;
+            r.estimated_future_revenue_upper = None;
+            r.estimated_total_revenue = r.revenue_to_date;
+            r.estimated_roas = None;
+            r.estimated_roas_lower = None;
+            r.estimated_roas_upper = None;
+            r.fit_status = None;
+        }
+        // scores may rest on the estimates: rank again on what is left; a ranking that uses
+        // the estimated revenue (never empty in a row) gives no score at all
+        rank(&mut report.rows, &config.ranking);
+        let uses_estimates = config.ranking.weights().iter().any(|(m, _)| {
+            matches!(
+                m,
+                Metric::EstimatedTotalRevenue | Metric::EstimatedFutureRevenue
+            )
+        });
+        if uses_estimates {
+            for r in &mut report.rows {
+                r.score = None;
+                r.rank = None;
+            }
+        }
+        report.meta.estimates = EstimateStatus::Unavailable { reason };
+        Ok(report)
     }
 
     /// Builds the report from estimates made elsewhere: `values` holds each user's future
@@ -294,6 +400,7 @@ impl CampaignReport {
             },
             unconverged_fits: values.unconverged_fits,
             exclusions,
+            estimates: EstimateStatus::Available,
             warnings,
         };
         Ok(Self {
@@ -312,7 +419,16 @@ impl CampaignReport {
     /// By default the report uses fits that stall just short of their tolerance (see
     /// [`LOOSE_TOLERANCE`](crate::report::LOOSE_TOLERANCE)) and marks them: `fit_status` per row
     /// and in the metadata, [`ReportMeta::unconverged_fits`], a warning.
+    ///
+    /// A report without estimates ([`EstimateStatus::Unavailable`]) is an
+    /// [`Error::Unidentifiable`] here too.
     pub fn ensure_converged(&self) -> Result<()> {
+        if let EstimateStatus::Unavailable { reason } = &self.meta.estimates {
+            return Err(Error::Unidentifiable {
+                model: "report's value".into(),
+                reason: format!("no estimates: {reason}"),
+            });
+        }
         match self.meta.unconverged_fits.first() {
             None => Ok(()),
             Some(f) => Err(Error::NotConverged {

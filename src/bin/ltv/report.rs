@@ -9,6 +9,10 @@
 //! `fit_status` column, `meta.unconverged_fits` in JSON); `--strict` makes it a failure (exit
 //! code 2, nothing written). Credit without a time column is taken as of the as-of date as
 //! given, with a warning; with one (`--credit-time-col`), it is cut like payments.
+//!
+//! On the first day (or before anyone has paid twice) the models cannot be fitted: the report
+//! still comes out with users, cost and revenue to date, the estimate columns empty, the
+//! reason in `meta.estimates` and on stderr (`--strict` makes it a failure).
 
 use ltv::report::{
     output, parse_date_arg, parse_time_zone, read_costs, read_credit_ledger, read_fx,
@@ -135,7 +139,7 @@ pub struct Args {
     #[arg(long)]
     pub(crate) quiet: bool,
     /// Fail (non-zero exit, no output written) when a fit behind the estimates did not
-    /// converge. Without it such a fit is used and reported: a warning on stderr, the
+    /// converge, or when there are no estimates (first day, no repeat payers). Without it such a fit is used and reported: a warning on stderr, the
     /// `fit_status` column (`not_converged`) and `meta.unconverged_fits` in JSON.
     #[arg(long)]
     strict: bool,
@@ -385,8 +389,12 @@ fn read_account_zones(path: &Path, delim: u8) -> Result<BTreeMap<String, chrono_
     Ok(out)
 }
 
-/// `bgnbd r=0.62 alpha=8.3 ... (LL -2933.8); gamma-gamma p=...` from the model description.
+/// `bgnbd r=0.62 alpha=8.3 ... (LL -2933.8); gamma-gamma p=...` from the model description
+/// (`no estimates` for a report without them).
 fn model_line(model: &serde_json::Value) -> String {
+    if model.get("estimates").is_some() {
+        return "no estimates".into();
+    }
     // with per-segment fits (--fit-by), the pooled fit
     let model = model.get("pooled").unwrap_or(model);
     ["transaction_model", "spend_model"]
@@ -649,6 +657,9 @@ pub fn run(args: Args) -> Result<()> {
     ));
     for w in &report.meta.warnings {
         log.warn(w);
+    }
+    if args.strict && !report.meta.estimates.is_available() {
+        return report.ensure_converged();
     }
     if !report.meta.unconverged_fits.is_empty() {
         let fits: Vec<String> = report
