@@ -229,6 +229,21 @@ impl CampaignReport {
                 ),
             });
         }
+        // a user's payments that add up past f64 would reach the model as an inf mean spend
+        // blamed on a summary row: name the user here
+        if let Some((u, v)) = users
+            .revenue_to_date()
+            .iter()
+            .enumerate()
+            .find(|(_, v)| !v.is_finite())
+        {
+            return Err(Error::NonFiniteAggregate {
+                group: "user (transactions)".into(),
+                key: users.ids()[u].clone(),
+                quantity: "revenue to date".into(),
+                value: *v,
+            });
+        }
         match model.estimate(&users, &config.horizon) {
             Ok(values) => Self::from_values(inputs, config, &users, values),
             Err(e) if data_cannot_estimate(&e) => {

@@ -1,5 +1,6 @@
 //! Reading an RFM summary from CSV (lifetimes' column names by default).
 
+use crate::data::columns::{csv_error, Header};
 use crate::error::{Error, Result};
 use crate::summary::rfm::{check_rfm_row, check_weight};
 use crate::summary::RfmSummary;
@@ -158,33 +159,16 @@ impl SummaryCsvOptions {
             .delimiter(self.delimiter)
             .from_reader(reader);
         let mut record = csv::StringRecord::new();
-        let csv_err = |e: csv::Error| {
-            let line = e.position().map_or(0, |p| p.line());
-            match e.into_kind() {
-                csv::ErrorKind::Io(source) => Error::Io {
-                    path: Default::default(),
-                    source,
-                },
-                kind => Error::Csv {
-                    line,
-                    message: format!("{kind:?}"),
-                },
-            }
-        };
+        let csv_err = csv_error;
         if !rdr.read_record(&mut record).map_err(csv_err)? {
             return Err(Error::EmptyInput {
                 what: "summary CSV has no header".into(),
             });
         }
-        let header: Vec<String> = record.iter().map(|s| s.trim().to_string()).collect();
-        check_unique_header(&header)?;
-        let find = |name: &str| header.iter().position(|h| h == name);
-        let require = |name: &str| {
-            find(name).ok_or_else(|| Error::MissingColumn {
-                column: name.to_string(),
-                found: header.join(","),
-            })
-        };
+        let columns = Header::new(record.iter(), self.delimiter)?;
+        let header = columns.names();
+        let find = |name: &str| columns.find(name);
+        let require = |name: &str| columns.required(name);
         let id_col = match &self.customer_id {
             Some(name) => Some(require(name)?),
             None => ID_CANDIDATES.iter().find_map(|c| find(c)),
@@ -296,25 +280,6 @@ impl SummaryCsvOptions {
                 .with_origin(crate::summary::rfm::RowOrigin { path: None, lines }),
         )
     }
-}
-
-/// Refuses a header that names a column twice (which of the two would be read is a guess).
-pub(crate) fn check_unique_header(header: &[String]) -> Result<()> {
-    for (j, name) in header.iter().enumerate() {
-        if let Some(first) = header[..j].iter().position(|h| h == name) {
-            return Err(Error::invalid_field(
-                1,
-                name.as_str(),
-                name.as_str(),
-                format!(
-                    "duplicate column name in the header (columns {} and {})",
-                    first + 1,
-                    j + 1
-                ),
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// Replaces the canonical column name in a row error with the file's column name.

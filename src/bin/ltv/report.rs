@@ -14,6 +14,7 @@
 //! still comes out with users, cost and revenue to date, the estimate columns empty, the
 //! reason in `meta.estimates` and on stderr (`--strict` makes it a failure).
 
+use ltv::data::columns::{csv_error, Header};
 use ltv::report::{
     output, parse_date_arg, parse_time_zone, read_costs, read_credit_ledger, read_fx,
     read_installs, read_transactions, BuyTillYouDieValue, CampaignReport, CohortBy, CostColumns,
@@ -360,26 +361,11 @@ fn read_account_zones(path: &Path, delim: u8) -> Result<BTreeMap<String, chrono_
         source,
     })?;
     let mut rdr = csv::ReaderBuilder::new().delimiter(delim).from_reader(file);
-    let header = rdr.headers().map_err(|e| Error::Csv {
-        line: 1,
-        message: e.to_string(),
-    })?;
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h.trim() == name)
-            .ok_or_else(|| Error::MissingColumn {
-                column: format!("{name} (in account time zones)"),
-                found: header.iter().collect::<Vec<_>>().join(","),
-            })
-    };
-    let (a, z) = (col("account")?, col("timezone")?);
+    let header = Header::read(&mut rdr, delim)?.in_table("account time zones");
+    let (a, z) = (header.required("account")?, header.required("timezone")?);
     let mut out = BTreeMap::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| Error::Csv {
-            line: e.position().map_or(0, |p| p.line()),
-            message: e.to_string(),
-        })?;
+        let rec = rec.map_err(csv_error)?;
         let line = rec.position().map_or(0, |p| p.line());
         let zone = rec.get(z).unwrap_or("");
         let tz = parse_time_zone(zone)
