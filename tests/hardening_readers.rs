@@ -317,3 +317,72 @@ fn report_overflow_names_the_rate_and_the_user() {
         "{e}"
     );
 }
+
+/// Item 5: dates more than a century from the as-of date (year 0001) are used with a warning
+/// naming the first such line (before: used silently).
+#[test]
+fn report_warns_about_dates_a_century_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let costs = write(
+        dir.path(),
+        "costs.csv",
+        "date,network,campaign,cost\n2024-03-01,meta,spring,100\n",
+    );
+    let installs = write(
+        dir.path(),
+        "installs.csv",
+        "user_id,install_time,network,campaign\nu1,2024-03-01 09:00:00,meta,spring\nu2,0001-03-01 10:00:00,meta,spring\n",
+    );
+    let tx = write(dir.path(), "tx.csv", "user_id,time,amount\n");
+    let o = ltv()
+        .args(report_args(&costs, &installs, &tx))
+        .output()
+        .unwrap();
+    let e = stderr(&o);
+    assert!(o.status.success(), "{e}");
+    assert!(
+        e.contains("1 installs rows are dated more than a century from the as-of date (first: installs line 3, 0001-03-01)"),
+        "{e}"
+    );
+}
+
+/// Item 3: a frequency or weight of 1e308 used to fail inside the likelihood naming no row;
+/// a subnormal edge weight (1e-320) made PageRank fail with "non-finite L1 change".
+#[test]
+fn extreme_rows_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text, extra) in [
+        (
+            "f.csv",
+            "customer_id,frequency,recency,T\na,1,2,3\nb,1e308,2,3\n",
+            vec![],
+        ),
+        (
+            "w.csv",
+            "customer_id,frequency,recency,T,weights\na,1,2,3,1\nb,2,2,3,1e308\n",
+            vec!["--weights-col", "weights"],
+        ),
+    ] {
+        let input = write(dir.path(), name, text);
+        let o = ltv()
+            .args(["fit", "--model", "bgnbd", "--input", &input])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        let e = stderr(&o);
+        assert!(e.contains("line 3") && e.contains("2^53"), "{e}");
+    }
+    let edges = write(
+        dir.path(),
+        "e.csv",
+        "source,target,weight\na,b,1\nb,c,1e-320\nc,a,1\n",
+    );
+    let o = ltv()
+        .args(["pagerank", "--edges", &edges])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("line 3") && e.contains("subnormal"), "{e}");
+}

@@ -84,13 +84,13 @@ impl LabeledGraph {
                 Some(i) if !rec[i].is_empty() => rec[i]
                     .parse::<f64>()
                     .ok()
-                    .filter(|w| w.is_finite() && *w >= 0.0)
+                    .filter(|w| w.is_finite() && (*w == 0.0 || *w >= f64::MIN_POSITIVE))
                     .ok_or_else(|| {
                         Error::invalid_field(
                             line,
                             "weight",
                             &rec[i],
-                            "must be a finite non-negative number",
+                            "must be 0 or a finite number of at least 2.2e-308 (not negative or subnormal)",
                         )
                     })?,
                 _ => 1.0,

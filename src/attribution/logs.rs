@@ -181,12 +181,12 @@ impl Logs {
                 "a user cannot be matched with themself",
             ));
         }
-        if !(weight.is_finite() && weight >= 0.0) {
+        if !(weight.is_finite() && (weight == 0.0 || weight >= f64::MIN_POSITIVE)) {
             return Err(Error::invalid_field(
                 row,
                 "weight",
                 weight.to_string(),
-                "must be finite and non-negative",
+                "must be 0 or a finite number of at least 2.2e-308 (not negative or subnormal)",
             ));
         }
         let a = self.users.intern(a)?;

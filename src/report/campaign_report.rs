@@ -330,6 +330,7 @@ impl CampaignReport {
             &mut exclusions,
         )?;
         let mut warnings = values.warnings.clone();
+        far_dates(inputs, as_of, &mut warnings);
         if partial_counts > 0 {
             warnings.push(format!(
                 "{partial_counts} rows have impressions, clicks or network installs on only some of their cost rows: those counts (and CTR, CVR, eCPM) are left empty there rather than set against the whole cost"
@@ -455,6 +456,50 @@ impl CampaignReport {
                     self.meta.unconverged_fits.len()
                 ),
             }),
+        }
+    }
+}
+
+/// Seconds in a century (36,524 days), the distance from the as-of date beyond which a date
+/// is taken for a typo (year 0001, 2204 for 2024, ...) and warned about.
+const CENTURY_SECONDS: i64 = 36_524 * 86_400;
+
+/// Warns about install, payment and cost rows dated more than a century from the as-of cut,
+/// naming the first such line of each table (they are used as given).
+fn far_dates(inputs: &ReportInputs, as_of: AsOf, warnings: &mut Vec<String>) {
+    let cut = as_of.cut();
+    let cost_times: Vec<i64> = inputs
+        .costs
+        .iter()
+        .map(|c| {
+            c.date
+                .and_time(chrono::NaiveTime::MIN)
+                .and_utc()
+                .timestamp()
+        })
+        .collect();
+    let cost_lines: Vec<u64> = inputs.costs.iter().map(|c| c.line).collect();
+    let tables = [
+        ("installs", inputs.installs.times(), inputs.installs.lines()),
+        (
+            "transactions",
+            inputs.transactions.times(),
+            inputs.transactions.lines(),
+        ),
+        ("costs", &cost_times[..], &cost_lines[..]),
+    ];
+    for (table, times, lines) in tables {
+        let mut far = times
+            .iter()
+            .zip(lines)
+            .filter(|(t, _)| (**t - cut).abs() > CENTURY_SECONDS);
+        if let Some((t, line)) = far.next() {
+            let n = 1 + far.count();
+            let date = chrono::DateTime::from_timestamp(*t, 0)
+                .map_or_else(|| t.to_string(), |d| d.date_naive().to_string());
+            warnings.push(format!(
+                "{n} {table} rows are dated more than a century from the as-of date (first: {table} line {line}, {date}); they are used as given: check the dates"
+            ));
         }
     }
 }

@@ -55,6 +55,11 @@ impl Default for SummaryCsvOptions {
     }
 }
 
+/// The largest frequency or weight a summary CSV may hold: 2^53, the largest count every
+/// integer up to which f64 represents exactly (a frequency of 1e308 overflowed the
+/// likelihood with an error naming no row).
+pub const MAX_EXACT_COUNT: f64 = 9_007_199_254_740_992.0;
+
 const ID_CANDIDATES: [&str; 3] = ["customer_id", "ID", "id"];
 const DEFAULT_MONETARY: &str = "monetary_value";
 const DEFAULT_WEIGHTS: &str = "weights";
@@ -215,6 +220,14 @@ impl SummaryCsvOptions {
             };
             let optional = |col: Option<usize>| col.map_or(Ok(0.0), &number);
             let (f, r, tt) = (number(f_col)?, optional(r_col)?, optional(t_col)?);
+            if f > MAX_EXACT_COUNT {
+                return Err(Error::invalid_field(
+                    line,
+                    header[f_col].as_str(),
+                    record.get(f_col).unwrap_or("").trim(),
+                    "a count above 2^53 (9.0e15) is not an exact integer in f64",
+                ));
+            }
             check_rfm_row(line, f, r, tt).map_err(|e| {
                 rename_column(
                     e,
@@ -266,6 +279,14 @@ impl SummaryCsvOptions {
             }
             if let (Some(v), Some(c)) = (&mut weights, w_col) {
                 let w = number(c)?;
+                if w > MAX_EXACT_COUNT {
+                    return Err(Error::invalid_field(
+                        line,
+                        header[c].as_str(),
+                        record.get(c).unwrap_or("").trim(),
+                        "a count of customers above 2^53 (9.0e15) is not an exact integer in f64",
+                    ));
+                }
                 check_weight(line, w).map_err(|e| rename_column(e, &[("weights", &header[c])]))?;
                 v.push(w);
             }
