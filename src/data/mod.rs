@@ -9,11 +9,13 @@
 
 pub mod columns;
 pub mod datasets;
-mod interner;
-mod number;
+pub(crate) mod interner;
+pub(crate) mod number;
+#[cfg(feature = "parquet")]
+pub(crate) mod parquet;
 mod period;
 mod reader;
-mod timestamp;
+pub(crate) mod timestamp;
 mod transactions;
 
 pub use number::push_number;
