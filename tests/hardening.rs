@@ -265,3 +265,201 @@ fn check_summary(s: &RfmSummary) {
         assert!(m.iter().all(|v| v.is_finite()));
     }
 }
+
+/// A CSV of `header` and random rows of hostile fields (ids, times, numbers, quotes, invalid
+/// UTF-8), some rows a field short or long.
+fn hostile_table(rng: &mut impl Rng, header: &str) -> Vec<u8> {
+    let width = header.split(',').count();
+    let mut b = header.as_bytes().to_vec();
+    b.push(b'\n');
+    for i in 0..rng.random_range(0..6) {
+        let cols = match rng.random_range(0..10) {
+            0 => width - 1,
+            1 => width + 1,
+            _ => width,
+        };
+        let fields: Vec<Vec<u8>> = (0..cols)
+            .map(|j| match rng.random_range(0..8) {
+                0 => format!("u{}", i % 3).into_bytes(),
+                1 => b"2024-03-01".to_vec(),
+                2 => b"2024-03-01 12:00:00".to_vec(),
+                3 => vec![b'u', 0xff, 0xfe],
+                4 => b"USD".to_vec(),
+                5 if j == 0 => b"0001-01-01".to_vec(),
+                _ => random_field(rng).into_bytes(),
+            })
+            .collect();
+        b.extend(fields.join(&b','));
+        b.push(b'\n');
+    }
+    if rng.random_range(0..4) == 0 {
+        // raw random bytes at the end
+        b.extend((0..rng.random_range(0..40)).map(|_| rng.random::<u8>()));
+    }
+    b
+}
+
+/// Fuzz (issue 11 "Done when", extended to the report and attribution readers): hostile
+/// tables into every report reader (costs, installs, transactions, exchange rates, credit)
+/// and every attribution reader (matches, payments, edge lists, node values, node lists);
+/// no panic, every number read is finite, every error names a line (or is about the header
+/// or the whole input). Accepted logs are attributed and accepted graphs ranked: credits add
+/// up to the revenue, PageRank scores are finite and sum to 1.
+#[test]
+fn fuzz_report_and_attribution_readers() {
+    use ltv::attribution::{
+        attribute, read_node_list_csv, Crediting, LabeledGraph, Logs, Method, NodeValues, PageRank,
+        RevenueLedger,
+    };
+    use ltv::report::{
+        read_costs, read_credit, read_fx, read_installs, read_transactions, CostColumns,
+        CreditColumns, FxColumns, InstallColumns, TransactionColumns,
+    };
+    let mut rng = rand::rngs::StdRng::seed_from_u64(12);
+    let start = Instant::now();
+    let check = |what: &str, r: Result<(), Error>, input: &[u8]| {
+        if let Err(e) = r {
+            // graph errors name the edge, line or node in their message
+            let graph_located = matches!(&e, Error::Graph { message }
+                if message.contains("line") || message.contains("node") || message.contains("edge"));
+            assert!(
+                located(&e) || graph_located || matches!(e, Error::MissingRate { .. }),
+                "{what}: unlocated error {e:?} for\n{}",
+                String::from_utf8_lossy(input)
+            );
+            let msg = e.to_string();
+            assert!(!msg.contains("Utf8"), "{what}: debug dump {msg}");
+        }
+    };
+    for _ in 0..300 {
+        let b = hostile_table(
+            &mut rng,
+            "date,network,campaign,cost,currency,impressions,clicks",
+        );
+        let r = read_costs(&b[..], &CostColumns::default()).map(|rows| {
+            for c in rows {
+                assert!(c.cost.is_finite() && c.line >= 2);
+                for v in [c.impressions, c.clicks, c.installs].into_iter().flatten() {
+                    assert!(v.is_finite());
+                }
+            }
+        });
+        check("costs", r, &b);
+        let b = hostile_table(&mut rng, "user_id,install_time,network,campaign");
+        let r = read_installs(&b[..], &InstallColumns::default()).map(|_| ());
+        check("installs", r, &b);
+        let b = hostile_table(&mut rng, "user_id,time,amount,currency");
+        let r = read_transactions(&b[..], &TransactionColumns::default()).map(|_| ());
+        check("transactions", r, &b);
+        let b = hostile_table(&mut rng, "date,currency,rate");
+        let r = read_fx(&b[..], &FxColumns::default(), "EUR").map(|_| ());
+        check("fx", r, &b);
+        let b = hostile_table(&mut rng, "user_id,credit");
+        let r = read_credit(&b[..], &CreditColumns::default()).map(|c| {
+            assert!(c.values().all(|v| v.is_finite()));
+        });
+        check("credit", r, &b);
+
+        // attribution: payments and matches into one set of logs, then attribute
+        let mut logs = Logs::new(2);
+        let p = hostile_table(&mut rng, "user_id,time,amount");
+        let m = hostile_table(&mut rng, "user_a,user_b,time,weight");
+        let rp = logs.read_payments_csv(&p[..]);
+        let paid_ok = rp.is_ok();
+        check("payments", rp, &p);
+        let rm = logs.read_matches_csv(&m[..]);
+        check("matches", rm, &m);
+        if paid_ok && logs.user_count() > 0 {
+            let method = Method::PageRank(RevenueLedger::new());
+            if let Ok(credit) = attribute(&logs, &Crediting::new(), &method) {
+                assert_eq!(credit.iter().sum::<i64>(), logs.total_revenue());
+            }
+        }
+        let e = hostile_table(&mut rng, "source,target,weight");
+        let v = hostile_table(&mut rng, "node,value");
+        let n = hostile_table(&mut rng, "node");
+        let nodes = read_node_list_csv(&n[..]);
+        let values = NodeValues::read_csv(&v[..]);
+        let mut extra: Vec<String> = nodes.as_ref().map(|n| n.clone()).unwrap_or_default();
+        if let Ok(v) = &values {
+            extra.extend(v.nodes().map(str::to_string));
+        }
+        check("node list", nodes.map(|_| ()), &n);
+        match LabeledGraph::read_edges_csv_with_nodes(&e[..], rng.random(), &extra) {
+            Ok(g) if g.graph.node_count() > 0 => {
+                let personalization = values.as_ref().ok().and_then(|v| g.values_of(v).ok());
+                if let Ok(pr) = PageRank::new()
+                    .personalization(personalization)
+                    .run(&g.graph)
+                {
+                    assert!(pr.scores.iter().all(|s| s.is_finite() && *s >= 0.0));
+                    let sum: f64 = pr.scores.iter().sum();
+                    assert!((sum - 1.0).abs() < 1e-9, "PageRank sums to {sum}");
+                }
+            }
+            Ok(_) => {}
+            Err(err) => check("edges", Err(err), &e),
+        }
+        check("node values", values.map(|_| ()), &v);
+    }
+    assert!(start.elapsed().as_secs() < 60);
+}
+
+/// Item 9: Gamma-Gamma convergence judged relative to the problem's scale. The criterion
+/// itself: a gradient norm of 2e-7 (above the 1e-8 tolerance) with the remaining Newton step
+/// a millionth of a standard error is converged; a large gradient or a step of a tenth of a
+/// standard error is not.
+#[test]
+fn item9_gamma_gamma_scale_relative_criterion() {
+    use ltv::models::gamma_gamma::scale_relative_converged;
+    assert!(scale_relative_converged(2e-7, 1e-6));
+    assert!(!scale_relative_converged(2e-7, 0.1));
+    assert!(!scale_relative_converged(1e-3, 1e-9));
+    assert!(!scale_relative_converged(f64::NAN, 1e-9));
+    assert!(!scale_relative_converged(1e-7, f64::NAN));
+}
+
+/// Item 9: 440 well-specified simulated Gamma-Gamma data sets (4 truths × 110 seeds, 600 repeat
+/// customers each, frequency 1..=6; ν ~ Gamma(q, rate v), the mean of x purchases ~
+/// Gamma(p x, rate ν x)) all fit with the default options; those accepted by the
+/// scale-relative criterion (counted and printed) sit within a thousandth of a standard error
+/// of the maximum.
+#[test]
+fn item9_gamma_gamma_simulated_sets_all_converge() {
+    use ltv::models::gamma_gamma::{GammaGamma, SpendData};
+    use rand_distr::{Distribution, Gamma};
+    let truths = [
+        [6.0, 4.0, 15.0],
+        [2.0, 3.0, 40.0],
+        [12.0, 20.0, 300.0],
+        [0.8, 1.5, 5.0],
+    ];
+    let mut relative = 0;
+    for (k, t) in truths.iter().enumerate() {
+        for seed in 0..110u64 {
+            let mut rng = rand::rngs::StdRng::seed_from_u64(1000 * k as u64 + seed);
+            let nu_dist = Gamma::new(t[1], 1.0 / t[2]).unwrap();
+            let n = 600;
+            let (mut f, mut m) = (Vec::with_capacity(n), Vec::with_capacity(n));
+            for i in 0..n {
+                let x = (1 + i % 6) as f64;
+                let nu: f64 = nu_dist.sample(&mut rng);
+                let mean: f64 = Gamma::new(t[0] * x, 1.0 / (nu * x))
+                    .unwrap()
+                    .sample(&mut rng);
+                f.push(x);
+                m.push(mean);
+            }
+            let data = SpendData::new(&f, &m, None).unwrap();
+            let fit = GammaGamma::fit(&data, &FitOptions::default())
+                .unwrap_or_else(|e| panic!("truth {t:?} seed {seed}: {e}"));
+            let c = fit.fit().convergence();
+            assert!(c.converged);
+            if c.termination.contains("relative to the problem's scale") {
+                relative += 1;
+                assert!(c.gradient_norm <= 1e-5, "{}", c.termination);
+            }
+        }
+    }
+    eprintln!("{relative} of 440 fits converged by the scale-relative criterion");
+}

@@ -146,11 +146,19 @@ impl GraphBuilder {
     /// Adds the edge `u → v` (or `{u, v}` when undirected) with `weight`.
     ///
     /// # Errors
-    /// [`Error::Graph`] when the weight is negative, NaN or infinite.
+    /// [`Error::Graph`] when the weight is negative, NaN, infinite or subnormal (positive
+    /// but below `f64::MIN_POSITIVE`: `1 / weight` overflows).
     pub fn add_edge(&mut self, u: u32, v: u32, weight: f64) -> Result<()> {
         if !(weight.is_finite() && weight >= 0.0) {
             return Err(Error::Graph {
                 message: format!("edge {u}->{v}: weight {weight} must be finite and non-negative"),
+            });
+        }
+        if weight > 0.0 && weight < f64::MIN_POSITIVE {
+            return Err(Error::Graph {
+                message: format!(
+                    "edge {u}->{v}: weight {weight:e} is subnormal (below 2.2e-308): its node's walk probabilities cannot be normalised; use 0 or a larger weight"
+                ),
             });
         }
         self.src.push(u);

@@ -10,6 +10,7 @@
 
 use super::ids::Interner;
 use super::money::parse_minor_units;
+use crate::data::columns::{csv_error, Header};
 use crate::error::{Error, Result};
 use std::io::Read;
 use std::path::Path;
@@ -180,12 +181,12 @@ impl Logs {
                 "a user cannot be matched with themself",
             ));
         }
-        if !(weight.is_finite() && weight >= 0.0) {
+        if !(weight.is_finite() && (weight == 0.0 || weight >= f64::MIN_POSITIVE)) {
             return Err(Error::invalid_field(
                 row,
                 "weight",
                 weight.to_string(),
-                "must be finite and non-negative",
+                "must be 0 or a finite number of at least 2.2e-308 (not negative or subnormal)",
             ));
         }
         let a = self.users.intern(a)?;
@@ -240,29 +241,48 @@ impl Logs {
     /// `weight` (other columns are ignored). Errors name the line (the header is line 1); on
     /// error nothing from this input is kept.
     pub fn read_matches_csv<R: Read>(&mut self, reader: R) -> Result<()> {
-        self.transaction(|logs| logs.read_matches_inner(reader))
+        self.read_matches_csv_with(reader, &MatchColumns::default())
     }
 
-    fn read_matches_inner<R: Read>(&mut self, reader: R) -> Result<()> {
-        let mut rdr = csv_reader(reader);
-        let header = headers(&mut rdr)?;
-        let ia = column(&header, "user_a")?;
-        let ib = column(&header, "user_b")?;
-        let it = column(&header, "time")?;
-        let iw = header.iter().position(|h| h == "weight");
+    /// [`Logs::read_matches_csv`] with other column names or delimiter.
+    pub fn read_matches_csv_with<R: Read>(
+        &mut self,
+        reader: R,
+        columns: &MatchColumns,
+    ) -> Result<()> {
+        self.transaction(|logs| logs.read_matches_inner(reader, columns))
+    }
+
+    fn read_matches_inner<R: Read>(&mut self, reader: R, c: &MatchColumns) -> Result<()> {
+        let mut rdr = csv_reader_with(reader, c.delimiter);
+        let header = Header::read(&mut rdr, c.delimiter)?.in_table("matches");
+        let ia = header.required(&c.user_a)?;
+        let ib = header.required(&c.user_b)?;
+        let it = header.required(&c.time)?;
+        let iw = match &c.weight {
+            Some(w) => Some(header.required(w)?),
+            None => header.find("weight"),
+        };
+        let names = [
+            ("user_a", header.name(ia)),
+            ("user_b", header.name(ib)),
+            ("weight", iw.map_or("weight", |i| header.name(i))),
+        ];
         for rec in rdr.records() {
             let rec = rec.map_err(csv_error)?;
             let line = line_of(&rec);
-            let time = parse_time(&rec[it]).ok_or_else(|| time_error(line, &rec[it]))?;
+            let time =
+                parse_time(&rec[it]).ok_or_else(|| time_error(line, header.name(it), &rec[it]))?;
             let weight = match iw {
                 Some(i) if !rec[i].trim().is_empty() => {
                     rec[i].trim().parse::<f64>().map_err(|_| {
-                        Error::invalid_field(line, "weight", &rec[i], "must be a number")
+                        Error::invalid_field(line, header.name(i), &rec[i], "must be a number")
                     })?
                 }
                 _ => 1.0,
             };
-            self.push_match(line, &rec[ia], &rec[ib], time, weight)?;
+            self.push_match(line, &rec[ia], &rec[ib], time, weight)
+                .map_err(|e| rename_columns(e, &names))?;
         }
         Ok(())
     }
@@ -271,36 +291,138 @@ impl Logs {
     /// amount in currency units, e.g. `9.99`, converted exactly to minor units). On error
     /// nothing from this input is kept.
     pub fn read_payments_csv<R: Read>(&mut self, reader: R) -> Result<()> {
-        self.transaction(|logs| logs.read_payments_inner(reader))
+        self.read_payments_csv_with(reader, &PaymentColumns::default())
     }
 
-    fn read_payments_inner<R: Read>(&mut self, reader: R) -> Result<()> {
-        let mut rdr = csv_reader(reader);
-        let header = headers(&mut rdr)?;
-        let iu = column(&header, "user_id")?;
-        let it = column(&header, "time")?;
-        let ia = column(&header, "amount")?;
+    /// [`Logs::read_payments_csv`] with other column names or delimiter.
+    pub fn read_payments_csv_with<R: Read>(
+        &mut self,
+        reader: R,
+        columns: &PaymentColumns,
+    ) -> Result<()> {
+        self.transaction(|logs| logs.read_payments_inner(reader, columns))
+    }
+
+    fn read_payments_inner<R: Read>(&mut self, reader: R, c: &PaymentColumns) -> Result<()> {
+        let mut rdr = csv_reader_with(reader, c.delimiter);
+        let header = Header::read(&mut rdr, c.delimiter)?.in_table("payments");
+        let iu = header.required(&c.user)?;
+        let it = header.required(&c.time)?;
+        let ia = header.required(&c.amount)?;
         for rec in rdr.records() {
             let rec = rec.map_err(csv_error)?;
             let line = line_of(&rec);
-            let time = parse_time(&rec[it]).ok_or_else(|| time_error(line, &rec[it]))?;
+            let time =
+                parse_time(&rec[it]).ok_or_else(|| time_error(line, header.name(it), &rec[it]))?;
             let amount = parse_minor_units(&rec[ia], self.minor_digits)
-                .map_err(|rule| Error::invalid_field(line, "amount", &rec[ia], rule))?;
-            self.push_payment(line, &rec[iu], time, amount)?;
+                .map_err(|rule| Error::invalid_field(line, header.name(ia), &rec[ia], rule))?;
+            self.push_payment(line, &rec[iu], time, amount)
+                .map_err(|e| {
+                    rename_columns(
+                        e,
+                        &[("user_id", header.name(iu)), ("amount", header.name(ia))],
+                    )
+                })?;
         }
         Ok(())
     }
 
     /// [`Logs::read_matches_csv`] from a file.
     pub fn read_matches_path(&mut self, path: &Path) -> Result<()> {
-        self.read_matches_csv(open(path)?)
+        self.read_matches_path_with(path, &MatchColumns::default())
+    }
+
+    /// [`Logs::read_matches_csv_with`] from a file.
+    pub fn read_matches_path_with(&mut self, path: &Path, columns: &MatchColumns) -> Result<()> {
+        self.read_matches_csv_with(open(path)?, columns)
             .map_err(|e| with_path(e, path))
     }
 
     /// [`Logs::read_payments_csv`] from a file.
     pub fn read_payments_path(&mut self, path: &Path) -> Result<()> {
-        self.read_payments_csv(open(path)?)
+        self.read_payments_path_with(path, &PaymentColumns::default())
+    }
+
+    /// [`Logs::read_payments_csv_with`] from a file.
+    pub fn read_payments_path_with(&mut self, path: &Path, columns: &PaymentColumns) -> Result<()> {
+        self.read_payments_csv_with(open(path)?, columns)
             .map_err(|e| with_path(e, path))
+    }
+}
+
+/// Column names and delimiter of a match log (defaults `user_a`, `user_b`, `time`, and
+/// `weight` when the header has it; comma).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchColumns {
+    /// First user's id.
+    pub user_a: String,
+    /// Second user's id.
+    pub user_b: String,
+    /// Match time.
+    pub time: String,
+    /// Weight column: `None` reads `weight` when present (1 otherwise); a name must exist.
+    pub weight: Option<String>,
+    /// Field delimiter.
+    pub delimiter: u8,
+}
+
+impl Default for MatchColumns {
+    fn default() -> Self {
+        Self {
+            user_a: "user_a".into(),
+            user_b: "user_b".into(),
+            time: "time".into(),
+            weight: None,
+            delimiter: b',',
+        }
+    }
+}
+
+/// Column names and delimiter of a payment log (defaults `user_id`, `time`, `amount`; comma).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentColumns {
+    /// Payer id.
+    pub user: String,
+    /// Payment time.
+    pub time: String,
+    /// Amount in currency units (decimal text).
+    pub amount: String,
+    /// Field delimiter.
+    pub delimiter: u8,
+}
+
+impl Default for PaymentColumns {
+    fn default() -> Self {
+        Self {
+            user: "user_id".into(),
+            time: "time".into(),
+            amount: "amount".into(),
+            delimiter: b',',
+        }
+    }
+}
+
+/// Replaces the canonical column name in a row error with the file's column name.
+fn rename_columns(e: Error, names: &[(&str, &str)]) -> Error {
+    match e {
+        Error::InvalidField {
+            line,
+            column,
+            value,
+            rule,
+        } => {
+            let column = names
+                .iter()
+                .find(|(canonical, _)| *canonical == column)
+                .map_or(column, |(_, file)| (*file).to_string());
+            Error::InvalidField {
+                line,
+                column,
+                value,
+                rule,
+            }
+        }
+        other => other,
     }
 }
 
@@ -330,64 +452,29 @@ fn check_id(row: u64, column: &str, id: &str) -> Result<()> {
     Ok(())
 }
 
-fn time_error(line: u64, value: &str) -> Error {
+fn time_error(line: u64, column: &str, value: &str) -> Error {
     Error::invalid_field(
         line,
-        "time",
+        column,
         value,
         "expected YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or RFC 3339",
     )
 }
 
 pub(crate) fn csv_reader<R: Read>(reader: R) -> csv::Reader<R> {
+    csv_reader_with(reader, b',')
+}
+
+pub(crate) fn csv_reader_with<R: Read>(reader: R, delimiter: u8) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
         .has_headers(true)
+        .delimiter(delimiter)
         .trim(csv::Trim::All)
         .from_reader(reader)
 }
 
-pub(crate) fn headers<R: Read>(rdr: &mut csv::Reader<R>) -> Result<Vec<String>> {
-    Ok(rdr
-        .headers()
-        .map_err(csv_error)?
-        .iter()
-        .map(str::to_string)
-        .collect())
-}
-
-pub(crate) fn column(header: &[String], name: &str) -> Result<usize> {
-    header
-        .iter()
-        .position(|h| h == name)
-        .ok_or_else(|| Error::MissingColumn {
-            column: name.into(),
-            found: header.join(","),
-        })
-}
-
 pub(crate) fn line_of(rec: &csv::StringRecord) -> u64 {
     rec.position().map_or(0, |p| p.line())
-}
-
-pub(crate) fn csv_error(e: csv::Error) -> Error {
-    let line = e.position().map_or(0, |p| p.line());
-    match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => Error::FieldCount {
-            line,
-            expected: *expected_len as usize,
-            found: *len as usize,
-        },
-        csv::ErrorKind::Io(io) => Error::Io {
-            path: Default::default(),
-            source: std::io::Error::new(io.kind(), io.to_string()),
-        },
-        _ => Error::Csv {
-            line,
-            message: e.to_string(),
-        },
-    }
 }
 
 pub(crate) fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>> {

@@ -54,11 +54,11 @@ mod shapley;
 
 pub use attribute::{attribute, Method};
 pub use crediting::{Crediting, Eligibility, RevenueSplit};
-pub use edge_list::LabeledGraph;
+pub use edge_list::{read_node_list_csv, read_node_list_path, LabeledGraph, NodeValues};
 pub use graph::{Graph, GraphBuilder};
 pub use ids::Interner;
 pub use ledger::{revenue_graph, RevenueLedger};
-pub use logs::{parse_time, Logs, Match, Payment};
+pub use logs::{parse_time, Logs, Match, MatchColumns, Payment, PaymentColumns};
 pub use money::{format_minor_units, largest_remainder, parse_minor_units};
 pub use pagerank::{DanglingRule, PageRank, PageRankScores, StoppingRule};
 pub use shapley::{

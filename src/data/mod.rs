@@ -7,6 +7,7 @@
 //! * [`Period`] — the unit of time of a summary (hour, day, week, month, custom);
 //! * [`datasets`] — CDNOW and donations data compiled into the crate.
 
+pub mod columns;
 pub mod datasets;
 pub(crate) mod interner;
 pub(crate) mod number;

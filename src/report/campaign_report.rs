@@ -7,7 +7,7 @@ use crate::report::credit::CreditLedger;
 use crate::report::currency::{normalize_currency, FxRates};
 use crate::report::hierarchy::{GroupBy, Level};
 use crate::report::inputs::{CostRow, Installs, Transactions};
-use crate::report::ranking::Ranking;
+use crate::report::ranking::{Metric, Ranking};
 use crate::report::spend::allocate;
 use crate::report::timezone::AsOf;
 use crate::report::users::{Exclusions, ReportUsers};
@@ -113,8 +113,56 @@ pub struct ReportMeta {
     pub unconverged_fits: Vec<UnconvergedFit>,
     /// Rows left out by the as-of cut.
     pub exclusions: Exclusions,
+    /// Whether the rows carry estimates: `{"status": "available"}`, or
+    /// `{"status": "unavailable", "reason": ...}` when the model step could not make them
+    /// (see [`EstimateStatus`]).
+    pub estimates: EstimateStatus,
     /// Things a person should read.
     pub warnings: Vec<String>,
+}
+
+/// Whether the report's estimates could be made.
+///
+/// On the first day of a campaign (or before anyone has paid, or before anyone has paid
+/// twice) the data cannot identify the purchase and spend models. The report is still built:
+/// users, payers, cost, revenue to date and ROAS to date are exact, and the estimates are
+/// `Unavailable`: every row's `estimated_future_revenue` is 0 in memory, its
+/// `estimated_total_revenue` equals `revenue_to_date`, its estimated ROAS, bounds, score, rank
+/// and `fit_status` are `None`, and the writers ([`crate::report::output`]) leave the estimate
+/// columns empty (CSV) or `null` (JSON), write `unavailable` in `fit_status`, and set
+/// `meta.estimated_future_revenue` and `meta.fit_status` to `null`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum EstimateStatus {
+    /// The model step estimated every user's future revenue.
+    Available,
+    /// The model step failed on these data; `reason` is its error.
+    Unavailable {
+        /// The model step's error message.
+        reason: String,
+    },
+}
+
+impl EstimateStatus {
+    /// True for [`EstimateStatus::Available`].
+    pub fn is_available(&self) -> bool {
+        matches!(self, EstimateStatus::Available)
+    }
+}
+
+/// Errors of the model step that mean "these data cannot give estimates (yet)": too few
+/// payers or repeat payers to identify the models, a fit that fails or runs to a boundary.
+/// Input, configuration and I/O errors are not among them: they still fail the report.
+fn data_cannot_estimate(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Unidentifiable { .. }
+            | Error::EmptyInput { .. }
+            | Error::NotConverged { .. }
+            | Error::Optimizer { .. }
+            | Error::Numerical { .. }
+            | Error::SingularInformation { .. }
+    )
 }
 
 /// The campaign performance report: one [`ReportRow`] per group and install cohort, ranked
@@ -150,9 +198,14 @@ impl CampaignReport {
     /// Builds the report: the users at the as-of cut, `model`'s estimate of their future
     /// revenue, spend per group and cohort, the rows and their ranking.
     ///
+    /// When the model step fails because the data cannot give estimates yet (the first day,
+    /// no payers, nobody paid twice: [`Error::Unidentifiable`], [`Error::EmptyInput`], a fit
+    /// that fails numerically or does not converge), the report is built without estimates
+    /// (see [`EstimateStatus::Unavailable`]) and a warning gives the reason.
+    ///
     /// Errors: invalid configuration; a missing exchange rate ([`Error::MissingRate`]); an
-    /// ambiguous account (see [`ReportUsers::build`]); no users before the cut; whatever the
-    /// model step reports (a fit that did not converge, ...).
+    /// ambiguous account (see [`ReportUsers::build`]); no users before the cut; any other
+    /// error of the model step.
     pub fn build(
         inputs: &ReportInputs,
         config: &ReportConfig,
@@ -176,8 +229,76 @@ impl CampaignReport {
                 ),
             });
         }
-        let values = model.estimate(&users, &config.horizon)?;
-        Self::from_values(inputs, config, &users, values)
+        // a user's payments that add up past f64 would reach the model as an inf mean spend
+        // blamed on a summary row: name the user here
+        if let Some((u, v)) = users
+            .revenue_to_date()
+            .iter()
+            .enumerate()
+            .find(|(_, v)| !v.is_finite())
+        {
+            return Err(Error::NonFiniteAggregate {
+                group: "user (transactions)".into(),
+                key: users.ids()[u].clone(),
+                quantity: "revenue to date".into(),
+                value: *v,
+            });
+        }
+        match model.estimate(&users, &config.horizon) {
+            Ok(values) => Self::from_values(inputs, config, &users, values),
+            Err(e) if data_cannot_estimate(&e) => {
+                Self::without_estimates(inputs, config, &users, e.to_string())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The report without estimates (see [`EstimateStatus::Unavailable`]): users, payers,
+    /// cost, revenue and ROAS to date per row; `reason` goes into the metadata and a warning.
+    pub fn without_estimates(
+        inputs: &ReportInputs,
+        config: &ReportConfig,
+        users: &ReportUsers,
+        reason: String,
+    ) -> Result<Self> {
+        let values = FutureValues {
+            expected: vec![0.0; users.len()],
+            uncertainty: crate::report::valuation::Uncertainty::None,
+            description: serde_json::json!({ "estimates": "unavailable", "reason": reason }),
+            warnings: vec![format!(
+                "no estimates: {reason}; cost, installs, payers and revenue to date are reported, the estimate columns are left empty"
+            )],
+            unconverged_fits: Vec::new(),
+            unconverged_users: Vec::new(),
+        };
+        let mut report = Self::from_values(inputs, config, users, values)?;
+        for r in &mut report.rows {
+            r.estimated_future_revenue = 0.0;
+            r.estimated_future_revenue_lower = None;
+            r.estimated_future_revenue_upper = None;
+            r.estimated_total_revenue = r.revenue_to_date;
+            r.estimated_roas = None;
+            r.estimated_roas_lower = None;
+            r.estimated_roas_upper = None;
+            r.fit_status = None;
+        }
+        // scores may rest on the estimates: rank again on what is left; a ranking that uses
+        // the estimated revenue (never empty in a row) gives no score at all
+        rank(&mut report.rows, &config.ranking);
+        let uses_estimates = config.ranking.weights().iter().any(|(m, _)| {
+            matches!(
+                m,
+                Metric::EstimatedTotalRevenue | Metric::EstimatedFutureRevenue
+            )
+        });
+        if uses_estimates {
+            for r in &mut report.rows {
+                r.score = None;
+                r.rank = None;
+            }
+        }
+        report.meta.estimates = EstimateStatus::Unavailable { reason };
+        Ok(report)
     }
 
     /// Builds the report from estimates made elsewhere: `values` holds each user's future
@@ -209,6 +330,7 @@ impl CampaignReport {
             &mut exclusions,
         )?;
         let mut warnings = values.warnings.clone();
+        far_dates(inputs, as_of, &mut warnings);
         if partial_counts > 0 {
             warnings.push(format!(
                 "{partial_counts} rows have impressions, clicks or network installs on only some of their cost rows: those counts (and CTR, CVR, eCPM) are left empty there rather than set against the whole cost"
@@ -294,6 +416,7 @@ impl CampaignReport {
             },
             unconverged_fits: values.unconverged_fits,
             exclusions,
+            estimates: EstimateStatus::Available,
             warnings,
         };
         Ok(Self {
@@ -312,7 +435,16 @@ impl CampaignReport {
     /// By default the report uses fits that stall just short of their tolerance (see
     /// [`LOOSE_TOLERANCE`](crate::report::LOOSE_TOLERANCE)) and marks them: `fit_status` per row
     /// and in the metadata, [`ReportMeta::unconverged_fits`], a warning.
+    ///
+    /// A report without estimates ([`EstimateStatus::Unavailable`]) is an
+    /// [`Error::Unidentifiable`] here too.
     pub fn ensure_converged(&self) -> Result<()> {
+        if let EstimateStatus::Unavailable { reason } = &self.meta.estimates {
+            return Err(Error::Unidentifiable {
+                model: "report's value".into(),
+                reason: format!("no estimates: {reason}"),
+            });
+        }
         match self.meta.unconverged_fits.first() {
             None => Ok(()),
             Some(f) => Err(Error::NotConverged {
@@ -324,6 +456,50 @@ impl CampaignReport {
                     self.meta.unconverged_fits.len()
                 ),
             }),
+        }
+    }
+}
+
+/// Seconds in a century (36,524 days), the distance from the as-of date beyond which a date
+/// is taken for a typo (year 0001, 2204 for 2024, ...) and warned about.
+const CENTURY_SECONDS: i64 = 36_524 * 86_400;
+
+/// Warns about install, payment and cost rows dated more than a century from the as-of cut,
+/// naming the first such line of each table (they are used as given).
+fn far_dates(inputs: &ReportInputs, as_of: AsOf, warnings: &mut Vec<String>) {
+    let cut = as_of.cut();
+    let cost_times: Vec<i64> = inputs
+        .costs
+        .iter()
+        .map(|c| {
+            c.date
+                .and_time(chrono::NaiveTime::MIN)
+                .and_utc()
+                .timestamp()
+        })
+        .collect();
+    let cost_lines: Vec<u64> = inputs.costs.iter().map(|c| c.line).collect();
+    let tables = [
+        ("installs", inputs.installs.times(), inputs.installs.lines()),
+        (
+            "transactions",
+            inputs.transactions.times(),
+            inputs.transactions.lines(),
+        ),
+        ("costs", &cost_times[..], &cost_lines[..]),
+    ];
+    for (table, times, lines) in tables {
+        let mut far = times
+            .iter()
+            .zip(lines)
+            .filter(|(t, _)| (**t - cut).abs() > CENTURY_SECONDS);
+        if let Some((t, line)) = far.next() {
+            let n = 1 + far.count();
+            let date = chrono::DateTime::from_timestamp(*t, 0)
+                .map_or_else(|| t.to_string(), |d| d.date_naive().to_string());
+            warnings.push(format!(
+                "{n} {table} rows are dated more than a century from the as-of date (first: {table} line {line}, {date}); they are used as given: check the dates"
+            ));
         }
     }
 }

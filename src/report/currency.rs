@@ -140,7 +140,9 @@ impl FxRates {
     }
 
     /// Converts `amount` in `currency` (normalised upper-case code) on `date` into the report
-    /// currency; `table` and `line` name the row for the error when no rate is found.
+    /// currency; `table` and `line` name the row for the error when no rate is found
+    /// ([`Error::MissingRate`]) or the converted amount overflows f64 ([`Error::InvalidField`]
+    /// naming the rate).
     pub fn convert(
         &self,
         amount: f64,
@@ -150,6 +152,14 @@ impl FxRates {
         line: u64,
     ) -> Result<f64> {
         match self.rate(currency, date) {
+            Some(r) if !(amount * r).is_finite() => Err(Error::InvalidField {
+                line,
+                column: format!("amount (in {table})"),
+                value: amount.to_string(),
+                rule: format!(
+                    "converted at the {currency} exchange rate {r:e} of {date} it overflows f64: check that rate in the exchange-rate table"
+                ),
+            }),
             Some(r) => Ok(amount * r),
             None => Err(Error::MissingRate {
                 table: table.to_string(),

@@ -26,8 +26,10 @@
 //! 4. **Model** ([`ValueModel`]): by default [`BuyTillYouDieValue`] fits a transaction model
 //!    (BG/NBD unless told otherwise) and Gamma-Gamma on all users at the as-of date and
 //!    estimates each user's revenue over the horizon, with intervals from the parameters'
-//!    uncertainty. A fit that fails is an error; a fit that stalls just short of its tolerance
-//!    is used and reported (see [Convergence](#convergence)).
+//!    uncertainty. When the data cannot give estimates yet (the first day, no payers, nobody
+//!    paid twice) the report still comes out without them ([`EstimateStatus::Unavailable`]);
+//!    a fit that stalls just short of its tolerance is used and reported (see
+//!    [Convergence](#convergence)).
 //! 5. **Spend** : each cost row converted at its day's rate and spread over the report days
 //!    its account day covers ([`split_account_day`]); each report day's spend belongs to that
 //!    day's install cohort.
@@ -113,7 +115,7 @@ mod valuation;
 
 pub use aggregate::{FitStatus, ReportRow};
 pub use btyd::{BuyTillYouDieValue, TransactionModelKind, LOOSE_TOLERANCE};
-pub use campaign_report::{CampaignReport, ReportConfig, ReportInputs, ReportMeta};
+pub use campaign_report::{CampaignReport, EstimateStatus, ReportConfig, ReportInputs, ReportMeta};
 pub use cohort::CohortBy;
 pub use credit::{read_credit_ledger, CreditLedger, CreditLedgerColumns};
 pub use currency::{normalize_currency, FxRates};

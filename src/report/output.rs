@@ -6,7 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::report::aggregate::{FitStatus, ReportRow};
-use crate::report::campaign_report::CampaignReport;
+use crate::report::campaign_report::{CampaignReport, EstimateStatus};
 use serde::ser::{SerializeMap, Serializer};
 use std::io::Write;
 
@@ -37,6 +37,9 @@ pub const METRIC_COLUMNS: [&str; 23] = [
     "fit_status",
 ];
 
+/// The `fit_status` of a row with users when the report has no estimates.
+pub const UNAVAILABLE: &str = "unavailable";
+
 enum Cell {
     Int(u64),
     Num(f64),
@@ -50,17 +53,33 @@ fn opt(x: Option<f64>) -> Cell {
 
 /// The metric cells of a row, in [`METRIC_COLUMNS`] order (the array types keep the two in
 /// step).
-fn cells(r: &ReportRow) -> [Cell; METRIC_COLUMNS.len()] {
+///
+/// Without estimates ([`EstimateStatus::Unavailable`]) the estimate cells are missing and
+/// `fit_status` says `unavailable` for rows with users.
+fn cells(r: &ReportRow, estimates: &EstimateStatus) -> [Cell; METRIC_COLUMNS.len()] {
+    let available = estimates.is_available();
+    let estimate = |x: f64| {
+        if available {
+            Cell::Num(x)
+        } else {
+            Cell::Missing
+        }
+    };
+    let status = match r.fit_status {
+        Some(f) => Cell::Text(f.name()),
+        None if !available && r.users > 0 => Cell::Text(UNAVAILABLE),
+        None => Cell::Missing,
+    };
     [
         Cell::Int(r.users),
         Cell::Int(r.payers),
         Cell::Num(r.cost),
         opt(r.cost_per_install),
         Cell::Num(r.revenue_to_date),
-        Cell::Num(r.estimated_future_revenue),
+        estimate(r.estimated_future_revenue),
         opt(r.estimated_future_revenue_lower),
         opt(r.estimated_future_revenue_upper),
-        Cell::Num(r.estimated_total_revenue),
+        estimate(r.estimated_total_revenue),
         opt(r.roas_to_date),
         opt(r.estimated_roas),
         opt(r.estimated_roas_lower),
@@ -74,7 +93,7 @@ fn cells(r: &ReportRow) -> [Cell; METRIC_COLUMNS.len()] {
         opt(r.credit),
         opt(r.score),
         r.rank.map_or(Cell::Missing, |k| Cell::Int(u64::from(k))),
-        r.fit_status.map_or(Cell::Missing, |f| Cell::Text(f.name())),
+        status,
     ]
 }
 
@@ -107,7 +126,7 @@ pub fn write_csv<W: Write>(report: &CampaignReport, out: W) -> Result<()> {
     for r in &report.rows {
         let mut rec: Vec<String> = r.group.clone();
         rec.push(r.cohort.clone());
-        rec.extend(cells(r).iter().map(|c| match c {
+        rec.extend(cells(r, &report.meta.estimates).iter().map(|c| match c {
             Cell::Int(i) => i.to_string(),
             Cell::Num(x) => x.to_string(),
             Cell::Text(t) => t.to_string(),
@@ -128,7 +147,7 @@ impl serde::Serialize for JsonRow<'_> {
             m.serialize_entry(l.name(), v)?;
         }
         m.serialize_entry("cohort", &r.cohort)?;
-        for (name, c) in METRIC_COLUMNS.iter().zip(cells(r)) {
+        for (name, c) in METRIC_COLUMNS.iter().zip(cells(r, &report.meta.estimates)) {
             match c {
                 Cell::Int(i) => m.serialize_entry(name, &i)?,
                 Cell::Num(x) => m.serialize_entry(name, &x)?,
@@ -145,7 +164,17 @@ struct JsonReport<'a>(&'a CampaignReport);
 impl serde::Serialize for JsonReport<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(2))?;
-        m.serialize_entry("meta", &self.0.meta)?;
+        if self.0.meta.estimates.is_available() {
+            m.serialize_entry("meta", &self.0.meta)?;
+        } else {
+            // no estimates: the totals that rest on them are null, not 0
+            let mut meta = serde_json::to_value(&self.0.meta).map_err(serde::ser::Error::custom)?;
+            if let Some(o) = meta.as_object_mut() {
+                o.insert("estimated_future_revenue".into(), serde_json::Value::Null);
+                o.insert("fit_status".into(), UNAVAILABLE.into());
+            }
+            m.serialize_entry("meta", &meta)?;
+        }
         let rows: Vec<JsonRow<'_>> = self.0.rows.iter().map(|r| JsonRow(self.0, r)).collect();
         m.serialize_entry("rows", &rows)?;
         m.end()
@@ -193,6 +222,7 @@ fn truncate(s: &str, width: usize) -> String {
 /// not converge is marked `!`, with a note under the table naming the fits.
 pub fn table(report: &CampaignReport, max_rows: usize) -> String {
     let m = &report.meta;
+    let available = m.estimates.is_available();
     let head = [
         "#",
         "group",
@@ -226,7 +256,11 @@ pub fn table(report: &CampaignReport, max_rows: usize) -> String {
             r.payers.to_string(),
             money(r.cost),
             money(r.revenue_to_date),
-            money(r.estimated_total_revenue),
+            if available {
+                money(r.estimated_total_revenue)
+            } else {
+                "-".into()
+            },
             pct(r.roas_to_date),
             match r.fit_status {
                 Some(FitStatus::NotConverged) => format!("{}!", pct(r.estimated_roas)),
@@ -251,7 +285,11 @@ pub fn table(report: &CampaignReport, max_rows: usize) -> String {
         m.payers,
         money(m.cost),
         money(m.revenue_to_date),
-        money(m.estimated_future_revenue),
+        if available {
+            money(m.estimated_future_revenue)
+        } else {
+            "unavailable".into()
+        },
         m.horizon.months
     );
     for l in &lines {
@@ -272,6 +310,9 @@ pub fn table(report: &CampaignReport, max_rows: usize) -> String {
     }
     if report.rows.len() > max_rows {
         out.push_str(&format!("… {} more rows\n", report.rows.len() - max_rows));
+    }
+    if let EstimateStatus::Unavailable { reason } = &m.estimates {
+        out.push_str(&format!("no estimates: {reason}\n"));
     }
     if !m.unconverged_fits.is_empty() {
         let fits: Vec<String> = m

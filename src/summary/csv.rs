@@ -1,5 +1,6 @@
 //! Reading an RFM summary from CSV (lifetimes' column names by default).
 
+use crate::data::columns::{csv_error, Header};
 use crate::error::{Error, Result};
 use crate::summary::rfm::{check_rfm_row, check_weight};
 use crate::summary::RfmSummary;
@@ -53,6 +54,11 @@ impl Default for SummaryCsvOptions {
         }
     }
 }
+
+/// The largest frequency or weight a summary CSV may hold: 2^53, the largest count every
+/// integer up to which f64 represents exactly (a frequency of 1e308 overflowed the
+/// likelihood with an error naming no row).
+pub const MAX_EXACT_COUNT: f64 = 9_007_199_254_740_992.0;
 
 pub(super) const ID_CANDIDATES: [&str; 3] = ["customer_id", "ID", "id"];
 pub(super) const DEFAULT_MONETARY: &str = "monetary_value";
@@ -158,33 +164,16 @@ impl SummaryCsvOptions {
             .delimiter(self.delimiter)
             .from_reader(reader);
         let mut record = csv::StringRecord::new();
-        let csv_err = |e: csv::Error| {
-            let line = e.position().map_or(0, |p| p.line());
-            match e.into_kind() {
-                csv::ErrorKind::Io(source) => Error::Io {
-                    path: Default::default(),
-                    source,
-                },
-                kind => Error::Csv {
-                    line,
-                    message: format!("{kind:?}"),
-                },
-            }
-        };
+        let csv_err = csv_error;
         if !rdr.read_record(&mut record).map_err(csv_err)? {
             return Err(Error::EmptyInput {
                 what: "summary CSV has no header".into(),
             });
         }
-        let header: Vec<String> = record.iter().map(|s| s.trim().to_string()).collect();
-        check_unique_header(&header)?;
-        let find = |name: &str| header.iter().position(|h| h == name);
-        let require = |name: &str| {
-            find(name).ok_or_else(|| Error::MissingColumn {
-                column: name.to_string(),
-                found: header.join(","),
-            })
-        };
+        let columns = Header::new(record.iter(), self.delimiter)?;
+        let header = columns.names();
+        let find = |name: &str| columns.find(name);
+        let require = |name: &str| columns.required(name);
         let id_col = match &self.customer_id {
             Some(name) => Some(require(name)?),
             None => ID_CANDIDATES.iter().find_map(|c| find(c)),
@@ -233,6 +222,14 @@ impl SummaryCsvOptions {
             };
             let optional = |col: Option<usize>| col.map_or(Ok(0.0), &number);
             let (f, r, tt) = (number(f_col)?, optional(r_col)?, optional(t_col)?);
+            if f > MAX_EXACT_COUNT {
+                return Err(Error::invalid_field(
+                    line,
+                    header[f_col].as_str(),
+                    record.get(f_col).unwrap_or("").trim(),
+                    "a count above 2^53 (9.0e15) is not an exact integer in f64",
+                ));
+            }
             check_rfm_row(line, f, r, tt).map_err(|e| {
                 rename_column(
                     e,
@@ -285,6 +282,14 @@ impl SummaryCsvOptions {
             }
             if let (Some(v), Some(c)) = (&mut weights, w_col) {
                 let w = number(c)?;
+                if w > MAX_EXACT_COUNT {
+                    return Err(Error::invalid_field(
+                        line,
+                        header[c].as_str(),
+                        record.get(c).unwrap_or("").trim(),
+                        "a count of customers above 2^53 (9.0e15) is not an exact integer in f64",
+                    ));
+                }
                 check_weight(line, w).map_err(|e| rename_column(e, &[("weights", &header[c])]))?;
                 v.push(w);
             }
@@ -299,25 +304,6 @@ impl SummaryCsvOptions {
                 .with_origin(crate::summary::rfm::RowOrigin { path: None, lines }),
         )
     }
-}
-
-/// Refuses a header that names a column twice (which of the two would be read is a guess).
-pub(crate) fn check_unique_header(header: &[String]) -> Result<()> {
-    for (j, name) in header.iter().enumerate() {
-        if let Some(first) = header[..j].iter().position(|h| h == name) {
-            return Err(Error::invalid_field(
-                1,
-                name.as_str(),
-                name.as_str(),
-                format!(
-                    "duplicate column name in the header (columns {} and {})",
-                    first + 1,
-                    j + 1
-                ),
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// Replaces the canonical column name in a row error with the file's column name.

@@ -5,7 +5,8 @@
 
 use crate::io::{output, write_err};
 use ltv::attribution::{
-    attribute, format_minor_units, parse_time, Crediting, Logs, Method, RevenueLedger,
+    attribute, format_minor_units, parse_time, Crediting, Logs, MatchColumns, Method,
+    PaymentColumns, RevenueLedger,
 };
 use ltv::{Error, Result};
 use std::path::PathBuf;
@@ -24,12 +25,37 @@ pub enum MethodArg {
 /// Arguments of `ltv attribute`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Match log CSV with columns user_a,user_b,time[,weight].
+    /// Match log CSV with columns user_a,user_b,time[,weight] (names: --match-*-col).
     #[arg(long, value_name = "M.csv")]
     pub matches: PathBuf,
-    /// Payment log CSV with columns user_id,time,amount (decimal, e.g. 9.99).
+    /// Payment log CSV with columns user_id,time,amount (decimal, e.g. 9.99; names:
+    /// --payment-*-col).
     #[arg(long, value_name = "P.csv")]
     pub payments: PathBuf,
+    /// Field delimiter of both logs (one character, or `tab`).
+    #[arg(long, default_value = ",")]
+    pub delimiter: String,
+    /// Matches: first user's id column.
+    #[arg(long, default_value = "user_a")]
+    pub match_user_a_col: String,
+    /// Matches: second user's id column.
+    #[arg(long, default_value = "user_b")]
+    pub match_user_b_col: String,
+    /// Matches: time column.
+    #[arg(long, default_value = "time")]
+    pub match_time_col: String,
+    /// Matches: weight column (must exist when given; default: `weight` when present, else 1).
+    #[arg(long)]
+    pub match_weight_col: Option<String>,
+    /// Payments: user id column.
+    #[arg(long, default_value = "user_id")]
+    pub payment_user_col: String,
+    /// Payments: time column.
+    #[arg(long, default_value = "time")]
+    pub payment_time_col: String,
+    /// Payments: amount column.
+    #[arg(long, default_value = "amount")]
+    pub payment_amount_col: String,
     /// Attribution method.
     #[arg(long, value_enum)]
     pub method: MethodArg,
@@ -84,8 +110,26 @@ pub fn run(args: Args) -> Result<()> {
         (MethodArg::ShapleyAvailability, None) => Method::ShapleyAvailability,
     };
     let mut logs = Logs::new(args.minor_digits);
-    logs.read_matches_path(&args.matches)?;
-    logs.read_payments_path(&args.payments)?;
+    let delimiter = delimiter(&args.delimiter)?;
+    logs.read_matches_path_with(
+        &args.matches,
+        &MatchColumns {
+            user_a: args.match_user_a_col.clone(),
+            user_b: args.match_user_b_col.clone(),
+            time: args.match_time_col.clone(),
+            weight: args.match_weight_col.clone(),
+            delimiter,
+        },
+    )?;
+    logs.read_payments_path_with(
+        &args.payments,
+        &PaymentColumns {
+            user: args.payment_user_col.clone(),
+            time: args.payment_time_col.clone(),
+            amount: args.payment_amount_col.clone(),
+            delimiter,
+        },
+    )?;
     if let Some(text) = &args.until {
         let end = until_seconds(text)?;
         let (cut, matches_out, payments_out) = logs.until(end)?;
@@ -141,4 +185,16 @@ fn until_seconds(text: &str) -> Result<i64> {
     let t = parse_time(text).ok_or_else(bad)?;
     let date_only = text.trim().len() == 10;
     Ok(if date_only { t + 86_399 } else { t })
+}
+
+/// `--delimiter`: one ASCII character or `tab` (as the other readers; no `whitespace`).
+fn delimiter(spec: &str) -> Result<u8> {
+    match ltv::data::Delimiter::from_spec(spec)? {
+        ltv::data::Delimiter::Byte(b) => Ok(b),
+        _ => Err(Error::InvalidParameter {
+            name: format!("delimiter `{spec}`"),
+            value: f64::NAN,
+            rule: "must be `tab` or a single ASCII character (the logs are CSV)".into(),
+        }),
+    }
 }

@@ -97,49 +97,26 @@ impl Table {
             path: path.to_path_buf(),
             source,
         };
-        let text = std::fs::read_to_string(path).map_err(io)?;
+        // bytes, not a String: invalid UTF-8 is reported by the CSV reader with its line
+        let bytes = std::fs::read(path).map_err(io)?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .trim(csv::Trim::All)
-            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-        let csv_err = |e: csv::Error| Error::Csv {
-            line: e.position().map_or(0, |p| p.line()),
-            message: e.to_string(),
-        };
-        let header: Vec<String> = reader
-            .headers()
-            .map_err(csv_err)?
-            .iter()
-            .map(str::to_string)
-            .collect();
-        let found = header.join(", ");
+            .from_reader(bytes.as_slice());
+        let csv_err = ltv::data::columns::csv_error;
+        let columns_of = ltv::data::columns::Header::read(&mut reader, b',')?;
+        let header: Vec<String> = columns_of.names().to_vec();
         let id_col = match &args.covariate_id_col {
-            Some(name) => {
-                header
-                    .iter()
-                    .position(|h| h == name)
-                    .ok_or_else(|| Error::MissingColumn {
-                        column: name.clone(),
-                        found: found.clone(),
-                    })?
-            }
+            Some(name) => columns_of.required(name)?,
             None => ["customer_id", "ID", "id"]
                 .iter()
-                .find_map(|c| header.iter().position(|h| h == c))
+                .find_map(|c| columns_of.find(c))
                 .unwrap_or(0),
         };
         let wanted: Vec<usize> = match &args.covariate_cols {
             Some(names) => names
                 .iter()
-                .map(|n| {
-                    header
-                        .iter()
-                        .position(|h| h == n)
-                        .ok_or_else(|| Error::MissingColumn {
-                            column: n.clone(),
-                            found: found.clone(),
-                        })
-                })
+                .map(|n| columns_of.required(n))
                 .collect::<Result<_>>()?,
             None => (0..header.len()).filter(|&j| j != id_col).collect(),
         };

@@ -1,7 +1,7 @@
 //! `ltv pagerank`: PageRank over an edge list, written as `node,score`.
 
 use crate::io::{output, write_err};
-use ltv::attribution::{LabeledGraph, PageRank, StoppingRule};
+use ltv::attribution::{read_node_list_path, LabeledGraph, NodeValues, PageRank, StoppingRule};
 use ltv::{Error, Result};
 use std::path::PathBuf;
 
@@ -15,9 +15,14 @@ pub struct Args {
     #[arg(long)]
     pub undirected: bool,
     /// Personalization CSV with columns node,value (unlisted nodes get 0; default uniform).
-    /// Dangling nodes' mass follows it too, as in networkx.
+    /// Dangling nodes' mass follows it too, as in networkx. A node without edges is an
+    /// isolated node of the graph (networkx keeps nodes added without edges).
     #[arg(long, value_name = "P.csv")]
     pub personalization: Option<PathBuf>,
+    /// Node list CSV with a `node` column: nodes of the graph with or without edges (those
+    /// without are isolated nodes, as networkx's add_nodes_from).
+    #[arg(long, value_name = "N.csv")]
+    pub nodes: Option<PathBuf>,
     /// Damping α in [0, 1).
     #[arg(long, default_value_t = 0.85, value_name = "A")]
     pub damping: f64,
@@ -36,14 +41,25 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let g = LabeledGraph::read_edges_path(&args.edges, !args.undirected)?;
+    let mut extra = match &args.nodes {
+        Some(p) => read_node_list_path(p)?,
+        None => Vec::new(),
+    };
+    let values = match &args.personalization {
+        Some(p) => Some(NodeValues::read_path(p)?),
+        None => None,
+    };
+    if let Some(v) = &values {
+        extra.extend(v.nodes().map(str::to_string));
+    }
+    let g = LabeledGraph::read_edges_path_with_nodes(&args.edges, !args.undirected, &extra)?;
     if g.graph.node_count() == 0 {
         return Err(Error::EmptyInput {
-            what: format!("no edges in {}", args.edges.display()),
+            what: format!("no edges or nodes in {}", args.edges.display()),
         });
     }
-    let personalization = match &args.personalization {
-        Some(p) => Some(g.read_node_values_path(p)?),
+    let personalization = match &values {
+        Some(v) => Some(g.values_of(v)?),
         None => None,
     };
     let pr = PageRank::new()

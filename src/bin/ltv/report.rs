@@ -9,7 +9,12 @@
 //! `fit_status` column, `meta.unconverged_fits` in JSON); `--strict` makes it a failure (exit
 //! code 2, nothing written). Credit without a time column is taken as of the as-of date as
 //! given, with a warning; with one (`--credit-time-col`), it is cut like payments.
+//!
+//! On the first day (or before anyone has paid twice) the models cannot be fitted: the report
+//! still comes out with users, cost and revenue to date, the estimate columns empty, the
+//! reason in `meta.estimates` and on stderr (`--strict` makes it a failure).
 
+use ltv::data::columns::{csv_error, Header};
 use ltv::report::{
     output, parse_date_arg, parse_time_zone, read_costs, read_credit_ledger, read_fx,
     read_installs, read_transactions, BuyTillYouDieValue, CampaignReport, CohortBy, CostColumns,
@@ -136,7 +141,7 @@ pub struct Args {
     #[arg(long)]
     pub(crate) quiet: bool,
     /// Fail (non-zero exit, no output written) when a fit behind the estimates did not
-    /// converge. Without it such a fit is used and reported: a warning on stderr, the
+    /// converge, or when there are no estimates (first day, no repeat payers). Without it such a fit is used and reported: a warning on stderr, the
     /// `fit_status` column (`not_converged`) and `meta.unconverged_fits` in JSON.
     #[arg(long)]
     strict: bool,
@@ -357,26 +362,11 @@ fn read_account_zones(path: &Path, delim: u8) -> Result<BTreeMap<String, chrono_
         source,
     })?;
     let mut rdr = csv::ReaderBuilder::new().delimiter(delim).from_reader(file);
-    let header = rdr.headers().map_err(|e| Error::Csv {
-        line: 1,
-        message: e.to_string(),
-    })?;
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h.trim() == name)
-            .ok_or_else(|| Error::MissingColumn {
-                column: format!("{name} (in account time zones)"),
-                found: header.iter().collect::<Vec<_>>().join(","),
-            })
-    };
-    let (a, z) = (col("account")?, col("timezone")?);
+    let header = Header::read(&mut rdr, delim)?.in_table("account time zones");
+    let (a, z) = (header.required("account")?, header.required("timezone")?);
     let mut out = BTreeMap::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| Error::Csv {
-            line: e.position().map_or(0, |p| p.line()),
-            message: e.to_string(),
-        })?;
+        let rec = rec.map_err(csv_error)?;
         let line = rec.position().map_or(0, |p| p.line());
         let zone = rec.get(z).unwrap_or("");
         let tz = parse_time_zone(zone)
@@ -386,8 +376,12 @@ fn read_account_zones(path: &Path, delim: u8) -> Result<BTreeMap<String, chrono_
     Ok(out)
 }
 
-/// `bgnbd r=0.62 alpha=8.3 ... (LL -2933.8); gamma-gamma p=...` from the model description.
+/// `bgnbd r=0.62 alpha=8.3 ... (LL -2933.8); gamma-gamma p=...` from the model description
+/// (`no estimates` for a report without them).
 fn model_line(model: &serde_json::Value) -> String {
+    if model.get("estimates").is_some() {
+        return "no estimates".into();
+    }
     // with per-segment fits (--fit-by), the pooled fit
     let model = model.get("pooled").unwrap_or(model);
     ["transaction_model", "spend_model"]
@@ -650,6 +644,9 @@ pub fn run(args: Args) -> Result<()> {
     ));
     for w in &report.meta.warnings {
         log.warn(w);
+    }
+    if args.strict && !report.meta.estimates.is_available() {
+        return report.ensure_converged();
     }
     if !report.meta.unconverged_fits.is_empty() {
         let fits: Vec<String> = report

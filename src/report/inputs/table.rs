@@ -1,6 +1,7 @@
 //! The CSV plumbing shared by the report's readers: header lookup, line numbers, field
 //! parsing with errors that name the table, line, column and rule.
 
+use crate::data::columns::{self, Header};
 use crate::error::{Error, Result};
 use crate::report::timezone::TimestampParser;
 use std::io::Read;
@@ -43,27 +44,20 @@ impl OptionalColumn {
 pub(crate) struct Table<R: Read> {
     pub name: &'static str,
     reader: csv::Reader<R>,
-    header: Vec<String>,
+    header: Header,
 }
 
 fn csv_error(table: &str, e: csv::Error) -> Error {
-    let line = e.position().map_or(0, csv::Position::line);
-    match e.into_kind() {
-        csv::ErrorKind::Io(source) => Error::Io {
+    match columns::csv_error(e) {
+        Error::Io { source, .. } => Error::Io {
             path: PathBuf::from(format!("<{table}>")),
             source,
         },
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => Error::FieldCount {
+        Error::Csv { line, message } => Error::Csv {
             line,
-            expected: expected_len as usize,
-            found: len as usize,
+            message: format!("{table}: {message}"),
         },
-        other => Error::Csv {
-            line,
-            message: format!("{table}: {other:?}"),
-        },
+        other => other,
     }
 }
 
@@ -75,17 +69,15 @@ impl<R: Read> Table<R> {
             .has_headers(true)
             .flexible(false)
             .from_reader(reader);
-        let header: Vec<String> = reader
-            .headers()
-            .map_err(|e| csv_error(name, e))?
-            .iter()
-            .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-            .collect();
-        if header.is_empty() || header.iter().all(String::is_empty) {
-            return Err(Error::EmptyInput {
-                what: format!("{name}: no header row"),
-            });
-        }
+        let fields = reader.headers().map_err(|e| csv_error(name, e))?;
+        let header = match Header::new(fields.iter(), delimiter) {
+            Err(Error::EmptyInput { .. }) => {
+                return Err(Error::EmptyInput {
+                    what: format!("{name}: no header row"),
+                })
+            }
+            h => h?.in_table(name),
+        };
         Ok(Self {
             name,
             reader,
@@ -94,19 +86,12 @@ impl<R: Read> Table<R> {
     }
 
     fn find(&self, column: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == column)
-    }
-
-    fn missing(&self, column: &str) -> Error {
-        Error::MissingColumn {
-            column: format!("{column} (in {})", self.name),
-            found: self.header.join(","),
-        }
+        self.header.find(column)
     }
 
     /// Index of a required column.
     pub fn required(&self, column: &str) -> Result<usize> {
-        self.find(column).ok_or_else(|| self.missing(column))
+        self.header.required(column)
     }
 
     /// Index of an optional column, `None` when it is not read.
@@ -120,7 +105,7 @@ impl<R: Read> Table<R> {
 
     /// The header's name of column `i`.
     pub fn column_name(&self, i: usize) -> &str {
-        &self.header[i]
+        self.header.name(i)
     }
 
     /// Calls `f(line, record)` for each data row (line numbers are 1-based, header = 1); stops
