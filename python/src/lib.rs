@@ -643,11 +643,11 @@ fn fit_transaction_model<'py>(
                 "pareto-nbd" => ParetoNbd::fit(&data, &opts)?.into(),
                 "bgbb" => BgBb::fit(&data, &opts)?.into(),
                 other => {
-                    return Err(ltv::Error::InvalidParameter {
-                        name: format!("model `{other}`"),
-                        value: f64::NAN,
-                        rule: "must be bgnbd, mbgnbd, pareto-nbd or bgbb".into(),
-                    })
+                    return Err(ltv::Error::invalid_parameter(
+                        "model",
+                        other,
+                        "must be bgnbd, mbgnbd, pareto-nbd or bgbb",
+                    ))
                 }
             })
         })
@@ -1313,8 +1313,9 @@ fn report_backtest(
             &dates,
             parse_date_arg(data_end)?,
         )?;
-        serde_json::to_string(&bt).map_err(|e| ltv::Error::Report {
-            message: format!("writing the backtest as JSON: {e}"),
+        serde_json::to_string(&bt).map_err(|source| ltv::Error::Json {
+            what: "writing the backtest as JSON".into(),
+            source,
         })
     })
     .map_err(to_py)

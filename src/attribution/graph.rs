@@ -8,7 +8,7 @@
 //! `to_scipy_sparse_array` does).
 
 use super::pull::PullTiles;
-use crate::error::{Error, Result};
+use crate::error::{Error, GraphRule, Result};
 
 /// A weighted directed or undirected graph in CSR form. Build with [`GraphBuilder`].
 ///
@@ -150,7 +150,11 @@ impl GraphBuilder {
     pub fn add_edge(&mut self, u: u32, v: u32, weight: f64) -> Result<()> {
         if !(weight.is_finite() && weight >= 0.0) {
             return Err(Error::Graph {
-                message: format!("edge {u}->{v}: weight {weight} must be finite and non-negative"),
+                rule: GraphRule::EdgeWeight {
+                    from: u,
+                    to: v,
+                    weight,
+                },
             });
         }
         self.src.push(u);
@@ -190,15 +194,13 @@ impl GraphBuilder {
                 .find(|(_, (&u, &v))| u.max(v) as usize >= allowed)
                 .unwrap_or((0, (&0, &0)));
             return Err(Error::Graph {
-                message: format!(
-                    "edge {} ({}->{}): node id {} is far beyond the graph's {} edges (ids must be \
-                     dense indices 0..n; intern them, or declare the node count)",
-                    i + 1,
-                    self.src.get(i).copied().unwrap_or(0),
-                    self.dst.get(i).copied().unwrap_or(0),
-                    self.n - 1,
-                    self.src.len()
-                ),
+                rule: GraphRule::SparseNodeId {
+                    edge: i + 1,
+                    from: self.src.get(i).copied().unwrap_or(0),
+                    to: self.dst.get(i).copied().unwrap_or(0),
+                    node: self.n - 1,
+                    edges: self.src.len(),
+                },
             });
         }
         let n = self.n;
@@ -220,7 +222,7 @@ impl GraphBuilder {
             *s = out_weights[out_offsets[u]..out_offsets[u + 1]].iter().sum();
             if !s.is_finite() {
                 return Err(Error::Graph {
-                    message: format!("node {u}: out-strength overflows"),
+                    rule: GraphRule::OutStrengthOverflow { node: u },
                 });
             }
         }
@@ -286,7 +288,10 @@ fn csr_from_arcs(
                 vals[write - 1] += w;
                 if !vals[write - 1].is_finite() {
                     return Err(Error::Graph {
-                        message: format!("edge {r}->{c}: summed weight overflows"),
+                        rule: GraphRule::SummedWeightOverflow {
+                            from: r,
+                            to: c as usize,
+                        },
                     });
                 }
             } else {

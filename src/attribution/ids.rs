@@ -38,7 +38,7 @@ impl Interner {
             return Ok(i);
         }
         let i = u32::try_from(self.names.len()).map_err(|_| Error::Graph {
-            message: format!("more than {} distinct ids", u32::MAX),
+            rule: crate::error::GraphRule::TooManyIds,
         })?;
         self.index.insert(id.into(), i);
         self.names.push(id.into());

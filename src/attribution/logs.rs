@@ -397,10 +397,7 @@ pub(crate) fn csv_error(e: csv::Error) -> Error {
             path: Default::default(),
             source: std::io::Error::new(io.kind(), io.to_string()),
         },
-        _ => Error::Csv {
-            line,
-            message: e.to_string(),
-        },
+        _ => Error::Csv { line, source: e },
     }
 }
 

@@ -58,8 +58,8 @@ impl Delimiter {
                 Ok(Delimiter::Byte(s.as_bytes()[0]))
             }
             s => Err(Error::InvalidParameter {
-                name: format!("delimiter `{s}`"),
-                value: f64::NAN,
+                name: "delimiter".into(),
+                value: s.into(),
                 rule: "must be `whitespace`, `tab` or a single ASCII character other than a quote \
                        or newline"
                     .into(),
@@ -617,10 +617,7 @@ where
 }
 
 fn split_header(line: &[u8], delim: Delimiter, line_no: u64) -> Result<Vec<String>> {
-    let text = std::str::from_utf8(line).map_err(|_| Error::Csv {
-        line: line_no,
-        message: "header is not valid UTF-8".into(),
-    })?;
+    let text = std::str::from_utf8(line).map_err(|_| Error::HeaderNotUtf8 { line: line_no })?;
     Ok(match delim {
         Delimiter::Byte(d) => text
             .trim_end_matches('\r')
@@ -800,19 +797,9 @@ fn read_with_csv_crate<R: Read>(
     let mut acc = acc;
     let mut layout: Option<Layout<'_>> = None;
     loop {
-        let more = rdr.read_byte_record(&mut record).map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line()) + lines_before;
-            match e.into_kind() {
-                csv::ErrorKind::Io(source) => Error::Io {
-                    path: Default::default(),
-                    source,
-                },
-                kind => Error::Csv {
-                    line,
-                    message: format!("{kind:?}"),
-                },
-            }
-        })?;
+        let more = rdr
+            .read_byte_record(&mut record)
+            .map_err(|e| Error::from_csv_read(e, std::path::PathBuf::new(), lines_before))?;
         if !more {
             break;
         }
@@ -820,10 +807,7 @@ fn read_with_csv_crate<R: Read>(
         if header.is_none() {
             let mut h = Vec::with_capacity(record.len());
             for f in record.iter() {
-                let s = std::str::from_utf8(f).map_err(|_| Error::Csv {
-                    line,
-                    message: "header is not valid UTF-8".into(),
-                })?;
+                let s = std::str::from_utf8(f).map_err(|_| Error::HeaderNotUtf8 { line })?;
                 h.push(s.trim().to_string());
             }
             header = Some(h);

@@ -10,7 +10,7 @@
 //!    spend (lifetimes' CLV sum, months of 4.345 weeks or 30 days), with the gradients that
 //!    give each group's interval by the delta method over both models' parameters.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, NameKind, Result};
 use crate::fit::{Fit, FitOptions};
 use crate::models::bgnbd::BgNbd;
 use crate::models::gamma_gamma::{GammaGamma, SpendData};
@@ -45,11 +45,7 @@ impl TransactionModelKind {
             "bgnbd" | "bg-nbd" => Ok(Self::BgNbd),
             "mbgnbd" | "mbg-nbd" => Ok(Self::MbgNbd),
             "pareto-nbd" | "paretonbd" | "pareto" => Ok(Self::ParetoNbd),
-            other => Err(Error::Report {
-                message: format!(
-                    "unknown transaction model `{other}` (expected bgnbd, mbgnbd or pareto-nbd)"
-                ),
-            }),
+            other => Err(Error::unknown_name(NameKind::TransactionModel, other)),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Install cohorts: users grouped by the day, week or month they installed (in the report time
 //! zone), with the spend of the same days.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, NameKind, Result};
 use crate::report::timezone::week_start;
 use chrono::{Datelike, NaiveDate};
 
@@ -28,9 +28,7 @@ impl CohortBy {
             "day" => Ok(CohortBy::Day),
             "week" => Ok(CohortBy::Week),
             "month" => Ok(CohortBy::Month),
-            other => Err(Error::Report {
-                message: format!("unknown cohort `{other}` (expected all, day, week or month)"),
-            }),
+            other => Err(Error::unknown_name(NameKind::Cohort, other)),
         }
     }
 

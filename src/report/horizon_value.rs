@@ -22,7 +22,7 @@
 //! q, v) analytically. The two fits are independent, so Cov θ is block diagonal. Expected
 //! purchases depend on (x, t_x, T) only, so they are computed once per distinct row.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ReportRule, Result};
 use crate::models::TransactionModel;
 use crate::report::valuation::{Horizon, ModelPeriod, Uncertainty};
 use crate::summary::RfmSummary;
@@ -106,7 +106,7 @@ pub(crate) fn horizon_values<M: TransactionModel + ?Sized>(
     let rows = DistinctHistories::new(summary.frequency(), summary.recency(), summary.t());
     let s = discounted_purchases(model, &rows, horizon)?;
     let zbar = summary.monetary_value().ok_or_else(|| Error::Report {
-        message: "the report summary has no monetary values".into(),
+        rule: ReportRule::NoMonetaryValues,
     })?;
     let n = summary.len();
     let mut expected = Vec::with_capacity(n);

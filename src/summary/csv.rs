@@ -4,7 +4,7 @@ use crate::error::{Error, Result};
 use crate::summary::rfm::{check_rfm_row, check_weight};
 use crate::summary::RfmSummary;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Column names and delimiter of a summary CSV.
 ///
@@ -158,19 +158,7 @@ impl SummaryCsvOptions {
             .delimiter(self.delimiter)
             .from_reader(reader);
         let mut record = csv::StringRecord::new();
-        let csv_err = |e: csv::Error| {
-            let line = e.position().map_or(0, |p| p.line());
-            match e.into_kind() {
-                csv::ErrorKind::Io(source) => Error::Io {
-                    path: Default::default(),
-                    source,
-                },
-                kind => Error::Csv {
-                    line,
-                    message: format!("{kind:?}"),
-                },
-            }
-        };
+        let csv_err = |e: csv::Error| Error::from_csv_read(e, PathBuf::new(), 0);
         if !rdr.read_record(&mut record).map_err(csv_err)? {
             return Err(Error::EmptyInput {
                 what: "summary CSV has no header".into(),
@@ -342,16 +330,7 @@ fn rename_column(e: Error, names: &[(&str, &String)]) -> Error {
 }
 
 fn csv_write_err(e: csv::Error) -> Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(source) => Error::Io {
-            path: Default::default(),
-            source,
-        },
-        kind => Error::Csv {
-            line: 0,
-            message: format!("{kind:?}"),
-        },
-    }
+    Error::from_csv_write(e, PathBuf::new(), "the summary")
 }
 
 /// Writes a summary as CSV with lifetimes' header

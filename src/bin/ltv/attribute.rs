@@ -111,12 +111,9 @@ pub fn run(args: Args) -> Result<()> {
     );
     let out = output(args.output.as_deref())?;
     let mut w = csv::Writer::from_writer(out);
-    let io_err = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(io) => write_err(args.output.as_deref())(io),
-        other => Error::Csv {
-            line: 0,
-            message: format!("{other:?}"),
-        },
+    let io_err = |e: csv::Error| {
+        let path = args.output.clone().unwrap_or_else(|| "<stdout>".into());
+        Error::from_csv_write(e, path, "the credits")
     };
     w.write_record(["user_id", "paid", "credit"])
         .map_err(io_err)?;

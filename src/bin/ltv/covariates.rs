@@ -29,6 +29,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use ltv::error::ModelFileRule;
 use ltv::models::bgnbd::BgNbd;
 use ltv::models::covariates::{
     fit_with_covariates, CovariateColumn, CovariateEncoding, CovariateFit, CovariateModel,
@@ -102,10 +103,7 @@ impl Table {
             .has_headers(true)
             .trim(csv::Trim::All)
             .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-        let csv_err = |e: csv::Error| Error::Csv {
-            line: e.position().map_or(0, |p| p.line()),
-            message: e.to_string(),
-        };
+        let csv_err = |e: csv::Error| Error::from_csv_read(e, path, 0);
         let header: Vec<String> = reader
             .headers()
             .map_err(csv_err)?
@@ -332,9 +330,7 @@ fn read_for_model(
     let path = args
         .covariates
         .as_deref()
-        .ok_or_else(|| Error::ModelFormat {
-            message: "the model was fitted with covariates: pass --covariates FILE".into(),
-        })?;
+        .ok_or_else(|| Error::model_format(ModelFileRule::CovariatesRequired))?;
     let table = Table::read(args, path)?;
     let rows = table.join(summary, false, who)?;
     let mut numeric = Vec::new();
@@ -421,11 +417,9 @@ fn fit(
         ModelKind::ParetoNbd => fitted_json::<ParetoNbd>(summary, &covariates, &options)?,
         ModelKind::GammaGamma => fitted_json::<GammaGamma>(summary, &covariates, &options)?,
         ModelKind::Bgbb => {
-            return Err(Error::ModelFormat {
-                message: "covariates are available for bgnbd, mbgnbd, pareto-nbd and \
-                          gamma-gamma, not bgbb"
-                    .into(),
-            })
+            return Err(Error::model_format(ModelFileRule::NoCovariates {
+                model: "bgbb".into(),
+            }))
         }
     };
     with_period(&json, period)
@@ -444,9 +438,7 @@ fn fitted_json<M: CovariateModel>(
 }
 
 fn json_err(e: serde_json::Error) -> Error {
-    Error::ModelFormat {
-        message: e.to_string(),
-    }
+    Error::model_format(ModelFileRule::Json(e))
 }
 
 /// Adds `"period"` to a saved covariate fit.
@@ -527,10 +519,10 @@ fn load_transactions(path: &Path) -> Result<(Transactions, Option<Period>)> {
         "pareto-nbd" => Transactions::ParetoNbd(CovariateFit::from_json(&text)?),
         other => {
             return Err(Error::ModelFormat {
-                message: format!(
-                    "{}: a `{other}` model is not a transaction model",
-                    path.display()
-                ),
+                path: Some(path.to_path_buf()),
+                rule: ModelFileRule::NotTransactionModel {
+                    model: format!("a `{other}` model"),
+                },
             })
         }
     };
@@ -545,7 +537,10 @@ fn load_spend(path: &Path) -> Result<Spend> {
     let (name, _) = header(&value)?;
     if name != "gamma-gamma" {
         return Err(Error::ModelFormat {
-            message: format!("{}: a `{name}` model is not a spend model", path.display()),
+            path: Some(path.to_path_buf()),
+            rule: ModelFileRule::NotSpendModel {
+                model: format!("a `{name}` model"),
+            },
         });
     }
     Ok(Spend::Covariates(CovariateFit::from_json(
@@ -610,12 +605,9 @@ fn transaction_models(
                 SavedModel::MbgNbd(m) => Box::new(m.clone()),
                 SavedModel::ParetoNbd(m) => Box::new(m.clone()),
                 other => {
-                    return Err(Error::ModelFormat {
-                        message: format!(
-                            "a `{}` model cannot be combined with covariates",
-                            other.name()
-                        ),
-                    })
+                    return Err(Error::model_format(ModelFileRule::NoCovariates {
+                        model: other.name().to_string(),
+                    }))
                 }
             };
             Ok(PerCustomer {
@@ -639,10 +631,10 @@ pub fn predict(
     let (t, _) = load_transactions(model_file)?;
     if matches!(t, Transactions::Plain(_)) {
         return Err(Error::ModelFormat {
-            message: format!(
-                "{} was fitted without covariates: drop --covariates",
-                model_file.display()
-            ),
+            path: Some(model_file.to_path_buf()),
+            rule: ModelFileRule::FittedWithoutCovariates {
+                which: "the model was",
+            },
         });
     }
     let models = transaction_models(&t, file, summary, "ltv predict")?;
@@ -682,9 +674,11 @@ pub fn clv(inputs: &ClvInputs<'_>, settings: &ClvSettings) -> Result<Vec<f64>> {
     let (t, _) = load_transactions(inputs.transaction_model)?;
     let spend = load_spend(inputs.spend_model)?;
     if matches!((&t, &spend), (Transactions::Plain(_), Spend::Plain(_))) {
-        return Err(Error::ModelFormat {
-            message: "neither model was fitted with covariates: drop --covariates".into(),
-        });
+        return Err(Error::model_format(
+            ModelFileRule::FittedWithoutCovariates {
+                which: "neither model was",
+            },
+        ));
     }
     let summary = inputs.summary;
     let money = summary

@@ -270,8 +270,9 @@ pub fn run(args: Args) -> Result<()> {
         eprintln!("ltv fit: no standard errors (\"std_errors\": null): {e}");
     }
     let text = serde_json::to_string_pretty(&FitPrintout::new(saved.name(), saved.fit())).map_err(
-        |e| ltv::Error::ModelFormat {
-            message: e.to_string(),
+        |source| ltv::Error::Json {
+            what: "writing the fit as JSON".into(),
+            source,
         },
     )?;
     let mut out = output(None)?;

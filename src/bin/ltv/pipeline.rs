@@ -248,8 +248,9 @@ pub fn run(args: Args) -> Result<()> {
     for saved in [&transactions, &spend_file] {
         let text =
             serde_json::to_string(&FitPrintout::new(saved.name(), saved.fit())).map_err(|e| {
-                Error::ModelFormat {
-                    message: e.to_string(),
+                Error::Json {
+                    what: "writing the fit as JSON".into(),
+                    source: e,
                 }
             })?;
         eprintln!("ltv pipeline: {text}");
@@ -309,10 +310,10 @@ pub fn run(args: Args) -> Result<()> {
     stages.end("write output", format_args!("{} rows", summary.len()));
 
     if let Some(path) = &args.timings {
-        let text =
-            serde_json::to_string_pretty(&stages.json()).map_err(|e| Error::ModelFormat {
-                message: e.to_string(),
-            })?;
+        let text = serde_json::to_string_pretty(&stages.json()).map_err(|e| Error::Json {
+            what: "writing the timings as JSON".into(),
+            source: e,
+        })?;
         std::fs::write(path, text).map_err(|source| Error::Io {
             path: path.clone(),
             source,

@@ -10,6 +10,7 @@
 //! code 2, nothing written). Credit without a time column is taken as of the as-of date as
 //! given, with a warning; with one (`--credit-time-col`), it is cut like payments.
 
+use ltv::error::NameKind;
 use ltv::report::{
     output, parse_date_arg, parse_time_zone, read_costs, read_credit_ledger, read_fx,
     read_installs, read_transactions, BuyTillYouDieValue, CampaignReport, CohortBy, CostColumns,
@@ -250,9 +251,11 @@ fn delimiter(spec: &str) -> Result<u8> {
         s if s.len() == 1 && s.is_ascii() && !matches!(s, "\"" | "\n" | "\r") => {
             Ok(s.as_bytes()[0])
         }
-        s => Err(Error::Report {
-            message: format!("--delimiter `{s}`: expected one ASCII character or `tab`"),
-        }),
+        s => Err(Error::invalid_parameter(
+            "--delimiter",
+            s,
+            "expected one ASCII character or `tab`",
+        )),
     }
 }
 
@@ -344,8 +347,9 @@ fn at(path: &Path) -> impl Fn(Error) -> Error + '_ {
             path: path.to_path_buf(),
             source,
         },
-        e => Error::Report {
-            message: format!("reading {}: {e}", path.display()),
+        e => Error::InFile {
+            path: path.to_path_buf(),
+            source: Box::new(e),
         },
     }
 }
@@ -356,10 +360,9 @@ fn read_account_zones(path: &Path, delim: u8) -> Result<BTreeMap<String, chrono_
         source,
     })?;
     let mut rdr = csv::ReaderBuilder::new().delimiter(delim).from_reader(file);
-    let header = rdr.headers().map_err(|e| Error::Csv {
-        line: 1,
-        message: e.to_string(),
-    })?;
+    let header = rdr
+        .headers()
+        .map_err(|e| Error::from_csv_read(e, path, 0))?;
     let col = |name: &str| {
         header
             .iter()
@@ -372,10 +375,7 @@ fn read_account_zones(path: &Path, delim: u8) -> Result<BTreeMap<String, chrono_
     let (a, z) = (col("account")?, col("timezone")?);
     let mut out = BTreeMap::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| Error::Csv {
-            line: e.position().map_or(0, |p| p.line()),
-            message: e.to_string(),
-        })?;
+        let rec = rec.map_err(|e| Error::from_csv_read(e, path, 0))?;
         let line = rec.position().map_or(0, |p| p.line());
         let zone = rec.get(z).unwrap_or("");
         let tz = parse_time_zone(zone)
@@ -613,9 +613,7 @@ pub fn run(args: Args) -> Result<()> {
         },
     };
     if !matches!(format.as_str(), "csv" | "json" | "table") {
-        return Err(Error::Report {
-            message: format!("unknown --format `{format}` (expected csv, json or table)"),
-        });
+        return Err(Error::unknown_name(NameKind::OutputFormat, format));
     }
     let Prepared {
         config,
@@ -689,11 +687,7 @@ pub fn run(args: Args) -> Result<()> {
         "table" => out
             .write_all(output::table(&report, args.top).as_bytes())
             .map_err(write_err(path))?,
-        other => {
-            return Err(Error::Report {
-                message: format!("unknown --format `{other}` (expected csv, json or table)"),
-            })
-        }
+        other => return Err(Error::unknown_name(NameKind::OutputFormat, other)),
     }
     out.flush().map_err(write_err(path))?;
     if let Some(p) = path {

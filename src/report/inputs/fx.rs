@@ -1,7 +1,7 @@
 //! Daily exchange rates from CSV.
 
 use super::table::{self, Table};
-use crate::error::{Error, Result};
+use crate::error::{Error, RateRule, ReportRule, Result};
 use crate::report::currency::FxRates;
 use std::io::Read;
 
@@ -59,13 +59,15 @@ pub fn read_fx<R: Read>(reader: R, columns: &FxColumns, report_currency: &str) -
             .parse()
             .map_err(|_| Error::invalid_field(line, &columns.rate, raw, "not a number"))?;
         fx.insert(d, code, value).map_err(|e| match e {
-            Error::Report { message } => {
-                let column = if message.contains("currency code") {
+            Error::Report {
+                rule: ReportRule::ExchangeRate { rule, .. },
+            } => {
+                let column = if rule == RateRule::CurrencyCode {
                     &columns.currency
                 } else {
                     &columns.rate
                 };
-                Error::invalid_field(line, column, format!("{code} {raw}"), message)
+                Error::invalid_field(line, column, format!("{code} {raw}"), rule.to_string())
             }
             e => e,
         })

@@ -47,23 +47,13 @@ pub(crate) struct Table<R: Read> {
 }
 
 fn csv_error(table: &str, e: csv::Error) -> Error {
-    let line = e.position().map_or(0, csv::Position::line);
-    match e.into_kind() {
-        csv::ErrorKind::Io(source) => Error::Io {
-            path: PathBuf::from(format!("<{table}>")),
-            source,
+    let path = PathBuf::from(format!("<{table}>"));
+    match Error::from_csv_read(e, &path, 0) {
+        e @ Error::Csv { .. } => Error::InFile {
+            path,
+            source: Box::new(e),
         },
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => Error::FieldCount {
-            line,
-            expected: expected_len as usize,
-            found: len as usize,
-        },
-        other => Error::Csv {
-            line,
-            message: format!("{table}: {other:?}"),
-        },
+        e => e,
     }
 }
 
