@@ -5,7 +5,7 @@
 //!
 //! Run with `cargo run --release --example quickstart`.
 
-use ltv::data::datasets::{cdnow_summary, cdnow_summary_with_transactions};
+use ltv::datasets::{cdnow_summary, cdnow_summary_with_transactions};
 use ltv::fit::FitOptions;
 use ltv::models::bgnbd::BgNbd;
 use ltv::models::gamma_gamma::{GammaGamma, SpendData};

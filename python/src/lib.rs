@@ -1074,7 +1074,7 @@ fn log_customer_codes<'py>(
 #[pyfunction]
 fn dataset_text(name: &str) -> Res<&'static str> {
     match name {
-        "cdnow_master" => Ok(ltv::data::datasets::cdnow_master_text()),
+        "cdnow_master" => Ok(ltv::datasets::cdnow_master_text()),
         "cdnow_summary" => Ok(include_str!("../../datasets/cdnow_customers_summary.csv")),
         "cdnow_summary_with_transactions" => Ok(include_str!(
             "../../datasets/cdnow_customers_summary_with_transactions.csv"

@@ -10,6 +10,7 @@
 pub(crate) mod beta_geometric;
 mod beta_geometric_likelihood;
 mod fitted;
+pub(crate) mod identify;
 mod parameters;
 pub(crate) mod rows;
 mod saved;

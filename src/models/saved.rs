@@ -218,7 +218,7 @@ impl SavedModel {
 /// ```
 /// use ltv::models::{bgnbd::BgNbd, ModelFile};
 /// use ltv::value::Period;
-/// let s = ltv::data::datasets::cdnow_summary()?;
+/// let s = ltv::datasets::cdnow_summary()?;
 /// let fitted = BgNbd::fit(&s.compress(), &ltv::fit::FitOptions::default())?;
 /// let file = ModelFile { model: fitted.into(), period: Some(Period::Week) };
 /// let text = file.to_json()?;

@@ -25,7 +25,8 @@
 //! | `heterogeneity` | [`HeterogeneityData`] | the fitted distributions of the purchase rate and of dropout | `plot_transaction_rate_heterogeneity`, `plot_dropout_rate_heterogeneity` |
 //!
 //! ```
-//! use ltv::data::{datasets, Period, Timestamp};
+//! use ltv::data::{Period, Timestamp};
+//! use ltv::datasets;
 //! use ltv::fit::FitOptions;
 //! use ltv::models::bgnbd::BgNbd;
 //! use ltv::plot::TrackingData;

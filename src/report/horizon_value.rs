@@ -192,7 +192,7 @@ mod tests {
     #[test]
     fn value_gradients_match_finite_differences() {
         use crate::models::bgnbd::BgNbd;
-        let cdnow = crate::data::datasets::cdnow_summary_with_transactions().unwrap();
+        let cdnow = crate::datasets::cdnow_summary_with_transactions().unwrap();
         let model = BgNbd::fit(&cdnow.compress(), &crate::fit::FitOptions::default()).unwrap();
         let spend = SpendParams {
             p: 6.2488,

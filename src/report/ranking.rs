@@ -239,3 +239,17 @@ impl std::str::FromStr for Ranking {
         Self::new(weights)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The error's list of metric names is the parser's list.
+    #[test]
+    fn unknown_metric_lists_every_metric() {
+        let expected = format!("one of: {}", ALL.map(Metric::name).join(", "));
+        assert_eq!(NameKind::RankingMetric.expected(), expected);
+        let e = Metric::parse("nope").unwrap_err().to_string();
+        assert!(e.contains("unknown ranking metric `nope`"), "{e}");
+    }
+}

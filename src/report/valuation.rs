@@ -65,13 +65,8 @@ impl Horizon {
                 "must be at least 1",
             ));
         }
-        if !(self.discount_rate >= 0.0 && self.discount_rate < 1.0) {
-            return Err(Error::invalid_parameter(
-                "discount_rate",
-                self.discount_rate,
-                "must be in [0, 1) (a monthly rate)",
-            ));
-        }
+        // the one rule for a monthly discount rate, shared with `ltv clv` and the library
+        crate::value::MonthlyDiscountRate::new(self.discount_rate)?;
         if !(self.interval_level > 0.0 && self.interval_level < 1.0) {
             return Err(Error::invalid_parameter(
                 "interval_level",

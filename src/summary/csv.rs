@@ -340,7 +340,7 @@ fn csv_write_err(e: csv::Error) -> Error {
 ///
 /// ```
 /// use ltv::summary::{write_summary_csv, SummaryCsvOptions};
-/// let s = ltv::data::datasets::cdnow_summary_with_transactions()?;
+/// let s = ltv::datasets::cdnow_summary_with_transactions()?;
 /// let mut out = Vec::new();
 /// write_summary_csv(&s, &mut out)?;
 /// assert!(out.starts_with(b"customer_id,frequency,recency,T,monetary_value\n1,2,30.43,38.86,22.35\n"));
