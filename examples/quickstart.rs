@@ -57,11 +57,11 @@ fn main() -> ltv::Result<()> {
         &FitOptions::default(),
     )?;
     println!("{}", spend.fit());
-    let settings = ClvSettings {
-        period: Period::Week,
-        horizon: Months::new(12),
-        discount: MonthlyDiscountRate::new(0.01)?,
-    };
+    let settings = ClvSettings::new(
+        Period::Week,
+        Months::new(12),
+        MonthlyDiscountRate::new(0.01)?,
+    );
     let (f, r, t) = (
         spend_summary.frequency(),
         spend_summary.recency(),

@@ -172,11 +172,11 @@ fn fit_predict_and_clv_with_covariates() {
         p["v"].as_f64().unwrap(),
     )
     .unwrap();
-    let settings = ltv::value::ClvSettings {
-        period: ltv::value::Period::Week,
-        horizon: ltv::value::Months::new(12),
-        discount: ltv::value::MonthlyDiscountRate::new(0.01).unwrap(),
-    };
+    let settings = ltv::value::ClvSettings::new(
+        ltv::value::Period::Week,
+        ltv::value::Months::new(12),
+        ltv::value::MonthlyDiscountRate::new(0.01).unwrap(),
+    );
     let m = lib.model_for(covariates.row(0)).unwrap();
     let x = s.frequency()[0];
     let money = s.monetary_value().unwrap()[0];

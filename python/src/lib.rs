@@ -173,11 +173,11 @@ fn clv_period(spec: &str) -> Res<ClvPeriod> {
 }
 
 fn clv_settings(freq: &str, months: u32, discount_rate: f64) -> Res<ClvSettings> {
-    Ok(ClvSettings {
-        period: clv_period(freq)?,
-        horizon: Months::new(months),
-        discount: MonthlyDiscountRate::new(discount_rate).map_err(to_py)?,
-    })
+    Ok(ClvSettings::new(
+        clv_period(freq)?,
+        Months::new(months),
+        MonthlyDiscountRate::new(discount_rate).map_err(to_py)?,
+    ))
 }
 
 #[pymethods]
@@ -593,13 +593,14 @@ fn fit_options(
     start: Option<Vec<f64>>,
     require_convergence: bool,
 ) -> FitOptions {
-    FitOptions {
-        penalizer,
-        tolerance,
-        max_iterations,
-        start,
-        require_convergence,
-        ..FitOptions::default()
+    {
+        let mut o = FitOptions::default();
+        o.penalizer = penalizer;
+        o.tolerance = tolerance;
+        o.max_iterations = max_iterations;
+        o.start = start;
+        o.require_convergence = require_convergence;
+        o
     }
 }
 
@@ -1191,7 +1192,7 @@ fn report_setup(
     use ltv::report::{
         parse_date_arg, parse_time_zone, read_costs, read_installs, read_transactions,
         BuyTillYouDieValue, CostColumns, InstallColumns, ModelPeriod, ReportConfig, ReportInputs,
-        TransactionColumns, TransactionModelKind,
+        TransactionColumns,
     };
     let mut config = ReportConfig::new(parse_date_arg(as_of)?);
     config.time_zone = parse_time_zone(timezone)?;
@@ -1201,7 +1202,7 @@ fn report_setup(
     config.horizon.period = ModelPeriod::parse(period)?;
     config.group_by = group_by.parse()?;
     config.horizon.validate()?;
-    let value = BuyTillYouDieValue::new(TransactionModelKind::parse(model)?);
+    let value = BuyTillYouDieValue::new(ltv::models::ModelKind::parse_transaction(model)?);
     let inputs = ReportInputs {
         costs: read_costs(costs_csv.as_bytes(), &CostColumns::default())?,
         installs: read_installs(installs_csv.as_bytes(), &InstallColumns::default())?,

@@ -93,6 +93,7 @@ impl Delimiter {
 /// # Ok::<(), ltv::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TransactionCsvOptions {
     customer_col: String,
     date_col: String,

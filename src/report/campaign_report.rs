@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 
 /// How to build a report. Construct with [`ReportConfig::new`] and change the public fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReportConfig {
     /// The last day that counts, in `time_zone` (inclusive: the whole day is in).
     pub as_of: NaiveDate,

@@ -37,6 +37,7 @@ use std::io::Read;
 /// if present (then the table is dated), timestamps in [`TimestampFormat::Auto`] with
 /// offset-less values in UTC, comma-separated.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CreditLedgerColumns {
     /// User id.
     pub user: String,

@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 /// # Ok::<(), ltv::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SummaryCsvOptions {
     customer_id: Option<String>,
     frequency: String,

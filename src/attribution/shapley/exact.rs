@@ -75,7 +75,7 @@ pub fn exact_shapley<G: Game + ?Sized>(game: &G) -> Result<Vec<f64>> {
             if !v.is_finite() {
                 return Err(Error::Game {
                     rule: GameRule::CoalitionValue {
-                        coalition: mask as u64,
+                        coalition: mask,
                         value: v,
                     },
                 });

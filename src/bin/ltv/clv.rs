@@ -133,11 +133,11 @@ pub fn run(args: Args) -> Result<()> {
         args.period.map(Period::from),
         &args.transaction_model,
     )?;
-    let settings = ClvSettings {
+    let settings = ClvSettings::new(
         period,
-        horizon: Months::new(args.months),
-        discount: MonthlyDiscountRate::new(args.discount_rate)?,
-    };
+        Months::new(args.months),
+        MonthlyDiscountRate::new(args.discount_rate)?,
+    );
     let summary = args
         .columns
         .options()
@@ -327,11 +327,11 @@ fn run_with_covariates(args: Args) -> Result<()> {
         args.period.map(Period::from),
         &args.transaction_model,
     )?;
-    let settings = ClvSettings {
+    let settings = ClvSettings::new(
         period,
-        horizon: Months::new(args.months),
-        discount: MonthlyDiscountRate::new(args.discount_rate)?,
-    };
+        Months::new(args.months),
+        MonthlyDiscountRate::new(args.discount_rate)?,
+    );
     let summary = args
         .columns
         .options()

@@ -412,11 +412,11 @@ fn fit(
         options = options.linked(&names);
     }
     let json = match kind {
-        ModelKind::Bgnbd => fitted_json::<BgNbd>(summary, &covariates, &options)?,
-        ModelKind::Mbgnbd => fitted_json::<MbgNbd>(summary, &covariates, &options)?,
+        ModelKind::BgNbd => fitted_json::<BgNbd>(summary, &covariates, &options)?,
+        ModelKind::MbgNbd => fitted_json::<MbgNbd>(summary, &covariates, &options)?,
         ModelKind::ParetoNbd => fitted_json::<ParetoNbd>(summary, &covariates, &options)?,
         ModelKind::GammaGamma => fitted_json::<GammaGamma>(summary, &covariates, &options)?,
-        ModelKind::Bgbb => {
+        ModelKind::BgBb => {
             return Err(Error::model_format(ModelFileRule::NoCovariates {
                 model: "bgbb".into(),
             }))

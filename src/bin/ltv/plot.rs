@@ -178,12 +178,14 @@ pub fn run(args: Args) -> Result<()> {
     };
     let saved = model(&args, summary)?;
     let tm = saved.as_transaction_model();
-    let chart_options = ChartOptions {
-        size: match (args.width, args.height) {
+    let chart_options = {
+        let mut o = ChartOptions::default();
+        o.size = match (args.width, args.height) {
             (None, None) => None,
             (w, h) => Some((w.unwrap_or(800), h.unwrap_or(600))),
-        },
-        title: args.title.clone(),
+        };
+        o.title = args.title.clone();
+        o
     };
     let name = clap::ValueEnum::to_possible_value(&args.kind)
         .map_or_else(String::new, |v| v.get_name().to_string());

@@ -11,12 +11,13 @@
 //! given, with a warning; with one (`--credit-time-col`), it is cut like payments.
 
 use ltv::error::NameKind;
+use ltv::models::ModelKind;
 use ltv::report::{
     output, parse_date_arg, parse_time_zone, read_costs, read_credit_ledger, read_fx,
     read_installs, read_transactions, BuyTillYouDieValue, CampaignReport, CohortBy, CostColumns,
     CreditLedgerColumns, FitStatus, FxColumns, HierarchicalValue, InstallColumns, Level,
     ModelPeriod, OptionalColumn, ReportConfig, ReportInputs, TimestampFormat, TransactionColumns,
-    TransactionModelKind, ValueModel,
+    ValueModel,
 };
 use ltv::{Error, Result};
 use std::collections::BTreeMap;
@@ -427,7 +428,7 @@ pub(crate) struct Prepared {
 /// The model step the flags ask for: the hierarchical model (default), one pooled fit
 /// (`--hierarchy none`) or a fit per segment (`--fit-by`).
 fn value_model(args: &Args) -> Result<Box<dyn ValueModel>> {
-    let kind = TransactionModelKind::parse(&args.model)?;
+    let kind = ModelKind::parse_transaction(&args.model)?;
     let hierarchy = args.hierarchy.trim().to_ascii_lowercase();
     if args.fit_by.is_some() || hierarchy == "none" {
         let mut model = BuyTillYouDieValue::new(kind);
@@ -484,40 +485,46 @@ pub(crate) fn prepare(args: &Args, log: &Log) -> Result<Prepared> {
     }
     let model = value_model(args)?;
 
-    let cost_cols = CostColumns {
-        date: args.cost_date_col.clone(),
-        network: args.cost_network_col.clone(),
-        account: optional(&args.cost_account_col, "account"),
-        campaign: args.cost_campaign_col.clone(),
-        ad: optional(&args.cost_ad_col, "ad"),
-        cost: args.cost_col.clone(),
-        currency: optional(&args.cost_currency_col, "currency"),
-        time_zone: optional(&args.cost_timezone_col, "timezone"),
-        impressions: optional(&args.impressions_col, "impressions"),
-        clicks: optional(&args.clicks_col, "clicks"),
-        installs: optional(&args.cost_installs_col, "installs"),
-        date_format: args.cost_date_format.clone(),
-        delimiter: delim,
+    let cost_cols = {
+        let mut o = CostColumns::default();
+        o.date = args.cost_date_col.clone();
+        o.network = args.cost_network_col.clone();
+        o.account = optional(&args.cost_account_col, "account");
+        o.campaign = args.cost_campaign_col.clone();
+        o.ad = optional(&args.cost_ad_col, "ad");
+        o.cost = args.cost_col.clone();
+        o.currency = optional(&args.cost_currency_col, "currency");
+        o.time_zone = optional(&args.cost_timezone_col, "timezone");
+        o.impressions = optional(&args.impressions_col, "impressions");
+        o.clicks = optional(&args.clicks_col, "clicks");
+        o.installs = optional(&args.cost_installs_col, "installs");
+        o.date_format = args.cost_date_format.clone();
+        o.delimiter = delim;
+        o
     };
-    let install_cols = InstallColumns {
-        user: args.install_user_col.clone(),
-        time: args.install_time_col.clone(),
-        network: args.install_network_col.clone(),
-        campaign: args.install_campaign_col.clone(),
-        ad: optional(&args.install_ad_col, "ad"),
-        account: optional(&args.install_account_col, "account"),
-        time_format: time_format.clone(),
-        time_zone: input_tz,
-        delimiter: delim,
+    let install_cols = {
+        let mut o = InstallColumns::default();
+        o.user = args.install_user_col.clone();
+        o.time = args.install_time_col.clone();
+        o.network = args.install_network_col.clone();
+        o.campaign = args.install_campaign_col.clone();
+        o.ad = optional(&args.install_ad_col, "ad");
+        o.account = optional(&args.install_account_col, "account");
+        o.time_format = time_format.clone();
+        o.time_zone = input_tz;
+        o.delimiter = delim;
+        o
     };
-    let tx_cols = TransactionColumns {
-        user: args.tx_user_col.clone(),
-        time: args.tx_time_col.clone(),
-        amount: args.tx_amount_col.clone(),
-        currency: optional(&args.tx_currency_col, "currency"),
-        time_format: time_format.clone(),
-        time_zone: input_tz,
-        delimiter: delim,
+    let tx_cols = {
+        let mut o = TransactionColumns::default();
+        o.user = args.tx_user_col.clone();
+        o.time = args.tx_time_col.clone();
+        o.amount = args.tx_amount_col.clone();
+        o.currency = optional(&args.tx_currency_col, "currency");
+        o.time_format = time_format.clone();
+        o.time_zone = input_tz;
+        o.delimiter = delim;
+        o
     };
 
     let mut paths: Vec<&Path> = vec![&args.costs, &args.installs, &args.transactions];
@@ -534,12 +541,13 @@ pub(crate) fn prepare(args: &Args, log: &Log) -> Result<Prepared> {
             .map_err(at(&args.transactions))?;
     let fx = match &args.fx {
         Some(p) => {
-            let cols = FxColumns {
-                currency: args.fx_currency_col.clone(),
-                rate: args.fx_rate_col.clone(),
-                date_format: args.cost_date_format.clone(),
-                delimiter: delim,
-                ..FxColumns::default()
+            let cols = {
+                let mut o = FxColumns::default();
+                o.currency = args.fx_currency_col.clone();
+                o.rate = args.fx_rate_col.clone();
+                o.date_format = args.cost_date_format.clone();
+                o.delimiter = delim;
+                o
             };
             Some(
                 read_fx(progress.open(p, "fx rates")?, &cols, &args.currency)
@@ -551,13 +559,15 @@ pub(crate) fn prepare(args: &Args, log: &Log) -> Result<Prepared> {
     };
     let credit = match &args.credit {
         Some(p) => {
-            let cols = CreditLedgerColumns {
-                user: args.credit_user_col.clone(),
-                credit: args.credit_col.clone(),
-                time: optional(&args.credit_time_col, "time"),
-                time_format: time_format.clone(),
-                time_zone: input_tz,
-                delimiter: delim,
+            let cols = {
+                let mut o = CreditLedgerColumns::default();
+                o.user = args.credit_user_col.clone();
+                o.credit = args.credit_col.clone();
+                o.time = optional(&args.credit_time_col, "time");
+                o.time_format = time_format.clone();
+                o.time_zone = input_tz;
+                o.delimiter = delim;
+                o
             };
             Some(read_credit_ledger(progress.open(p, "credit")?, &cols).map_err(at(p))?)
         }

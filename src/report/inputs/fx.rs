@@ -8,6 +8,7 @@ use std::io::Read;
 /// Column names of an exchange-rate table: `date`, `currency`, `rate` (report-currency units
 /// per unit of `currency`), dates `%Y-%m-%d`, comma-separated by default.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FxColumns {
     /// Day of the rate.
     pub date: String,
