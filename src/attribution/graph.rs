@@ -172,7 +172,7 @@ impl GraphBuilder {
     /// Builds the CSR graph, summing parallel edges.
     ///
     /// Node ids are dense indices `0..n`. An edge's id far beyond the edges there are (more
-    /// than [`SPARSE_ID_ALLOWANCE`] and four times the number of edges, and beyond any declared
+    /// than `SPARSE_ID_ALLOWANCE` = 2^20 and four times the number of edges, and beyond any declared
     /// node count) would make `build` allocate per-node arrays for billions of nodes that do
     /// not exist (`add_edge(u32::MAX, 0, 1.0)` asked for 34 GB); it is an error instead.
     ///

@@ -70,7 +70,8 @@ use crate::report::valuation::{
 use crate::summary::RfmSummary;
 use crate::value::PurchasesGradient;
 
-/// The hierarchical model step (see the [module docs](self)); the report's default.
+/// The hierarchical model step, the report's default (the hierarchy and its priors are
+/// described at the top of `src/report/hierarchical.rs`).
 ///
 /// ```
 /// use ltv::report::HierarchicalValue;
