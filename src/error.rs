@@ -735,13 +735,16 @@ pub enum ModelFileRule {
         expected: Vec<String>,
     },
     /// A spend (or unknown) model where a transaction model is needed.
-    #[error("{model} is not a transaction model")]
+    #[error(
+        "{model} is not a transaction model{}",
+        if model.contains("gamma-gamma") { " (it is the spend model)" } else { "" }
+    )]
     NotTransactionModel {
         /// The model.
         model: String,
     },
     /// A transaction (or unknown) model where a spend model is needed.
-    #[error("{model} is not a spend model")]
+    #[error("{model} is not a spend model (the spend model is gamma-gamma)")]
     NotSpendModel {
         /// The model.
         model: String,

@@ -20,6 +20,14 @@ pub enum CohortBy {
     Month,
 }
 
+impl std::str::FromStr for CohortBy {
+    type Err = Error;
+    /// As [`CohortBy::parse`].
+    fn from_str(s: &str) -> Result<Self> {
+        CohortBy::parse(s)
+    }
+}
+
 impl CohortBy {
     /// Parses `all`, `day`, `week` or `month`.
     pub fn parse(s: &str) -> Result<Self> {

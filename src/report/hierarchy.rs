@@ -49,6 +49,14 @@ impl Level {
     }
 }
 
+impl std::str::FromStr for Level {
+    type Err = Error;
+    /// As [`Level::parse`].
+    fn from_str(s: &str) -> Result<Self> {
+        Level::parse(s)
+    }
+}
+
 impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

@@ -218,6 +218,14 @@ impl Ranking {
     }
 }
 
+impl std::str::FromStr for Metric {
+    type Err = Error;
+    /// As [`Metric::parse`].
+    fn from_str(s: &str) -> Result<Self> {
+        Metric::parse(s)
+    }
+}
+
 impl std::str::FromStr for Ranking {
     type Err = Error;
     /// Parses `metric=weight,metric=weight` (a metric without `=weight` has weight 1).

@@ -61,14 +61,16 @@ pub fn read_fx<R: Read>(reader: R, columns: &FxColumns, report_currency: &str) -
             .map_err(|_| Error::invalid_field(line, &columns.rate, raw, "not a number"))?;
         fx.insert(d, code, value).map_err(|e| match e {
             Error::Report {
-                rule: ReportRule::ExchangeRate { rule, .. },
+                rule: whole @ ReportRule::ExchangeRate { .. },
             } => {
-                let column = if rule == RateRule::CurrencyCode {
-                    &columns.currency
-                } else {
-                    &columns.rate
+                let column = match &whole {
+                    ReportRule::ExchangeRate {
+                        rule: RateRule::CurrencyCode,
+                        ..
+                    } => &columns.currency,
+                    _ => &columns.rate,
                 };
-                Error::invalid_field(line, column, format!("{code} {raw}"), rule.to_string())
+                Error::invalid_field(line, column, format!("{code} {raw}"), whole.to_string())
             }
             e => e,
         })
