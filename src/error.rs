@@ -53,6 +53,14 @@ pub enum Error {
         source: csv::Error,
     },
 
+    /// A Parquet or Arrow reader failed (feature `parquet`); the reader's error is the source.
+    #[error("Parquet: {source}")]
+    Parquet {
+        /// What the Parquet or Arrow reader reported.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
     /// Writing or reading JSON failed (outside model files, which are [`Error::ModelFormat`]).
     #[error("{what}: {source}")]
     Json {

@@ -8,6 +8,8 @@
 
 mod interner;
 mod number;
+#[cfg(feature = "parquet")]
+pub(crate) mod parquet;
 mod period;
 mod reader;
 mod timestamp;
