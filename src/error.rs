@@ -861,7 +861,7 @@ pub enum GraphRule {
         to: usize,
     },
     /// More distinct ids than a `u32` index holds.
-    #[error("more than {} distinct ids", u32::MAX)]
+    #[error("more than {} distinct ids", u32::MAX - 1)]
     TooManyIds,
 }
 

@@ -6,13 +6,13 @@
 //! * [`Timestamp`], [`DateFormat`] — naive timestamps in seconds and how dates are written;
 //! * [`Period`] — the unit of time of a summary (hour, day, week, month, custom).
 
-mod interner;
-mod number;
+pub(crate) mod interner;
+pub(crate) mod number;
 #[cfg(feature = "parquet")]
 pub(crate) mod parquet;
 mod period;
 mod reader;
-mod timestamp;
+pub(crate) mod timestamp;
 mod transactions;
 
 pub use number::push_number;
