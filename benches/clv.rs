@@ -37,11 +37,11 @@ fn weekly_summary(n: usize, seed: u64) -> (RfmSummary, Vec<f64>) {
 }
 
 fn settings() -> ClvSettings {
-    ClvSettings {
-        period: Period::Week,
-        horizon: Months::new(12),
-        discount: MonthlyDiscountRate::new(0.01).unwrap(),
-    }
+    ClvSettings::new(
+        Period::Week,
+        Months::new(12),
+        MonthlyDiscountRate::new(0.01).unwrap(),
+    )
 }
 
 fn bench(c: &mut Criterion) {

@@ -160,7 +160,7 @@ fn ranking(
     rows.into_iter().map(|r| r.1).collect()
 }
 
-fn main() -> ltv::Result<()> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let inputs = simulate()?;
     eprintln!(
         "simulated {} installs and {} payments of {} campaigns",
@@ -251,9 +251,7 @@ fn main() -> ltv::Result<()> {
         (None, _) => false,
     };
     if !(earlier(settled[1]) || earlier(settled[2])) {
-        return Err(ltv::Error::Report {
-            message: "estimated ROAS did not rank the campaigns right before realised ROAS".into(),
-        });
+        return Err("estimated ROAS did not rank the campaigns right before realised ROAS".into());
     }
     Ok(())
 }

@@ -5,7 +5,7 @@
 //!
 //! Run with `cargo run --release --example quickstart`.
 
-use ltv::data::datasets::{cdnow_summary, cdnow_summary_with_transactions};
+use ltv::datasets::{cdnow_summary, cdnow_summary_with_transactions};
 use ltv::fit::FitOptions;
 use ltv::models::bgnbd::BgNbd;
 use ltv::models::gamma_gamma::{GammaGamma, SpendData};
@@ -57,11 +57,11 @@ fn main() -> ltv::Result<()> {
         &FitOptions::default(),
     )?;
     println!("{}", spend.fit());
-    let settings = ClvSettings {
-        period: Period::Week,
-        horizon: Months::new(12),
-        discount: MonthlyDiscountRate::new(0.01)?,
-    };
+    let settings = ClvSettings::new(
+        Period::Week,
+        Months::new(12),
+        MonthlyDiscountRate::new(0.01)?,
+    );
     let (f, r, t) = (
         spend_summary.frequency(),
         spend_summary.recency(),

@@ -9,6 +9,8 @@ pub mod data;
 pub mod special;
 pub mod summary;
 
+pub mod datasets;
+
 pub mod fit;
 pub mod models;
 

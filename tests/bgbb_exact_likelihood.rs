@@ -15,7 +15,7 @@
 //! relative). In 50-digit arithmetic the exact log-likelihood at our estimates was
 //! −33225.5812743470068, 1e-12 above the exact value at lifetimes'.
 
-use ltv::data::datasets;
+use ltv::datasets;
 use ltv::fit::FitOptions;
 use ltv::models::bgbb::BgBb;
 

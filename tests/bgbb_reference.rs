@@ -12,7 +12,7 @@
 //! parameters (lifetimes' optimizer stops early) and must reach at least lifetimes'
 //! log-likelihood.
 
-use ltv::data::datasets;
+use ltv::datasets;
 use ltv::fit::FitOptions;
 use ltv::models::bgbb::BgBb;
 use ltv::models::SavedModel;

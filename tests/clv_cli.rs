@@ -75,12 +75,12 @@ fn clv_with_intervals_from_fitted_models() {
     };
     let gg = SavedModel::load(&g).unwrap();
     let spend = gg.as_spend_model().unwrap().model();
-    let s = ltv::data::datasets::cdnow_summary_with_transactions().unwrap();
-    let settings = ClvSettings {
-        period: Period::Week,
-        horizon: Months::new(12),
-        discount: MonthlyDiscountRate::new(0.01).unwrap(),
-    };
+    let s = ltv::datasets::cdnow_summary_with_transactions().unwrap();
+    let settings = ClvSettings::new(
+        Period::Week,
+        Months::new(12),
+        MonthlyDiscountRate::new(0.01).unwrap(),
+    );
     let want = gamma_gamma_customer_lifetime_value(
         pnbd.model(),
         spend,
@@ -192,12 +192,12 @@ fn the_recorded_period_is_used_and_never_guessed() {
         panic!("expected a BG/NBD file recording days")
     };
     let spend = SavedModel::load(&g).unwrap();
-    let s = ltv::data::datasets::cdnow_summary_with_transactions().unwrap();
-    let settings = ClvSettings {
-        period: Period::Day,
-        horizon: Months::new(12),
-        discount: MonthlyDiscountRate::new(0.01).unwrap(),
-    };
+    let s = ltv::datasets::cdnow_summary_with_transactions().unwrap();
+    let settings = ClvSettings::new(
+        Period::Day,
+        Months::new(12),
+        MonthlyDiscountRate::new(0.01).unwrap(),
+    );
     let want = gamma_gamma_customer_lifetime_value(
         bg.model(),
         spend.as_spend_model().unwrap().model(),

@@ -11,7 +11,7 @@ use ltv::models::covariates::{fit_with_covariates, CovariateFit, CovariateOption
 /// `customer_id,channel,score` for every CDNOW customer (channel from the id, score numeric),
 /// plus `extra` rows.
 fn covariate_csv(extra: &str) -> (String, Vec<String>, Vec<String>, Vec<f64>) {
-    let s = ltv::data::datasets::cdnow_summary_with_transactions().unwrap();
+    let s = ltv::datasets::cdnow_summary_with_transactions().unwrap();
     let ids = s.customer_ids().to_vec();
     let mut text = String::from("customer_id,channel,score\n");
     let (mut ch, mut sc) = (vec![], vec![]);
@@ -73,7 +73,7 @@ fn fit_predict_and_clv_with_covariates() {
     assert!(printed.contains("ltv-covariates-1"), "{printed}");
 
     // the same fit through the library
-    let s = ltv::data::datasets::cdnow_summary_with_transactions().unwrap();
+    let s = ltv::datasets::cdnow_summary_with_transactions().unwrap();
     let covariates = Covariates::builder(&ids)
         .categorical("channel", &ch, Some("web"))
         .numeric("score", &sc)
@@ -172,11 +172,11 @@ fn fit_predict_and_clv_with_covariates() {
         p["v"].as_f64().unwrap(),
     )
     .unwrap();
-    let settings = ltv::value::ClvSettings {
-        period: ltv::value::Period::Week,
-        horizon: ltv::value::Months::new(12),
-        discount: ltv::value::MonthlyDiscountRate::new(0.01).unwrap(),
-    };
+    let settings = ltv::value::ClvSettings::new(
+        ltv::value::Period::Week,
+        ltv::value::Months::new(12),
+        ltv::value::MonthlyDiscountRate::new(0.01).unwrap(),
+    );
     let m = lib.model_for(covariates.row(0)).unwrap();
     let x = s.frequency()[0];
     let money = s.monetary_value().unwrap()[0];

@@ -8,7 +8,7 @@ use ltv::Error;
 
 /// The CDNOW summary with a channel label from the id (unrelated to behaviour).
 fn data() -> (RfmSummary, Covariates, Vec<String>) {
-    let s = ltv::data::datasets::cdnow_summary().unwrap();
+    let s = ltv::datasets::cdnow_summary().unwrap();
     let labels: Vec<String> = s
         .customer_ids()
         .iter()

@@ -19,7 +19,7 @@ use ltv::models::pareto_nbd::ParetoNbd;
 use ltv::summary::RfmSummary;
 
 fn cdnow() -> RfmSummary {
-    ltv::data::datasets::cdnow_summary_with_transactions().unwrap()
+    ltv::datasets::cdnow_summary_with_transactions().unwrap()
 }
 
 /// `parity` from the id's last digit, `size` = (id mod 5) − 2.

@@ -5,7 +5,8 @@
 //! value is a short decimal read the same way by both.
 
 use approx::assert_relative_eq;
-use ltv::data::{datasets, Timestamp};
+use ltv::data::Timestamp;
+use ltv::datasets;
 
 #[test]
 fn cdnow_summary_shape() {

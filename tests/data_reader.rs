@@ -322,7 +322,7 @@ proptest! {
     /// end gives exactly the rows before it.
     #[test]
     fn truncated_cdnow_does_not_panic(cut in 0usize..20_000) {
-        let text = &ltv::data::datasets::cdnow_master_text().as_bytes()[..cut];
+        let text = &ltv::datasets::cdnow_master_text().as_bytes()[..cut];
         let o = TransactionCsvOptions::new("customer_id", "date")
             .amount_col("dollar_value")
             .delimiter(Delimiter::Whitespace)

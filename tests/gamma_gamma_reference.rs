@@ -8,7 +8,7 @@
 //! 1e-3 relative of the p 6.2488, q 3.7446, v 15.4477, and a log-likelihood at least
 //! lifetimes' −4055.923 (1e-6 relative).
 
-use ltv::data::datasets;
+use ltv::datasets;
 use ltv::fit::FitOptions;
 use ltv::models::gamma_gamma::{GammaGamma, SpendData};
 use ltv::models::SavedModel;

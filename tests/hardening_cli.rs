@@ -220,3 +220,143 @@ fn item4_model_files_covariance_convergence_and_interval_columns() {
     let row = lines.next().unwrap();
     assert!(row.ends_with(",,"), "{row}");
 }
+
+/// Item 5: a parameter given as text says the text (it used to print
+/// ``invalid parameter `period `fortnight`` = NaN``); a NaN number keeps `= NaN` and its rule.
+#[test]
+fn item5_text_parameters_say_the_text_and_nan_keeps_its_rule() {
+    let e = ltv::data::Period::from_spec("fortnight").unwrap_err();
+    match &e {
+        Error::InvalidParameter { name, value, .. } => {
+            assert_eq!(name, "period");
+            assert_eq!(*value, ltv::error::ParamValue::Text("fortnight".into()));
+        }
+        e => panic!("{e}"),
+    }
+    let text = e.to_string();
+    assert!(
+        text.contains("`period` = `fortnight`: must be hour") && !text.contains("NaN"),
+        "{text}"
+    );
+    let nan = ltv::value::MonthlyDiscountRate::new(f64::NAN)
+        .unwrap_err()
+        .to_string();
+    assert!(nan.contains("= NaN: must be >= 0 and < 1"), "{nan}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(dir.path(), "log.csv", "customer_id,date\na,2024-01-01\n");
+    let out = ltv()
+        .args(["summary", "--input", &log, "--customer-col", "customer_id"])
+        .args(["--date-col", "date", "--observation-end", "2024-02-01"])
+        .args(["--period", "fortnight"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(err.contains("`fortnight`") && !err.contains("NaN"), "{err}");
+}
+
+/// Item 5: huge and tiny numbers in errors print in the shortest scientific form (`1.7e308`,
+/// not 309 digits), in the library and on the command line.
+#[test]
+fn item5_huge_numbers_print_compactly() {
+    let e = ltv::value::MonthlyDiscountRate::new(1.7e308)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("= 1.7e308:") && e.len() < 150, "{e}");
+    assert_eq!(ltv::error::Num(1e-300).to_string(), "1e-300");
+    assert_eq!(ltv::error::Num(0.85).to_string(), "0.85");
+    assert_eq!(ltv::error::Num(-2.5e20).to_string(), "-2.5e20");
+
+    let dir = tempfile::tempdir().unwrap();
+    let edges = write(dir.path(), "e.csv", "source,target\na,b\nb,c\n");
+    let out = ltv()
+        .args(["pagerank", "--edges", &edges, "--damping", "1e300"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(err.contains("= 1e300:") && err.len() < 300, "{err}");
+}
+
+/// Item 5: a negative number is taken as a flag's value without `--flag=-1` (clap used to
+/// read `-0.5` as an unknown short option), so the crate's own rule answers.
+#[test]
+fn item5_negative_numbers_are_flag_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let edges = write(dir.path(), "e.csv", "source,target\na,b\nb,c\n");
+    let out = ltv()
+        .args(["pagerank", "--edges", &edges, "--damping", "-0.5"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("invalid parameter `damping` = -0.5") && !err.contains("unexpected argument"),
+        "{err}"
+    );
+}
+
+/// Item 5: the report and `ltv clv` refuse the same discount rates with the same rule (one
+/// validation function, `MonthlyDiscountRate::new`); they used to word it differently.
+#[test]
+fn item5_one_discount_rate_rule_for_clv_and_the_report() {
+    for d in [1.0, 1e6, -0.1, f64::NAN] {
+        let horizon = ltv::report::Horizon {
+            months: 12,
+            discount_rate: d,
+            period: ltv::report::ModelPeriod::Week,
+            interval_level: 0.95,
+        };
+        let report = horizon.validate().unwrap_err().to_string();
+        let clv = ltv::value::MonthlyDiscountRate::new(d)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(report, clv);
+    }
+}
+
+/// Item 5: `ltv ... | head -1` stops quietly with status 0 when the reader leaves, whichever
+/// writer (plain, CSV or JSON) meets the broken pipe.
+#[test]
+fn item5_broken_pipe_exits_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let broken = || std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+    let csv = Error::from_csv_write(csv::Error::from(broken()), "<stdout>", "the report");
+    assert!(csv.is_broken_pipe(), "{csv}");
+    let json = Error::Json {
+        what: "writing the report as JSON".into(),
+        source: serde_json::Error::io(broken()),
+    };
+    assert!(json.is_broken_pipe(), "{json}");
+    let wrapped = Error::InFile {
+        path: "x".into(),
+        source: Box::new(json),
+    };
+    assert!(wrapped.is_broken_pipe());
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = String::from("customer_id,date,amount\n");
+    for i in 0..30_000 {
+        log.push_str(&format!("c{i},2024-01-0{},{}\n", 1 + i % 9, 1 + i % 50));
+    }
+    let log = write(dir.path(), "log.csv", &log);
+    let mut child = ltv()
+        .args(["summary", "--input", &log, "--customer-col", "customer_id"])
+        .args(["--date-col", "date", "--observation-end", "2024-02-01"])
+        .args(["--period", "week", "--amount-col", "amount"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("customer_id,"));
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{:?}: {err}", out.status);
+    assert!(!err.contains("error"), "{err}");
+}

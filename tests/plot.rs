@@ -8,7 +8,8 @@ mod report_common;
 
 use std::sync::OnceLock;
 
-use ltv::data::{datasets, Period, Timestamp, TransactionLog};
+use ltv::data::{Period, Timestamp, TransactionLog};
+use ltv::datasets;
 use ltv::fit::FitOptions;
 use ltv::models::bgnbd::BgNbd;
 use ltv::models::SavedModel;

@@ -64,22 +64,24 @@ fn errors_name_line_column_and_rule() {
 fn column_mapping_and_optional_columns() {
     // a network export with its own names; the ad level mapped from `adset`
     let csv = "Day\tSource\tCampaign Name\tAd Set\tSpend\n2024-03-01\tmeta\tspring\tset1\t12.5\n";
-    let cols = CostColumns {
-        date: "Day".into(),
-        network: "Source".into(),
-        campaign: "Campaign Name".into(),
-        ad: OptionalColumn::Named("Ad Set".into()),
-        cost: "Spend".into(),
-        delimiter: b'\t',
-        ..CostColumns::default()
+    let cols = {
+        let mut o = CostColumns::default();
+        o.date = "Day".into();
+        o.network = "Source".into();
+        o.campaign = "Campaign Name".into();
+        o.ad = OptionalColumn::Named("Ad Set".into());
+        o.cost = "Spend".into();
+        o.delimiter = b'\t';
+        o
     };
     let rows = read_costs(csv.as_bytes(), &cols).unwrap();
     assert_eq!(rows[0].placement.ad, "set1");
     assert_eq!(rows[0].currency, None);
     // a column named explicitly must exist
-    let cols = CostColumns {
-        impressions: OptionalColumn::Named("Impr".into()),
-        ..cols
+    let cols = {
+        let mut o = cols;
+        o.impressions = OptionalColumn::Named("Impr".into());
+        o
     };
     assert!(matches!(
         read_costs(csv.as_bytes(), &cols),

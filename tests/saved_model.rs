@@ -86,7 +86,7 @@ fn broken_files_are_model_format_errors() {
     ];
     for text in cases {
         match SavedModel::from_json(&text) {
-            Err(Error::ModelFormat { message }) => assert!(!message.is_empty()),
+            Err(Error::ModelFormat { rule, .. }) => assert!(!rule.to_string().is_empty()),
             other => panic!("expected ModelFormat, got {other:?}"),
         }
     }
@@ -95,7 +95,10 @@ fn broken_files_are_model_format_errors() {
     let mut v = value.clone();
     v["params"]["r"] = serde_json::json!(-1.0);
     match SavedModel::from_json(&v.to_string()) {
-        Err(Error::ModelFormat { message }) => assert!(message.contains('r'), "{message}"),
+        Err(e @ Error::ModelFormat { .. }) => {
+            let message = e.to_string();
+            assert!(message.contains("parameter r = -1"), "{message}")
+        }
         other => panic!("{other:?}"),
     }
     assert!(matches!(

@@ -10,7 +10,7 @@ use common::cli::{ltv, ok};
 
 fn cdnow_path(dir: &std::path::Path) -> std::path::PathBuf {
     let p = dir.join("CDNOW_master.txt");
-    std::fs::write(&p, ltv::data::datasets::cdnow_master_text()).unwrap();
+    std::fs::write(&p, ltv::datasets::cdnow_master_text()).unwrap();
     p
 }
 

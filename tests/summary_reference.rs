@@ -7,7 +7,8 @@
 //! files round-trips exactly).
 
 use approx::relative_eq;
-use ltv::data::{datasets, Period, Timestamp, TransactionCsvOptions, TransactionLog};
+use ltv::data::{Period, Timestamp, TransactionCsvOptions, TransactionLog};
+use ltv::datasets;
 use ltv::summary::{CalibrationHoldout, RfmSummary, SummaryOptions};
 use std::collections::HashMap;
 

@@ -11,7 +11,8 @@
 //! values of `E[X(t)]`; 1e-6 relative is the tolerance for every prediction (the sums
 //! agree to ~1e-12, the accuracy of scipy's `hyp2f1` / our 2F1 behind `E[X(t)]`).
 
-use ltv::data::{datasets, Period};
+use ltv::data::Period;
+use ltv::datasets;
 use ltv::models::bgnbd::BgNbd;
 use ltv::models::mbgnbd::MbgNbd;
 use ltv::models::pareto_nbd::ParetoNbd;

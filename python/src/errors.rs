@@ -17,11 +17,15 @@ fn describe(e: &ltv::Error) -> (&'static str, &'static str, Vec<(&'static str, A
             "Io",
             vec![("path", Attr::S(path.display().to_string()))],
         ),
-        E::Csv { line, message } => (
+        E::Csv { line, source } => (
             "DataError",
             "Csv",
-            vec![("row", Attr::U(*line)), ("rule", Attr::S(message.clone()))],
+            vec![
+                ("row", Attr::U(*line)),
+                ("rule", Attr::S(source.to_string())),
+            ],
         ),
+        E::HeaderNotUtf8 { line } => ("DataError", "HeaderNotUtf8", vec![("row", Attr::U(*line))]),
         E::MissingColumn { column, found } => (
             "DataError",
             "MissingColumn",
@@ -65,8 +69,24 @@ fn describe(e: &ltv::Error) -> (&'static str, &'static str, Vec<(&'static str, A
             "InvalidParameter",
             vec![
                 ("name", Attr::S(name.clone())),
-                ("value", Attr::F(*value)),
+                (
+                    "value",
+                    match value {
+                        ltv::error::ParamValue::Number(v) => Attr::F(*v),
+                        ltv::error::ParamValue::Text(s) => Attr::S(s.clone()),
+                        _ => Attr::S(String::new()),
+                    },
+                ),
                 ("rule", Attr::S(rule.clone())),
+            ],
+        ),
+        E::UnknownName { kind, value } => (
+            "ParameterError",
+            "UnknownName",
+            vec![
+                ("name", Attr::S(kind.to_string())),
+                ("value", Attr::S(value.clone())),
+                ("rule", Attr::S(format!("expected {}", kind.expected()))),
             ],
         ),
         E::Unidentifiable { model, .. } => (

@@ -173,11 +173,11 @@ fn clv_period(spec: &str) -> Res<ClvPeriod> {
 }
 
 fn clv_settings(freq: &str, months: u32, discount_rate: f64) -> Res<ClvSettings> {
-    Ok(ClvSettings {
-        period: clv_period(freq)?,
-        horizon: Months::new(months),
-        discount: MonthlyDiscountRate::new(discount_rate).map_err(to_py)?,
-    })
+    Ok(ClvSettings::new(
+        clv_period(freq)?,
+        Months::new(months),
+        MonthlyDiscountRate::new(discount_rate).map_err(to_py)?,
+    ))
 }
 
 #[pymethods]
@@ -593,13 +593,14 @@ fn fit_options(
     start: Option<Vec<f64>>,
     require_convergence: bool,
 ) -> FitOptions {
-    FitOptions {
-        penalizer,
-        tolerance,
-        max_iterations,
-        start,
-        require_convergence,
-        ..FitOptions::default()
+    {
+        let mut o = FitOptions::default();
+        o.penalizer = penalizer;
+        o.tolerance = tolerance;
+        o.max_iterations = max_iterations;
+        o.start = start;
+        o.require_convergence = require_convergence;
+        o
     }
 }
 
@@ -643,11 +644,11 @@ fn fit_transaction_model<'py>(
                 "pareto-nbd" => ParetoNbd::fit(&data, &opts)?.into(),
                 "bgbb" => BgBb::fit(&data, &opts)?.into(),
                 other => {
-                    return Err(ltv::Error::InvalidParameter {
-                        name: format!("model `{other}`"),
-                        value: f64::NAN,
-                        rule: "must be bgnbd, mbgnbd, pareto-nbd or bgbb".into(),
-                    })
+                    return Err(ltv::Error::invalid_parameter(
+                        "model",
+                        other,
+                        "must be bgnbd, mbgnbd, pareto-nbd or bgbb",
+                    ))
                 }
             })
         })
@@ -1080,7 +1081,7 @@ fn log_customer_codes<'py>(
 #[pyfunction]
 fn dataset_text(name: &str) -> Res<&'static str> {
     match name {
-        "cdnow_master" => Ok(ltv::data::datasets::cdnow_master_text()),
+        "cdnow_master" => Ok(ltv::datasets::cdnow_master_text()),
         "cdnow_summary" => Ok(include_str!("../../datasets/cdnow_customers_summary.csv")),
         "cdnow_summary_with_transactions" => Ok(include_str!(
             "../../datasets/cdnow_customers_summary_with_transactions.csv"
@@ -1197,7 +1198,7 @@ fn report_setup(
     use ltv::report::{
         parse_date_arg, parse_time_zone, read_costs, read_installs, read_transactions,
         BuyTillYouDieValue, CostColumns, InstallColumns, ModelPeriod, ReportConfig, ReportInputs,
-        TransactionColumns, TransactionModelKind,
+        TransactionColumns,
     };
     let mut config = ReportConfig::new(parse_date_arg(as_of)?);
     config.time_zone = parse_time_zone(timezone)?;
@@ -1207,7 +1208,7 @@ fn report_setup(
     config.horizon.period = ModelPeriod::parse(period)?;
     config.group_by = group_by.parse()?;
     config.horizon.validate()?;
-    let value = BuyTillYouDieValue::new(TransactionModelKind::parse(model)?);
+    let value = BuyTillYouDieValue::new(ltv::models::ModelKind::parse_transaction(model)?);
     let inputs = ReportInputs {
         costs: read_costs(costs_csv.as_bytes(), &CostColumns::default())?,
         installs: read_installs(installs_csv.as_bytes(), &InstallColumns::default())?,
@@ -1319,8 +1320,9 @@ fn report_backtest(
             &dates,
             parse_date_arg(data_end)?,
         )?;
-        serde_json::to_string(&bt).map_err(|e| ltv::Error::Report {
-            message: format!("writing the backtest as JSON: {e}"),
+        serde_json::to_string(&bt).map_err(|source| ltv::Error::Json {
+            what: "writing the backtest as JSON".into(),
+            source,
         })
     })
     .map_err(to_py)

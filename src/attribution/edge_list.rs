@@ -4,7 +4,7 @@ use super::graph::{Graph, GraphBuilder};
 use super::ids::Interner;
 use super::logs::{csv_reader, line_of, open, with_path};
 use crate::data::columns::{csv_error, Header};
-use crate::error::{Error, Result};
+use crate::error::{Error, GraphRule, Result};
 use std::io::Read;
 use std::path::Path;
 
@@ -98,8 +98,11 @@ impl LabeledGraph {
             let u = ids.intern(&rec[is])?;
             let v = ids.intern(&rec[it])?;
             b.add_edge(u, v, w).map_err(|e| match e {
-                Error::Graph { message } => Error::Graph {
-                    message: format!("line {line}: {message}"),
+                Error::Graph { rule } => Error::Graph {
+                    rule: GraphRule::OnLine {
+                        line,
+                        rule: Box::new(rule),
+                    },
                 },
                 e => e,
             })?;

@@ -8,7 +8,7 @@
 //! `to_scipy_sparse_array` does).
 
 use super::pull::PullTiles;
-use crate::error::{Error, Result};
+use crate::error::{Error, GraphRule, Result};
 
 /// A weighted directed or undirected graph in CSR form. Build with [`GraphBuilder`].
 ///
@@ -151,14 +151,20 @@ impl GraphBuilder {
     pub fn add_edge(&mut self, u: u32, v: u32, weight: f64) -> Result<()> {
         if !(weight.is_finite() && weight >= 0.0) {
             return Err(Error::Graph {
-                message: format!("edge {u}->{v}: weight {weight} must be finite and non-negative"),
+                rule: GraphRule::EdgeWeight {
+                    from: u,
+                    to: v,
+                    weight,
+                },
             });
         }
         if weight > 0.0 && weight < f64::MIN_POSITIVE {
             return Err(Error::Graph {
-                message: format!(
-                    "edge {u}->{v}: weight {weight:e} is subnormal (below 2.2e-308): its node's walk probabilities cannot be normalised; use 0 or a larger weight"
-                ),
+                rule: GraphRule::SubnormalWeight {
+                    from: u,
+                    to: v,
+                    weight,
+                },
             });
         }
         self.src.push(u);
@@ -176,7 +182,7 @@ impl GraphBuilder {
     /// Builds the CSR graph, summing parallel edges.
     ///
     /// Node ids are dense indices `0..n`. An edge's id far beyond the edges there are (more
-    /// than [`SPARSE_ID_ALLOWANCE`] and four times the number of edges, and beyond any declared
+    /// than `SPARSE_ID_ALLOWANCE` = 2^20 and four times the number of edges, and beyond any declared
     /// node count) would make `build` allocate per-node arrays for billions of nodes that do
     /// not exist (`add_edge(u32::MAX, 0, 1.0)` asked for 34 GB); it is an error instead.
     ///
@@ -198,15 +204,13 @@ impl GraphBuilder {
                 .find(|(_, (&u, &v))| u.max(v) as usize >= allowed)
                 .unwrap_or((0, (&0, &0)));
             return Err(Error::Graph {
-                message: format!(
-                    "edge {} ({}->{}): node id {} is far beyond the graph's {} edges (ids must be \
-                     dense indices 0..n; intern them, or declare the node count)",
-                    i + 1,
-                    self.src.get(i).copied().unwrap_or(0),
-                    self.dst.get(i).copied().unwrap_or(0),
-                    self.n - 1,
-                    self.src.len()
-                ),
+                rule: GraphRule::SparseNodeId {
+                    edge: i + 1,
+                    from: self.src.get(i).copied().unwrap_or(0),
+                    to: self.dst.get(i).copied().unwrap_or(0),
+                    node: self.n - 1,
+                    edges: self.src.len(),
+                },
             });
         }
         let n = self.n;
@@ -228,7 +232,7 @@ impl GraphBuilder {
             *s = out_weights[out_offsets[u]..out_offsets[u + 1]].iter().sum();
             if !s.is_finite() {
                 return Err(Error::Graph {
-                    message: format!("node {u}: out-strength overflows"),
+                    rule: GraphRule::OutStrengthOverflow { node: u },
                 });
             }
         }
@@ -294,7 +298,10 @@ fn csr_from_arcs(
                 vals[write - 1] += w;
                 if !vals[write - 1].is_finite() {
                     return Err(Error::Graph {
-                        message: format!("edge {r}->{c}: summed weight overflows"),
+                        rule: GraphRule::SummedWeightOverflow {
+                            from: r,
+                            to: c as usize,
+                        },
                     });
                 }
             } else {

@@ -36,7 +36,7 @@ impl Interner {
     /// [`Error::Graph`] when more than `u32::MAX` distinct ids are interned.
     pub fn intern(&mut self, id: &str) -> Result<u32> {
         self.table.intern(id, 0).map_err(|_| Error::Graph {
-            message: format!("more than {} distinct ids", u32::MAX - 1),
+            rule: crate::error::GraphRule::TooManyIds,
         })
     }
 

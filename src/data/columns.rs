@@ -167,34 +167,10 @@ impl Header {
 }
 
 /// The crate's error for a `csv` error: [`Error::FieldCount`] for a row of the wrong length,
-/// [`Error::Csv`] with the file line for invalid UTF-8 ("not valid UTF-8") and other
+/// [`Error::FieldNotUtf8`] with the file line for invalid UTF-8, [`Error::Csv`] for other
 /// malformed records, [`Error::Io`] (with an empty path, for the caller to fill in) for I/O.
 pub fn csv_error(e: csv::Error) -> Error {
-    let line = e.position().map_or(0, csv::Position::line);
-    match e.into_kind() {
-        csv::ErrorKind::Io(source) => Error::Io {
-            path: Default::default(),
-            source,
-        },
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => Error::FieldCount {
-            line,
-            expected: expected_len as usize,
-            found: len as usize,
-        },
-        csv::ErrorKind::Utf8 { pos, err } => Error::Csv {
-            line: pos.map_or(line, |p| p.line()),
-            message: format!("field {} is not valid UTF-8", err.field() + 1),
-        },
-        other => Error::Csv {
-            line,
-            message: match other {
-                csv::ErrorKind::Deserialize { err, .. } => err.to_string(),
-                _ => "unreadable record".to_string(),
-            },
-        },
-    }
+    Error::from_csv_read(e, std::path::PathBuf::new(), 0)
 }
 
 #[cfg(test)]

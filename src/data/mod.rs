@@ -1,14 +1,12 @@
-//! Input data: transaction logs (CSV or in-memory), timestamps and date formats, and the
-//! embedded data sets.
+//! Input data: transaction logs (CSV or in-memory), timestamps and date formats. The embedded
+//! data sets are [`crate::datasets`] (above `data` and `summary`: they return summaries).
 //!
 //! * [`TransactionLog`] — who bought when and for how much, customer ids interned;
 //! * [`TransactionCsvOptions`] — reads a log from CSV/TSV/whitespace-separated text;
 //! * [`Timestamp`], [`DateFormat`] — naive timestamps in seconds and how dates are written;
-//! * [`Period`] — the unit of time of a summary (hour, day, week, month, custom);
-//! * [`datasets`] — CDNOW and donations data compiled into the crate.
+//! * [`Period`] — the unit of time of a summary (hour, day, week, month, custom).
 
 pub mod columns;
-pub mod datasets;
 pub(crate) mod interner;
 pub(crate) mod number;
 #[cfg(feature = "parquet")]

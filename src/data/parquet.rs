@@ -72,18 +72,17 @@ pub(crate) fn read_parquet_columns(path: &Path, names: &[&str]) -> Result<Vec<Re
         .build()
         .map_err(parquet_err)?;
     reader
-        .map(|b| b.map_err(|e| parquet_message(e.to_string())))
+        .map(|b| {
+            b.map_err(|e| Error::Parquet {
+                source: Box::new(e),
+            })
+        })
         .collect()
 }
 
 fn parquet_err(e: parquet::errors::ParquetError) -> Error {
-    parquet_message(e.to_string())
-}
-
-fn parquet_message(message: String) -> Error {
-    Error::Csv {
-        line: 0,
-        message: format!("Parquet: {message}"),
+    Error::Parquet {
+        source: Box::new(e),
     }
 }
 
@@ -129,7 +128,9 @@ pub(crate) fn f64_column(array: &ArrayRef, column: &str, first_row: u64) -> Resu
             "a numeric column is needed",
         ));
     }
-    arrow_cast::cast(array, &DataType::Float64).map_err(|e| parquet_message(e.to_string()))
+    arrow_cast::cast(array, &DataType::Float64).map_err(|e| Error::Parquet {
+        source: Box::new(e),
+    })
 }
 
 /// A string or integer column as UTF-8 strings (`Utf8`).
@@ -153,7 +154,9 @@ pub(crate) fn string_column(array: &ArrayRef, column: &str, first_row: u64) -> R
             "a string or integer column is needed",
         ));
     }
-    arrow_cast::cast(array, &DataType::Utf8).map_err(|e| parquet_message(e.to_string()))
+    arrow_cast::cast(array, &DataType::Utf8).map_err(|e| Error::Parquet {
+        source: Box::new(e),
+    })
 }
 
 /// Seconds since 1970-01-01 of each value of a date, timestamp or string column.
@@ -196,8 +199,9 @@ fn date_seconds(
                 TimeUnit::Microsecond => 1_000_000,
                 TimeUnit::Nanosecond => 1_000_000_000,
             };
-            let raw = arrow_cast::cast(array, &DataType::Int64)
-                .map_err(|e| parquet_message(e.to_string()))?;
+            let raw = arrow_cast::cast(array, &DataType::Int64).map_err(|e| Error::Parquet {
+                source: Box::new(e),
+            })?;
             raw.as_primitive::<Int64Type>()
                 .values()
                 .iter()
@@ -236,7 +240,7 @@ impl TransactionCsvOptions {
     /// below (the delimiter is not used; a date format only for
     /// dates stored as strings). Errors: [`Error::MissingColumn`]; [`Error::InvalidField`] with
     /// the 1-based row for a null, a column of an unusable type, or a row failing the checks of
-    /// [`TransactionLogBuilder::push`]; [`Error::Csv`] (message starting `Parquet:`) for a file
+    /// [`TransactionLogBuilder::push`]; [`Error::Parquet`] for a file
     /// that is not valid Parquet; [`Error::Io`]; [`Error::EmptyInput`] for no rows.
     ///
     /// Column types: customer id a string type (`Utf8`, `LargeUtf8`, `Utf8View`, dictionary of

@@ -81,8 +81,8 @@ impl Period {
             s => match s.strip_suffix('s').and_then(|n| n.parse::<i64>().ok()) {
                 Some(n) => Period::custom(n),
                 None => Err(Error::InvalidParameter {
-                    name: format!("period `{s}`"),
-                    value: f64::NAN,
+                    name: "period".into(),
+                    value: s.into(),
                     rule: "must be hour, day, week, month or a number of seconds like 3600s".into(),
                 }),
             },

@@ -5,7 +5,7 @@ use std::fmt;
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ModelFileRule, Result};
 
 /// 97.5% quantile of the standard normal distribution, for 95% Wald intervals.
 pub(crate) const Z_975: f64 = 1.959_963_984_540_054;
@@ -209,21 +209,22 @@ impl Fit {
     /// order, matching by name.
     pub(crate) fn checked_for(mut self, model: &str, names: &[&str]) -> Result<Self> {
         let found: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        let mismatch = || {
+            Error::model_format(ModelFileRule::ParameterNames {
+                model: model.to_string(),
+                expected: names.iter().map(|s| s.to_string()).collect(),
+                found: found.iter().map(|s| s.to_string()).collect(),
+            })
+        };
         let mut order = Vec::with_capacity(names.len());
         for want in names {
             match found.iter().position(|f| f == want) {
                 Some(i) => order.push(i),
-                None => {
-                    return Err(Error::ModelFormat {
-                        message: format!("{model}: expected parameters {names:?}, found {found:?}"),
-                    })
-                }
+                None => return Err(mismatch()),
             }
         }
         if found.len() != names.len() {
-            return Err(Error::ModelFormat {
-                message: format!("{model}: expected parameters {names:?}, found {found:?}"),
-            });
+            return Err(mismatch());
         }
         let k = names.len();
         self.params = order.iter().map(|&i| self.params[i]).collect();
@@ -388,17 +389,18 @@ impl From<Fit> for FitRecord {
 /// A covariance read from a file must be symmetric (to 1e-9 of its largest entry) and positive
 /// semi-definite (no eigenvalue below -1e-9 of the largest): a diagonal of -1 would give
 /// intervals of NaN or the wrong width, silently.
-fn check_covariance_psd(k: usize, flat: &[f64]) -> std::result::Result<(), String> {
+fn check_covariance_psd(k: usize, flat: &[f64]) -> std::result::Result<(), ModelFileRule> {
     let scale = flat.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
     let m = DMatrix::from_row_slice(k, k, flat);
     for i in 0..k {
         for j in 0..i {
             if (m[(i, j)] - m[(j, i)]).abs() > 1e-9 * scale {
-                return Err(format!(
-                    "covariance is not symmetric: entry ({i}, {j}) = {:e} but ({j}, {i}) = {:e}",
-                    m[(i, j)],
-                    m[(j, i)]
-                ));
+                return Err(ModelFileRule::CovarianceAsymmetric {
+                    i,
+                    j,
+                    a: m[(i, j)],
+                    b: m[(j, i)],
+                });
             }
         }
     }
@@ -409,10 +411,7 @@ fn check_covariance_psd(k: usize, flat: &[f64]) -> std::result::Result<(), Strin
         .copied()
         .find(|&v| v < -1e-9 * max.max(f64::MIN_POSITIVE))
     {
-        return Err(format!(
-            "covariance is not positive semi-definite (eigenvalue {min:e}); a variance cannot \
-             be negative"
-        ));
+        return Err(ModelFileRule::CovarianceNotPsd { eigenvalue: min });
     }
     Ok(())
 }
@@ -420,26 +419,29 @@ fn check_covariance_psd(k: usize, flat: &[f64]) -> std::result::Result<(), Strin
 impl TryFrom<FitRecord> for Fit {
     type Error = Error;
     fn try_from(r: FitRecord) -> Result<Self> {
-        let bad = |m: String| Error::ModelFormat { message: m };
+        let bad = Error::model_format;
         let (names, params): (Vec<String>, Vec<f64>) = r.params.0.into_iter().unzip();
         let k = params.len();
         if k == 0 {
-            return Err(bad("no parameters".into()));
+            return Err(bad(ModelFileRule::NoParameters));
         }
         for (n, v) in names.iter().zip(&params) {
             if !(v.is_finite() && *v > 0.0) {
-                return Err(bad(format!("parameter {n} = {v} must be finite and > 0")));
+                return Err(bad(ModelFileRule::Parameter {
+                    name: n.clone(),
+                    value: *v,
+                }));
             }
         }
         let covariance = match r.covariance {
             None => None,
             Some(rows) => {
                 if rows.len() != k || rows.iter().any(|row| row.len() != k) {
-                    return Err(bad(format!("covariance must be {k} x {k}")));
+                    return Err(bad(ModelFileRule::CovarianceShape { k }));
                 }
                 let flat: Vec<f64> = rows.into_iter().flatten().collect();
                 if flat.iter().any(|v| !v.is_finite()) {
-                    return Err(bad("covariance has a non-finite entry".into()));
+                    return Err(bad(ModelFileRule::CovarianceNonFinite));
                 }
                 check_covariance_psd(k, &flat).map_err(bad)?;
                 Some(flat)

@@ -6,10 +6,12 @@ use crate::error::{Error, Result};
 ///
 /// ```
 /// use ltv::fit::FitOptions;
-/// let opts = FitOptions { penalizer: 0.001, ..FitOptions::default() };
+/// let mut opts = FitOptions::default();
+/// opts.penalizer = 0.001;
 /// assert_eq!(opts.max_iterations, 1000);
 /// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(default)]
 pub struct FitOptions {
     /// L2 penalty coefficient `c` with lifetimes' `penalizer_coef` meaning (see the

@@ -230,12 +230,6 @@ fn alive_purchases_at(
     Ok(n.max(0.0))
 }
 
-/// `ln B(x, y)` from log-gamma.
-pub(crate) fn ln_beta(x: f64, y: f64) -> f64 {
-    use statrs::function::gamma::ln_gamma;
-    ln_gamma(x) + ln_gamma(y) - ln_gamma(x + y)
-}
-
 /// Negative binomial (gamma-Poisson) count of purchases by `t` of a customer who never drops
 /// out: returns `(ln P(N = n), P(N ≥ n))` for `λ ~ Gamma(r, α)`,
 /// `P(N = n) = Γ(r+n)/(Γ(r) n!) (α/(α+t))^r (t/(α+t))^n` and

@@ -18,8 +18,8 @@ use std::marker::PhantomData;
 
 use crate::error::{Error, Result};
 use crate::fit::{maximize, FitOptions, Likelihood};
-use crate::models::bgnbd::check_identifiable;
 use crate::models::fitted::{Fitted, ModelParameters};
+use crate::models::identify::check_identifiable;
 use crate::models::rows::{chunked_sum, IndexedRows};
 use crate::summary::CompressedSummary;
 

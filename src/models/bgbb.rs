@@ -20,7 +20,7 @@
 //! `n` (`periods`, the summary's `T` column). All three are whole numbers of periods, with
 //! `0 ≤ x ≤ t_x ≤ n` and `t_x = 0` when `x = 0`. Every prediction horizon is a whole number of
 //! periods. Data typically come as patterns with counts (weights), as in
-//! [`crate::data::datasets::donations`].
+//! [`crate::datasets::donations`].
 //!
 //! ## Likelihood (paper eq. 5)
 //!
@@ -51,7 +51,7 @@
 //! ## Example
 //!
 //! ```
-//! use ltv::data::datasets;
+//! use ltv::datasets;
 //! use ltv::fit::FitOptions;
 //! use ltv::models::bgbb::BgBb;
 //!

@@ -64,13 +64,14 @@ pub(crate) mod tests;
 
 use crate::error::{Error, Result};
 use crate::fit::FitOptions;
-use crate::models::beta_geometric::{alive_purchases, alive_purchases_path, ln_beta, nbd_counts};
+use crate::models::beta_geometric::{alive_purchases, alive_purchases_path, nbd_counts};
 use crate::models::fitted::{Fitted, ModelParameters};
 use crate::models::parameters::{given_parameters, positive_parameters};
 use crate::models::simulation::{simulate_beta_geometric, SimulatedCustomers};
 use crate::models::traits::check_horizon;
 use crate::models::vectorised::alive_factored_predictions;
 use crate::models::TransactionModel;
+use crate::special::ln_beta;
 use crate::summary::CompressedSummary;
 
 pub(crate) use likelihood::BgNbdLikelihood;
@@ -219,28 +220,6 @@ pub(crate) fn finite(context: &str, v: f64) -> Result<f64> {
     } else {
         Err(Error::numerical(context, format!("non-finite value {v}")))
     }
-}
-
-/// BG/NBD-family data checks before fitting: rows present, someone repeats.
-pub(crate) fn check_identifiable(
-    model: &str,
-    data: &CompressedSummary,
-    repeat_purchases: f64,
-) -> Result<()> {
-    if data.is_empty() {
-        return Err(Error::EmptyInput {
-            what: format!("{model}: the summary has no customers"),
-        });
-    }
-    if !(repeat_purchases.is_finite() && repeat_purchases > 0.0) {
-        return Err(Error::Unidentifiable {
-            model: model.to_string(),
-            reason: "no customer made a repeat purchase (every frequency is 0), so purchase \
-                     rates and dropout cannot be told apart; the likelihood has no maximum"
-                .to_string(),
-        });
-    }
-    Ok(())
 }
 
 impl TransactionModel for BgNbd {

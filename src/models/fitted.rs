@@ -3,7 +3,7 @@
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ModelFileRule, Result};
 use crate::fit::Fit;
 use crate::models::TransactionModel;
 
@@ -94,8 +94,11 @@ impl<M: ModelParameters> TryFrom<Fit> for Fitted<M> {
     type Error = Error;
     fn try_from(fit: Fit) -> Result<Self> {
         let fit = fit.checked_for(M::NAME, M::PARAMETER_NAMES)?;
-        Self::from_fit(fit).map_err(|e| Error::ModelFormat {
-            message: format!("{}: {e}", M::NAME),
+        Self::from_fit(fit).map_err(|e| {
+            Error::model_format(ModelFileRule::InvalidModel {
+                model: M::NAME.to_string(),
+                source: Box::new(e),
+            })
         })
     }
 }

@@ -44,7 +44,7 @@
 //! ## Example
 //!
 //! ```
-//! use ltv::data::datasets;
+//! use ltv::datasets;
 //! use ltv::fit::FitOptions;
 //! use ltv::models::gamma_gamma::{GammaGamma, SpendData};
 //!

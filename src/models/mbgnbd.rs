@@ -54,7 +54,7 @@ mod tests;
 use crate::error::Error;
 use crate::error::Result;
 use crate::fit::FitOptions;
-use crate::models::beta_geometric::{alive_purchases, alive_purchases_path, ln_beta, nbd_counts};
+use crate::models::beta_geometric::{alive_purchases, alive_purchases_path, nbd_counts};
 use crate::models::bgnbd::{check_count, finite};
 use crate::models::fitted::{Fitted, ModelParameters};
 use crate::models::parameters::{given_parameters, positive_parameters};
@@ -62,6 +62,7 @@ use crate::models::simulation::{simulate_beta_geometric, SimulatedCustomers};
 use crate::models::traits::check_horizon;
 use crate::models::vectorised::alive_factored_predictions;
 use crate::models::TransactionModel;
+use crate::special::ln_beta;
 use crate::summary::CompressedSummary;
 
 pub(crate) use likelihood::MbgNbdLikelihood;

@@ -26,7 +26,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ModelFileRule, Result};
 use crate::fit::Fit;
 use crate::models::bgbb::FittedBgBb;
 use crate::models::bgnbd::FittedBgNbd;
@@ -122,9 +122,9 @@ impl SavedModel {
     pub fn as_spend_model(&self) -> Result<&FittedGammaGamma> {
         match self {
             SavedModel::GammaGamma(m) => Ok(m),
-            other => Err(Error::ModelFormat {
-                message: format!("{} is a transaction model, not a spend model", other.name()),
-            }),
+            other => Err(Error::model_format(ModelFileRule::NotSpendModel {
+                model: other.name().to_string(),
+            })),
         }
     }
 
@@ -139,9 +139,11 @@ impl SavedModel {
             SavedModel::MbgNbd(m) => Ok(m),
             SavedModel::ParetoNbd(m) => Ok(m),
             SavedModel::BgBb(m) => Ok(m),
-            SavedModel::GammaGamma(_) => Err(Error::ModelFormat {
-                message: "gamma-gamma is a spend model, not a transaction model".into(),
-            }),
+            SavedModel::GammaGamma(_) => {
+                Err(Error::model_format(ModelFileRule::NotTransactionModel {
+                    model: "gamma-gamma".into(),
+                }))
+            }
         }
     }
 
@@ -156,14 +158,14 @@ impl SavedModel {
             SavedModel::BgNbd(m) => Ok(m),
             SavedModel::MbgNbd(m) => Ok(m),
             SavedModel::ParetoNbd(m) => Ok(m),
-            SavedModel::BgBb(_) => Err(Error::ModelFormat {
-                message: "bgbb has no parameter derivatives for CLV intervals (use bgnbd, \
-                          mbgnbd or pareto-nbd)"
-                    .into(),
-            }),
-            SavedModel::GammaGamma(_) => Err(Error::ModelFormat {
-                message: "gamma-gamma is a spend model, not a transaction model".into(),
-            }),
+            SavedModel::BgBb(_) => Err(Error::model_format(ModelFileRule::NoDerivatives {
+                model: "bgbb".into(),
+            })),
+            SavedModel::GammaGamma(_) => {
+                Err(Error::model_format(ModelFileRule::NotTransactionModel {
+                    model: "gamma-gamma".into(),
+                }))
+            }
         }
     }
 
@@ -216,7 +218,7 @@ impl SavedModel {
 /// ```
 /// use ltv::models::{bgnbd::BgNbd, ModelFile};
 /// use ltv::value::Period;
-/// let s = ltv::data::datasets::cdnow_summary()?;
+/// let s = ltv::datasets::cdnow_summary()?;
 /// let fitted = BgNbd::fit(&s.compress(), &ltv::fit::FitOptions::default())?;
 /// let file = ModelFile { model: fitted.into(), period: Some(Period::Week) };
 /// let text = file.to_json()?;
@@ -253,17 +255,12 @@ impl ModelFile {
         match version.format_version {
             Some(v) if v == u64::from(FORMAT_VERSION) => {}
             Some(v) => {
-                return Err(Error::ModelFormat {
-                    message: format!(
-                        "unsupported format_version {v} (this build reads {FORMAT_VERSION})"
-                    ),
-                })
+                return Err(Error::model_format(ModelFileRule::UnsupportedVersion {
+                    found: v,
+                    supported: FORMAT_VERSION,
+                }))
             }
-            None => {
-                return Err(Error::ModelFormat {
-                    message: "missing \"format_version\"".into(),
-                })
-            }
+            None => return Err(Error::model_format(ModelFileRule::MissingVersion)),
         }
         let envelope: EnvelopeOwned = serde_json::from_str(text).map_err(format_error)?;
         Ok(ModelFile {
@@ -336,10 +333,5 @@ struct VersionOnly {
 }
 
 fn format_error(e: serde_json::Error) -> Error {
-    let message = e.to_string();
-    Error::ModelFormat {
-        message: message
-            .strip_prefix("model file: ")
-            .map_or(message.clone(), str::to_string),
-    }
+    Error::model_format(ModelFileRule::Json(e))
 }

@@ -183,6 +183,7 @@ impl Chart {
 
 /// Size and title of a chart.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ChartOptions {
     /// Width and height in pixels (`None`: the chart's default, 800 wide).
     pub size: Option<(u32, u32)>,

@@ -16,7 +16,7 @@
 
 use statrs::distribution::{Beta, Continuous, ContinuousCDF, Gamma};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ModelFileRule, Result};
 use crate::models::SavedModel;
 
 /// One fitted mixing distribution, evaluated on a grid between its 0.5% and 99.5% quantiles.
@@ -50,7 +50,7 @@ pub struct HeterogeneityData {
 const POINTS: usize = 241;
 
 fn stat_err(what: &str, e: impl std::fmt::Display) -> Error {
-    Error::invalid_parameter(what, f64::NAN, e.to_string())
+    Error::invalid_parameter(what, crate::error::ParamValue::None, e.to_string())
 }
 
 fn gamma_density(label: String, names: (&str, &str), shape: f64, rate: f64) -> Result<Density> {
@@ -168,9 +168,9 @@ impl HeterogeneityData {
                 )?,
             ),
             other => {
-                return Err(Error::ModelFormat {
-                    message: format!("{} is not a transaction model", other.name()),
-                })
+                return Err(Error::model_format(ModelFileRule::NotTransactionModel {
+                    model: other.name().to_string(),
+                }))
             }
         };
         Ok(Self {

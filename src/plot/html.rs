@@ -23,6 +23,7 @@ const CHART_WIDTH: u32 = 640;
 
 /// Options of [`report_html`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct HtmlOptions {
     /// Page title (default `Campaign report`).
     pub title: String,

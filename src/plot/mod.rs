@@ -26,7 +26,8 @@
 //! | `ltv backtest --chart` | [`BacktestChartData`] | the report's estimated vs realised future revenue across as-of dates, overall and per group | — |
 //!
 //! ```
-//! use ltv::data::{datasets, Period, Timestamp};
+//! use ltv::data::{Period, Timestamp};
+//! use ltv::datasets;
 //! use ltv::fit::FitOptions;
 //! use ltv::models::bgnbd::BgNbd;
 //! use ltv::plot::TrackingData;

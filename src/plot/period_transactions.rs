@@ -3,7 +3,7 @@
 //! `plot_period_transactions`, which simulates; here the model's own probabilities are used
 //! where it has them).
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ModelFileRule, Result};
 use crate::models::SavedModel;
 use crate::summary::RfmSummary;
 
@@ -161,13 +161,10 @@ impl PeriodTransactionsData {
                     m.model().simulate_summary(t, seed)
                 })
             }
-            other => Err(Error::ModelFormat {
-                message: format!(
-                    "period transactions need a continuous-time transaction model (bgnbd, \
-                     mbgnbd, pareto-nbd), not {}",
-                    other.name()
-                ),
-            }),
+            other => Err(Error::model_format(ModelFileRule::NotContinuousTime {
+                use_: "period transactions",
+                model: other.name().to_string(),
+            })),
         }
     }
 }

@@ -3,20 +3,20 @@
 //!
 //! 1. The users' RFM summary at the as-of date, each user born at install (see
 //!    [`ReportUsers`]; users who have not paid have frequency 0 and their age as T).
-//! 2. The transaction model ([`TransactionModelKind`], BG/NBD by default) fitted by maximum
+//! 2. The transaction model ([`ModelKind`], BG/NBD by default) fitted by maximum
 //!    likelihood on the compressed summary.
 //! 3. Gamma-Gamma fitted on the users with a purchase of positive value.
 //! 4. Each user's value over the horizon: discounted expected purchases × conditional expected
 //!    spend (lifetimes' CLV sum, months of 4.345 weeks or 30 days), with the gradients that
 //!    give each group's interval by the delta method over both models' parameters.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, NameKind, Result};
 use crate::fit::{Fit, FitOptions};
 use crate::models::bgnbd::BgNbd;
 use crate::models::gamma_gamma::{GammaGamma, SpendData};
 use crate::models::mbgnbd::MbgNbd;
 use crate::models::pareto_nbd::ParetoNbd;
-use crate::models::TransactionModel;
+use crate::models::{ModelKind, TransactionModel};
 use crate::report::hierarchy::Level;
 use crate::report::horizon_value::{horizon_values, HorizonValues, SpendParams};
 use crate::report::summary::report_summary;
@@ -25,43 +25,6 @@ use crate::report::valuation::{FutureValues, Horizon, Uncertainty, UnconvergedFi
 use crate::summary::{CompressedSummary, RfmSummary};
 use serde_json::json;
 use std::collections::BTreeMap;
-
-/// Which transaction model the report fits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum TransactionModelKind {
-    /// BG/NBD (Fader, Hardie & Lee 2005).
-    #[default]
-    BgNbd,
-    /// MBG/NBD (Batislam, Denizel & Filiztekin 2007).
-    MbgNbd,
-    /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987).
-    ParetoNbd,
-}
-
-impl TransactionModelKind {
-    /// Parses `bgnbd`, `mbgnbd` or `pareto-nbd`.
-    pub fn parse(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
-            "bgnbd" | "bg-nbd" => Ok(Self::BgNbd),
-            "mbgnbd" | "mbg-nbd" => Ok(Self::MbgNbd),
-            "pareto-nbd" | "paretonbd" | "pareto" => Ok(Self::ParetoNbd),
-            other => Err(Error::Report {
-                message: format!(
-                    "unknown transaction model `{other}` (expected bgnbd, mbgnbd or pareto-nbd)"
-                ),
-            }),
-        }
-    }
-
-    /// `bgnbd`, `mbgnbd` or `pareto-nbd`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::BgNbd => "bgnbd",
-            Self::MbgNbd => "mbgnbd",
-            Self::ParetoNbd => "pareto-nbd",
-        }
-    }
-}
 
 /// The default [`ValueModel`]: a transaction model plus Gamma-Gamma (see the module docs).
 ///
@@ -73,14 +36,15 @@ impl TransactionModelKind {
 /// parameters is block diagonal.
 ///
 /// ```
-/// use ltv::report::{BuyTillYouDieValue, TransactionModelKind};
-/// let m = BuyTillYouDieValue::new(TransactionModelKind::ParetoNbd);
-/// assert_eq!(m.kind, TransactionModelKind::ParetoNbd);
+/// use ltv::models::ModelKind;
+/// use ltv::report::BuyTillYouDieValue;
+/// let m = BuyTillYouDieValue::new(ModelKind::ParetoNbd);
+/// assert_eq!(m.kind, ModelKind::ParetoNbd);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct BuyTillYouDieValue {
     /// The transaction model.
-    pub kind: TransactionModelKind,
+    pub kind: ModelKind,
     /// Options of the transaction model's fit (penalizer, tolerance, ...).
     pub fit_options: FitOptions,
     /// Fit separate models per value of this level (`None`: one pooled fit).
@@ -94,13 +58,13 @@ pub struct BuyTillYouDieValue {
 
 impl Default for BuyTillYouDieValue {
     fn default() -> Self {
-        Self::new(TransactionModelKind::BgNbd)
+        Self::new(ModelKind::BgNbd)
     }
 }
 
 impl BuyTillYouDieValue {
     /// The given transaction model with default fit options.
-    pub fn new(kind: TransactionModelKind) -> Self {
+    pub fn new(kind: ModelKind) -> Self {
         Self {
             kind,
             fit_options: FitOptions::default(),
@@ -170,20 +134,26 @@ impl BuyTillYouDieValue {
         options: &FitOptions,
     ) -> Result<(Box<dyn TransactionModel>, Fit)> {
         Ok(match self.kind {
-            TransactionModelKind::BgNbd => {
+            ModelKind::BgNbd => {
                 let f = BgNbd::fit(data, options)?;
                 let fit = f.fit().clone();
                 (Box::new(f), fit)
             }
-            TransactionModelKind::MbgNbd => {
+            ModelKind::MbgNbd => {
                 let f = MbgNbd::fit(data, options)?;
                 let fit = f.fit().clone();
                 (Box::new(f), fit)
             }
-            TransactionModelKind::ParetoNbd => {
+            ModelKind::ParetoNbd => {
                 let f = ParetoNbd::fit(data, options)?;
                 let fit = f.fit().clone();
                 (Box::new(f), fit)
+            }
+            other => {
+                return Err(Error::unknown_name(
+                    NameKind::TransactionModel,
+                    other.name(),
+                ))
             }
         })
     }

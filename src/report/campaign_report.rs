@@ -1,6 +1,6 @@
 //! The report as a whole: configuration, inputs, and the assembly of the rows.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ReportRule, Result};
 use crate::report::aggregate::{aggregate, FitStatus, ReportRow};
 use crate::report::cohort::CohortBy;
 use crate::report::credit::CreditLedger;
@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 
 /// How to build a report. Construct with [`ReportConfig::new`] and change the public fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReportConfig {
     /// The last day that counts, in `time_zone` (inclusive: the whole day is in).
     pub as_of: NaiveDate,
@@ -180,14 +181,16 @@ pub struct CampaignReport {
 pub(crate) fn check_config(config: &ReportConfig, fx: Option<&FxRates>) -> Result<FxRates> {
     config.horizon.validate()?;
     let currency = normalize_currency(&config.currency).ok_or_else(|| Error::Report {
-        message: format!("invalid report currency `{}`", config.currency),
+        rule: ReportRule::InvalidCurrency {
+            code: config.currency.clone(),
+        },
     })?;
     match fx {
         Some(fx) if fx.report_currency() != currency => Err(Error::Report {
-            message: format!(
-                "the exchange rates convert into {} but the report currency is {currency}",
-                fx.report_currency()
-            ),
+            rule: ReportRule::CurrencyMismatch {
+                rates: fx.report_currency().to_string(),
+                report: currency,
+            },
         }),
         Some(fx) => Ok(fx.clone()),
         None => FxRates::new(&currency),
@@ -314,8 +317,7 @@ impl CampaignReport {
         let as_of = AsOf::new(config.as_of, config.time_zone);
         if users.as_of() != as_of {
             return Err(Error::Report {
-                message: "the users were built at another as-of date or time zone than the report"
-                    .into(),
+                rule: ReportRule::UsersAsOfMismatch,
             });
         }
         values.validate(users.len())?;

@@ -1,7 +1,7 @@
 //! Install cohorts: users grouped by the day, week or month they installed (in the report time
 //! zone), with the spend of the same days.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, NameKind, Result};
 use crate::report::timezone::week_start;
 use chrono::{Datelike, NaiveDate};
 
@@ -20,6 +20,14 @@ pub enum CohortBy {
     Month,
 }
 
+impl std::str::FromStr for CohortBy {
+    type Err = Error;
+    /// As [`CohortBy::parse`].
+    fn from_str(s: &str) -> Result<Self> {
+        CohortBy::parse(s)
+    }
+}
+
 impl CohortBy {
     /// Parses `all`, `day`, `week` or `month`.
     pub fn parse(s: &str) -> Result<Self> {
@@ -28,9 +36,7 @@ impl CohortBy {
             "day" => Ok(CohortBy::Day),
             "week" => Ok(CohortBy::Week),
             "month" => Ok(CohortBy::Month),
-            other => Err(Error::Report {
-                message: format!("unknown cohort `{other}` (expected all, day, week or month)"),
-            }),
+            other => Err(Error::unknown_name(NameKind::Cohort, other)),
         }
     }
 

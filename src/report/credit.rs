@@ -24,7 +24,7 @@
 //!
 //! Amounts are in the report currency.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ReportRule, Result};
 use crate::report::inputs::table::{self, OptionalColumn, Table};
 use crate::report::timezone::{AsOf, TimestampFormat, TimestampParser};
 use chrono_tz::Tz;
@@ -37,6 +37,7 @@ use std::io::Read;
 /// if present (then the table is dated), timestamps in [`TimestampFormat::Auto`] with
 /// offset-less values in UTC, comma-separated.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CreditLedgerColumns {
     /// User id.
     pub user: String,
@@ -136,7 +137,7 @@ impl CreditLedger {
     pub fn push_dated(&mut self, user: &str, time: i64, amount: f64) -> Result<()> {
         if !self.dated {
             return Err(Error::Report {
-                message: "credit: cannot add a dated row to an undated credit table".into(),
+                rule: ReportRule::DatedCreditRow,
             });
         }
         check_amount(0, user, amount)?;

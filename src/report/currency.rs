@@ -8,7 +8,7 @@
 //! rate stand in (e.g. for weekends in a central-bank table) — never a later one, so a report
 //! never uses information from after the day it describes.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, RateRule, ReportRule, Result};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -59,9 +59,9 @@ impl FxRates {
     /// An empty table converting into `report_currency` (a non-empty alphanumeric code).
     pub fn new(report_currency: &str) -> Result<Self> {
         let report_currency = normalize_currency(report_currency).ok_or_else(|| Error::Report {
-            message: format!(
-                "invalid report currency `{report_currency}` (expected a code such as EUR)"
-            ),
+            rule: ReportRule::InvalidCurrency {
+                code: report_currency.to_string(),
+            },
         })?;
         Ok(Self {
             report_currency,
@@ -103,24 +103,23 @@ impl FxRates {
     /// rate for the same currency and date already present; a rate for the report currency
     /// other than 1.
     pub fn insert(&mut self, date: NaiveDate, currency: &str, rate: f64) -> Result<()> {
-        let bad = |rule: String| Error::Report {
-            message: format!("exchange rate {currency} on {date}: {rule}"),
+        let bad = |rule: RateRule| Error::Report {
+            rule: ReportRule::ExchangeRate {
+                currency: currency.to_string(),
+                date: date.to_string(),
+                rule,
+            },
         };
-        let code = normalize_currency(currency)
-            .ok_or_else(|| bad("currency code must be non-empty ASCII letters/digits".into()))?;
+        let code = normalize_currency(currency).ok_or_else(|| bad(RateRule::CurrencyCode))?;
         if !(rate.is_finite() && rate > 0.0) {
-            return Err(bad(format!("rate {rate} must be finite and > 0")));
+            return Err(bad(RateRule::NotPositive { rate }));
         }
         if code == self.report_currency && (rate - 1.0).abs() > 1e-12 {
-            return Err(bad(format!(
-                "rate {rate} for the report currency itself must be 1"
-            )));
+            return Err(bad(RateRule::ReportCurrencyNotOne { rate }));
         }
         let day = self.rates.entry(code).or_default();
         match day.get(&date) {
-            Some(&old) if old != rate => Err(bad(format!(
-                "given twice with different values ({old} and {rate})"
-            ))),
+            Some(&old) if old != rate => Err(bad(RateRule::Conflicting { old, new: rate })),
             _ => {
                 day.insert(date, rate);
                 Ok(())

@@ -59,7 +59,7 @@ use crate::models::covariates::{
 use crate::models::gamma_gamma::GammaGamma;
 use crate::models::mbgnbd::MbgNbd;
 use crate::models::pareto_nbd::ParetoNbd;
-use crate::report::btyd::TransactionModelKind;
+use crate::models::ModelKind;
 use crate::report::hierarchy::Level;
 use crate::report::horizon_value::SpendParams;
 use crate::report::summary::{exact_report_summary, report_summary};
@@ -70,7 +70,8 @@ use crate::report::valuation::{
 use crate::summary::RfmSummary;
 use crate::value::PurchasesGradient;
 
-/// The hierarchical model step (see the [module docs](self)); the report's default.
+/// The hierarchical model step, the report's default (the hierarchy and its priors are
+/// described at the top of `src/report/hierarchical.rs`).
 ///
 /// ```
 /// use ltv::report::HierarchicalValue;
@@ -81,7 +82,7 @@ use crate::value::PurchasesGradient;
 #[non_exhaustive]
 pub struct HierarchicalValue {
     /// The transaction model (BG/NBD by default).
-    pub kind: TransactionModelKind,
+    pub kind: ModelKind,
     /// The hierarchy levels used as covariates, top first (default network, campaign).
     pub levels: Vec<Level>,
     /// Exact-time summary (default) instead of calendar periods.
@@ -104,7 +105,7 @@ pub struct HierarchicalValue {
 impl Default for HierarchicalValue {
     fn default() -> Self {
         Self {
-            kind: TransactionModelKind::BgNbd,
+            kind: ModelKind::BgNbd,
             levels: vec![Level::Network, Level::Campaign],
             exact_times: true,
             top_level_sigma: 1.0,
@@ -510,9 +511,13 @@ impl ValueModel for HierarchicalValue {
     fn estimate(&self, users: &ReportUsers, horizon: &Horizon) -> Result<FutureValues> {
         horizon.validate()?;
         match self.kind {
-            TransactionModelKind::BgNbd => self.run::<BgNbd>(users, horizon),
-            TransactionModelKind::MbgNbd => self.run::<MbgNbd>(users, horizon),
-            TransactionModelKind::ParetoNbd => self.run::<ParetoNbd>(users, horizon),
+            ModelKind::BgNbd => self.run::<BgNbd>(users, horizon),
+            ModelKind::MbgNbd => self.run::<MbgNbd>(users, horizon),
+            ModelKind::ParetoNbd => self.run::<ParetoNbd>(users, horizon),
+            other => Err(Error::unknown_name(
+                crate::error::NameKind::TransactionModel,
+                other.name(),
+            )),
         }
     }
 }

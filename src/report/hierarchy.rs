@@ -5,7 +5,7 @@
 //! levels when reading ([`CostColumns`](crate::report::CostColumns),
 //! [`InstallColumns`](crate::report::InstallColumns)) and chooses the levels to group by.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, NameKind, Result};
 use std::fmt;
 
 /// The network name given to users without an attribution row (and to install rows whose
@@ -44,12 +44,16 @@ impl Level {
             "account" => Ok(Level::Account),
             "campaign" => Ok(Level::Campaign),
             "ad" => Ok(Level::Ad),
-            other => Err(Error::Report {
-                message: format!(
-                    "unknown group-by level `{other}` (expected network, account, campaign or ad)"
-                ),
-            }),
+            other => Err(Error::unknown_name(NameKind::GroupByLevel, other)),
         }
+    }
+}
+
+impl std::str::FromStr for Level {
+    type Err = Error;
+    /// As [`Level::parse`].
+    fn from_str(s: &str) -> Result<Self> {
+        Level::parse(s)
     }
 }
 
@@ -77,8 +81,9 @@ impl GroupBy {
     pub fn new(levels: Vec<Level>) -> Result<Self> {
         for (i, l) in levels.iter().enumerate() {
             if levels[..i].contains(l) {
-                return Err(Error::Report {
-                    message: format!("group-by level `{l}` given twice"),
+                return Err(Error::DuplicateName {
+                    kind: NameKind::GroupByLevel,
+                    value: l.to_string(),
                 });
             }
         }

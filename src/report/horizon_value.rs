@@ -22,7 +22,7 @@
 //! q, v) analytically. The two fits are independent, so Cov θ is block diagonal. Expected
 //! purchases depend on (x, t_x, T) only, so they are computed once per distinct row.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ReportRule, Result};
 use crate::models::TransactionModel;
 use crate::report::valuation::{Horizon, ModelPeriod, Uncertainty};
 use crate::summary::RfmSummary;
@@ -122,7 +122,7 @@ pub fn horizon_values<M: TransactionModel + ?Sized>(
     let rows = DistinctHistories::new(summary.frequency(), summary.recency(), summary.t());
     let s = discounted_purchases(model, &rows, horizon)?;
     let zbar = summary.monetary_value().ok_or_else(|| Error::Report {
-        message: "the report summary has no monetary values".into(),
+        rule: ReportRule::NoMonetaryValues,
     })?;
     let n = summary.len();
     let mut expected = Vec::with_capacity(n);
@@ -208,7 +208,7 @@ mod tests {
     #[test]
     fn value_gradients_match_finite_differences() {
         use crate::models::bgnbd::BgNbd;
-        let cdnow = crate::data::datasets::cdnow_summary_with_transactions().unwrap();
+        let cdnow = crate::datasets::cdnow_summary_with_transactions().unwrap();
         let model = BgNbd::fit(&cdnow.compress(), &crate::fit::FitOptions::default()).unwrap();
         let spend = SpendParams {
             p: 6.2488,

@@ -114,7 +114,7 @@ mod users;
 mod valuation;
 
 pub use aggregate::{FitStatus, ReportRow};
-pub use btyd::{BuyTillYouDieValue, TransactionModelKind, LOOSE_TOLERANCE};
+pub use btyd::{BuyTillYouDieValue, LOOSE_TOLERANCE};
 pub use campaign_report::{CampaignReport, EstimateStatus, ReportConfig, ReportInputs, ReportMeta};
 pub use cohort::CohortBy;
 pub use credit::{read_credit_ledger, CreditLedger, CreditLedgerColumns};

@@ -118,9 +118,9 @@ pub fn csv_header(report: &CampaignReport) -> Vec<String> {
 /// Writes the rows as CSV with [`csv_header`].
 pub fn write_csv<W: Write>(report: &CampaignReport, out: W) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    let err = |e: csv::Error| Error::Csv {
-        line: 0,
-        message: format!("writing the report: {e}"),
+    let err = |source: csv::Error| Error::CsvWrite {
+        what: "the report".into(),
+        source,
     };
     w.write_record(csv_header(report)).map_err(err)?;
     for r in &report.rows {
@@ -184,8 +184,9 @@ impl serde::Serialize for JsonReport<'_> {
 /// Writes `{"meta": {...}, "rows": [{level: value, ..., "cohort": ..., metric: value, ...}]}`,
 /// pretty-printed.
 pub fn write_json<W: Write>(report: &CampaignReport, mut out: W) -> Result<()> {
-    serde_json::to_writer_pretty(&mut out, &JsonReport(report)).map_err(|e| Error::Report {
-        message: format!("writing JSON: {e}"),
+    serde_json::to_writer_pretty(&mut out, &JsonReport(report)).map_err(|source| Error::Json {
+        what: "writing the report as JSON".into(),
+        source,
     })?;
     out.write_all(b"\n").map_err(io_err)?;
     out.flush().map_err(io_err)

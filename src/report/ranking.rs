@@ -17,7 +17,7 @@
 //! relative to the groups in the report: adding or removing a group can move the others'
 //! scores, not their order on a single metric; an outlier compresses the rest toward 0.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, NameKind, ReportRule, Result};
 use crate::report::aggregate::ReportRow;
 use std::fmt;
 
@@ -97,12 +97,7 @@ impl Metric {
         let n = name.trim().to_ascii_lowercase();
         ALL.into_iter()
             .find(|m| m.name() == n)
-            .ok_or_else(|| Error::Report {
-                message: format!(
-                    "unknown ranking metric `{n}` (one of: {})",
-                    ALL.map(Metric::name).join(", ")
-                ),
-            })
+            .ok_or_else(|| Error::unknown_name(NameKind::RankingMetric, n))
     }
 
     /// The metric's value in a row, if the row has it.
@@ -161,7 +156,7 @@ impl Ranking {
     pub fn new(weights: Vec<(Metric, f64)>) -> Result<Self> {
         if weights.is_empty() {
             return Err(Error::Report {
-                message: "ranking needs at least one metric".into(),
+                rule: ReportRule::NoRankingMetric,
             });
         }
         for (i, &(m, w)) in weights.iter().enumerate() {
@@ -173,8 +168,9 @@ impl Ranking {
                 ));
             }
             if weights[..i].iter().any(|(o, _)| *o == m) {
-                return Err(Error::Report {
-                    message: format!("ranking metric `{m}` given twice"),
+                return Err(Error::DuplicateName {
+                    kind: NameKind::RankingMetric,
+                    value: m.to_string(),
                 });
             }
         }
@@ -222,6 +218,14 @@ impl Ranking {
     }
 }
 
+impl std::str::FromStr for Metric {
+    type Err = Error;
+    /// As [`Metric::parse`].
+    fn from_str(s: &str) -> Result<Self> {
+        Metric::parse(s)
+    }
+}
+
 impl std::str::FromStr for Ranking {
     type Err = Error;
     /// Parses `metric=weight,metric=weight` (a metric without `=weight` has weight 1).
@@ -232,15 +236,28 @@ impl std::str::FromStr for Ranking {
             .map(|part| {
                 let (m, w) = part.split_once('=').unwrap_or((part, "1"));
                 let w: f64 = w.trim().parse().map_err(|_| Error::Report {
-                    message: format!(
-                        "ranking weight `{}` of `{}` is not a number",
-                        w.trim(),
-                        m.trim()
-                    ),
+                    rule: ReportRule::RankingWeight {
+                        metric: m.trim().to_string(),
+                        weight: w.trim().to_string(),
+                    },
                 })?;
                 Ok((Metric::parse(m)?, w))
             })
             .collect::<Result<Vec<_>>>()?;
         Self::new(weights)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The error's list of metric names is the parser's list.
+    #[test]
+    fn unknown_metric_lists_every_metric() {
+        let expected = format!("one of: {}", ALL.map(Metric::name).join(", "));
+        assert_eq!(NameKind::RankingMetric.expected(), expected);
+        let e = Metric::parse("nope").unwrap_err().to_string();
+        assert!(e.contains("unknown ranking metric `nope`"), "{e}");
     }
 }

@@ -18,7 +18,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use rand_distr::{Beta, Distribution, Exp, Gamma, Normal};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ParamValue, Result};
 use crate::report::hierarchy::Placement;
 use crate::report::inputs::{CostRow, Installs, Transactions};
 use crate::report::ReportInputs;
@@ -151,7 +151,7 @@ fn midnight(d: NaiveDate) -> i64 {
 }
 
 fn bad(e: impl std::fmt::Display) -> Error {
-    Error::invalid_parameter("simulation", f64::NAN, e.to_string())
+    Error::invalid_parameter("simulation", ParamValue::None, e.to_string())
 }
 
 impl SimulatedApp {
@@ -178,7 +178,7 @@ impl SimulatedApp {
         {
             return Err(Error::invalid_parameter(
                 "simulation spec",
-                f64::NAN,
+                ParamValue::None,
                 "install rates must be > 0 and the scatter finite and >= 0",
             ));
         }

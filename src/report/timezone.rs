@@ -13,7 +13,7 @@
 //!   days it overlaps (costs are assumed to accrue evenly over the account's day).
 
 use crate::data::timestamp::parse_written;
-use crate::error::{Error, Result};
+use crate::error::{Error, NameKind, Result};
 use chrono::{
     DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
 };
@@ -28,11 +28,9 @@ use chrono_tz::Tz;
 /// # Ok::<(), ltv::Error>(())
 /// ```
 pub fn parse_time_zone(name: &str) -> Result<Tz> {
-    name.trim().parse::<Tz>().map_err(|_| Error::Report {
-        message: format!(
-            "unknown time zone `{name}` (expected an IANA name such as `Europe/Berlin` or `UTC`)"
-        ),
-    })
+    name.trim()
+        .parse::<Tz>()
+        .map_err(|_| Error::unknown_name(NameKind::TimeZone, name))
 }
 
 /// Parses a `YYYY-MM-DD` date argument (not a data row).

@@ -1,7 +1,7 @@
 //! The report's users at the as-of date: who installed from where and when, and what each has
 //! paid so far, in the report currency.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ReportRule, Result};
 use crate::report::currency::FxRates;
 use crate::report::hierarchy::{Level, Placement};
 use crate::report::inputs::{CostRow, Installs, Transactions, REPORT_CURRENCY};
@@ -116,10 +116,11 @@ impl ReportUsers {
                     Some(Some(a)) => p.account = (*a).to_string(),
                     Some(None) if levels.contains(&Level::Account) => {
                         return Err(Error::Report {
-                            message: format!(
-                                "installs line {}: campaign `{}` of network `{}` appears under several accounts in the costs; give the installs an account column to group by account",
-                                first_line[i], p.campaign, p.network
-                            ),
+                            rule: ReportRule::CampaignInSeveralAccounts {
+                                line: first_line[i],
+                                campaign: p.campaign.to_string(),
+                                network: p.network.to_string(),
+                            },
                         })
                     }
                     _ => {}

@@ -6,7 +6,7 @@
 //! with Gamma-Gamma spend). A service with its own predictions implements the trait (or hands
 //! [`FutureValues`] to [`CampaignReport::from_values`](crate::report::CampaignReport::from_values)).
 
-use crate::error::{Error, Result};
+use crate::error::{Error, NameKind, ReportRule, Result};
 use crate::report::users::ReportUsers;
 
 /// The model's time unit: the period of the RFM summary it is fitted on.
@@ -27,9 +27,7 @@ impl ModelPeriod {
         match s.trim().to_ascii_lowercase().as_str() {
             "day" => Ok(ModelPeriod::Day),
             "week" => Ok(ModelPeriod::Week),
-            other => Err(Error::Report {
-                message: format!("unknown period `{other}` (expected day or week)"),
-            }),
+            other => Err(Error::unknown_name(NameKind::ReportPeriod, other)),
         }
     }
 
@@ -67,13 +65,8 @@ impl Horizon {
                 "must be at least 1",
             ));
         }
-        if !(self.discount_rate >= 0.0 && self.discount_rate < 1.0) {
-            return Err(Error::invalid_parameter(
-                "discount_rate",
-                self.discount_rate,
-                "must be in [0, 1) (a monthly rate)",
-            ));
-        }
+        // the one rule for a monthly discount rate, shared with `ltv clv` and the library
+        crate::value::MonthlyDiscountRate::new(self.discount_rate)?;
         if !(self.interval_level > 0.0 && self.interval_level < 1.0) {
             return Err(Error::invalid_parameter(
                 "interval_level",
@@ -180,7 +173,7 @@ impl FutureValues {
             len("unconverged_users", self.unconverged_users.len())?;
             if self.unconverged_fits.is_empty() && self.unconverged_users.contains(&true) {
                 return Err(Error::Report {
-                    message: "users are marked as resting on an unconverged fit, but no fit is listed as unconverged".into(),
+                    rule: ReportRule::UnlistedUnconvergedFit,
                 });
             }
         }
@@ -217,11 +210,12 @@ impl FutureValues {
                         .any(|&b| b as usize >= covariances.len())
                 {
                     return Err(Error::Report {
-                        message: format!(
-                            "linearized uncertainty: {} gradient values for {n} users × {k} parameters, {} covariance blocks",
-                            gradients.len(),
-                            covariances.len()
-                        ),
+                        rule: ReportRule::UncertaintyShape {
+                            gradients: gradients.len(),
+                            users: n,
+                            parameters: *k,
+                            covariances: covariances.len(),
+                        },
                     });
                 }
                 if gradients

@@ -63,6 +63,7 @@ use rustc_hash::FxHashMap;
 /// # Ok::<(), ltv::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SummaryOptions {
     pub(crate) period: Period,
     pub(crate) observation_end: Option<Timestamp>,

@@ -29,6 +29,7 @@ use std::path::Path;
 /// # Ok::<(), ltv::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SummaryCsvOptions {
     pub(super) customer_id: Option<String>,
     pub(super) frequency: String,
@@ -337,7 +338,7 @@ fn rename_column(e: Error, names: &[(&str, &String)]) -> Error {
 ///
 /// ```
 /// use ltv::summary::{write_summary_csv, SummaryCsvOptions};
-/// let s = ltv::data::datasets::cdnow_summary_with_transactions()?;
+/// let s = ltv::datasets::cdnow_summary_with_transactions()?;
 /// let mut out = Vec::new();
 /// write_summary_csv(&s, &mut out)?;
 /// assert!(out.starts_with(b"customer_id,frequency,recency,T,monetary_value\n1,2,30.43,38.86,22.35\n"));

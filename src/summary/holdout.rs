@@ -131,7 +131,8 @@ impl SummaryOptions {
     /// a `ValueError` there too).
     ///
     /// ```
-    /// use ltv::data::{datasets, Period, Timestamp};
+    /// use ltv::data::{Period, Timestamp};
+    /// use ltv::datasets;
     /// use ltv::summary::SummaryOptions;
     /// let log = datasets::cdnow_master()?;
     /// let split = SummaryOptions::new(Period::Week)

@@ -16,7 +16,7 @@ impl SummaryCsvOptions {
     /// monetary value and weights of any numeric type (read as `f64`), ids of a string or
     /// integer type (row positions when there is no id column). Every row is checked as
     /// [`RfmSummary::new`] does (rows numbered from 1); nulls are errors. Errors also with
-    /// [`Error::MissingColumn`], [`Error::Csv`] (message starting `Parquet:`) for a file that is
+    /// [`Error::MissingColumn`], [`Error::Parquet`] for a file that is
     /// not valid Parquet, [`Error::Io`], and [`Error::EmptyInput`] for no rows.
     pub fn read_parquet(&self, path: impl AsRef<Path>) -> Result<RfmSummary> {
         let path = path.as_ref();

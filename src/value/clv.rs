@@ -29,11 +29,11 @@
 //!
 //! // Pareto/NBD estimates on the CDNOW sample (weeks)
 //! let model = ParetoNbd::new(0.5533, 10.578, 0.6062, 11.667)?;
-//! let settings = ClvSettings {
-//!     period: Period::Week,                          // the model's time unit
-//!     horizon: Months::new(12),                      // months, not weeks
-//!     discount: MonthlyDiscountRate::from_annual(0.1268)?, // ≈ 1% a month
-//! };
+//! let settings = ClvSettings::new(
+//!     Period::Week,                             // the model's time unit
+//!     Months::new(12),                          // months, not weeks
+//!     MonthlyDiscountRate::from_annual(0.1268)?, // ≈ 1% a month
+//! );
 //! // one customer: 2 repeat purchases, last at week 30.43, observed for 38.86 weeks,
 //! // expected spend per purchase $24.66 (from a Gamma-Gamma model)
 //! let clv = ltv::value::customer_lifetime_value(
@@ -54,6 +54,7 @@ use crate::models::{check_columns, TransactionModel};
 /// How to turn a transaction model's predictions into CLV: the model's time unit, the horizon
 /// and the discount rate.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct ClvSettings {
     /// The time unit of the summary the transaction model was fitted on.
     pub period: Period,
@@ -64,6 +65,16 @@ pub struct ClvSettings {
 }
 
 impl ClvSettings {
+    /// Settings for a model fitted in `period`s, a horizon of `horizon` months and a monthly
+    /// discount rate `discount`.
+    pub fn new(period: Period, horizon: Months, discount: MonthlyDiscountRate) -> Self {
+        ClvSettings {
+            period,
+            horizon,
+            discount,
+        }
+    }
+
     /// Checks the horizon: at most [`Months::MAX`].
     ///
     /// # Errors
@@ -272,11 +283,7 @@ pub fn customer_lifetime_value<M: TransactionModel + ?Sized>(
 /// // lifetimes' CDNOW estimates (weeks)
 /// let bgnbd = BgNbd::new(0.2426, 4.4135, 0.7929, 2.4258)?;
 /// let spend = GammaGamma::new(6.2488, 3.7446, 15.4477)?;
-/// let settings = ClvSettings {
-///     period: Period::Week,
-///     horizon: Months::new(12),
-///     discount: MonthlyDiscountRate::new(0.01)?,
-/// };
+/// let settings = ClvSettings::new(Period::Week, Months::new(12), MonthlyDiscountRate::new(0.01)?);
 /// // CDNOW customer 1: x = 2, t_x = 30.43, T = 38.86, mean repeat spend 22.35
 /// let clv = gamma_gamma_customer_lifetime_value(
 ///     &bgnbd, &spend, &settings, &[2.0], &[30.43], &[38.86], &[22.35])?;

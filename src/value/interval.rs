@@ -302,7 +302,7 @@ mod tests {
     /// intervals.
     #[test]
     fn analytic_intervals_equal_the_finite_difference_route() {
-        let s = crate::data::datasets::cdnow_summary().unwrap();
+        let s = crate::datasets::cdnow_summary().unwrap();
         let data = s.compress();
         let opts = crate::fit::FitOptions::default();
         let (x, tx, t) = (s.frequency(), s.recency(), s.t());
@@ -350,7 +350,7 @@ mod tests {
         // Fit on CDNOW; draw θ ~ N(θ̂, Σ/100) (shrunk so the linearisation is exact to within
         // sampling error), recompute D for a few customers, compare the standard deviation of
         // the draws with the delta-method standard error at Σ/100 (= se / 10).
-        let s = crate::data::datasets::cdnow_summary().unwrap();
+        let s = crate::datasets::cdnow_summary().unwrap();
         let fitted = ParetoNbd::fit(&s.compress(), &crate::fit::FitOptions::default()).unwrap();
         let rows: [(f64, f64, f64); 4] = [
             (2.0, 30.43, 38.86),
@@ -409,7 +409,7 @@ mod tests {
 
     #[test]
     fn spend_variance_widens_and_known_parameters_are_an_error() {
-        let s = crate::data::datasets::cdnow_summary().unwrap();
+        let s = crate::datasets::cdnow_summary().unwrap();
         let fitted = ParetoNbd::fit(&s.compress(), &crate::fit::FitOptions::default()).unwrap();
         let (x, tx, t) = (vec![2.0], vec![30.43], vec![38.86]);
         let a = customer_lifetime_value_with_intervals(

@@ -84,8 +84,8 @@ impl Period {
             "w" | "week" | "weeks" => Ok(Period::Week),
             "m" | "month" | "months" => Ok(Period::Month),
             _ => Err(Error::invalid_parameter(
-                format!("period `{text}`"),
-                f64::NAN,
+                "period",
+                text,
                 "must be one of hour, day, week, month",
             )),
         }

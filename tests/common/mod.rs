@@ -264,9 +264,10 @@ pub fn assert_penalizer_has_lifetimes_meaning<M: BetaGeometricModel>(
         1e-12,
         "penalised objective",
     );
-    let opts = ltv::fit::FitOptions {
-        penalizer: c,
-        ..ltv::fit::FitOptions::default()
+    let opts = {
+        let mut o = ltv::fit::FitOptions::default();
+        o.penalizer = c;
+        o
     };
     let fitted = M::fit_to(&cdnow(), &opts);
     assert!(lifetimes_objective(fitted.model(), c) <= their_objective + 1e-12);

@@ -6,7 +6,7 @@
 use super::game::{Coalition, Game};
 use crate::attribution::crediting::{Crediting, Eligibility};
 use crate::attribution::logs::Logs;
-use crate::error::{Error, Result};
+use crate::error::{Error, GameRule, Result};
 
 /// The shared-match game (an induced-subgraph game): a coalition earns the revenue of the
 /// matches among its members, plus the revenue its members earned with no match.
@@ -51,13 +51,19 @@ impl SharedMatchGame {
         let kept = match kept {
             Some(k) if k.len() != n => {
                 return Err(Error::Game {
-                    message: format!("kept revenue has {} entries for {n} players", k.len()),
+                    rule: GameRule::KeptRevenueLength {
+                        got: k.len(),
+                        players: n,
+                    },
                 })
             }
             Some(k) => {
                 if let Some(i) = k.iter().position(|v| !v.is_finite()) {
                     return Err(Error::Game {
-                        message: format!("kept revenue of player {i} is {}", k[i]),
+                        rule: GameRule::KeptRevenue {
+                            player: i,
+                            value: k[i],
+                        },
                     });
                 }
                 k.to_vec()
@@ -67,10 +73,13 @@ impl SharedMatchGame {
         for (e, &(a, b, r)) in pairs.iter().enumerate() {
             if a as usize >= n || b as usize >= n || a == b || !r.is_finite() {
                 return Err(Error::Game {
-                    message: format!(
-                        "pair {e} ({a}, {b}, {r}): players must be distinct and < {n}, \
-                         revenue finite"
-                    ),
+                    rule: GameRule::Pair {
+                        index: e,
+                        a: a as usize,
+                        b: b as usize,
+                        revenue: r,
+                        players: n,
+                    },
                 });
             }
         }
@@ -245,7 +254,12 @@ impl AvailabilityGame {
         for (p, (u, r, ps)) in payments.iter().enumerate() {
             if *u as usize >= n || !r.is_finite() {
                 return Err(Error::Game {
-                    message: format!("payment {p}: payer {u} must be < {n}, revenue {r} finite"),
+                    rule: GameRule::Payment {
+                        index: p,
+                        payer: *u as usize,
+                        revenue: *r,
+                        players: n,
+                    },
                 });
             }
             let mut ps = ps.clone();
@@ -253,9 +267,12 @@ impl AvailabilityGame {
             ps.dedup();
             if let Some(&bad) = ps.iter().find(|&&v| v as usize >= n || v == *u) {
                 return Err(Error::Game {
-                    message: format!(
-                        "payment {p}: partner {bad} must be < {n} and not the payer {u}"
-                    ),
+                    rule: GameRule::Partner {
+                        index: p,
+                        partner: bad as usize,
+                        payer: *u as usize,
+                        players: n,
+                    },
                 });
             }
             payer.push(*u);

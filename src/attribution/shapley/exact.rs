@@ -19,7 +19,7 @@
 
 use super::game::{Coalition, Game};
 use crate::attribution::par::map_tasks;
-use crate::error::{Error, Result};
+use crate::error::{Error, GameRule, Result};
 
 /// Largest player count accepted by [`exact_shapley`] (2^30 coalitions).
 pub const EXACT_MAX_PLAYERS: usize = 30;
@@ -49,10 +49,12 @@ pub fn exact_shapley<G: Game + ?Sized>(game: &G) -> Result<Vec<f64>> {
     let n = game.player_count();
     if n > EXACT_MAX_PLAYERS {
         return Err(Error::Game {
-            message: format!(
-                "exact enumeration supports at most {EXACT_MAX_PLAYERS} players, got {n}; \
-                 use a sampling estimator"
-            ),
+            rule: GameRule::TooManyPlayers {
+                method: "exact enumeration",
+                max: EXACT_MAX_PLAYERS,
+                given: n,
+                hint: Some("use a sampling estimator"),
+            },
         });
     }
     if n == 0 {
@@ -72,7 +74,10 @@ pub fn exact_shapley<G: Game + ?Sized>(game: &G) -> Result<Vec<f64>> {
             let v = game.value(&c);
             if !v.is_finite() {
                 return Err(Error::Game {
-                    message: format!("value of coalition {mask:#b} is {v}"),
+                    rule: GameRule::CoalitionValue {
+                        coalition: mask,
+                        value: v,
+                    },
                 });
             }
             let s = mask.count_ones() as usize;

@@ -1,6 +1,6 @@
 //! Cooperative games: the [`Game`] trait, bit-set [`Coalition`]s, and a table-backed game.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, GameRule, Result};
 
 /// A set of players `0..n` as a bit set.
 ///
@@ -216,23 +216,29 @@ impl TableGame {
     pub fn new(n: usize, values: Vec<f64>) -> Result<Self> {
         if n > TABLE_GAME_MAX_PLAYERS {
             return Err(Error::Game {
-                message: format!(
-                    "a table game supports at most {TABLE_GAME_MAX_PLAYERS} players, got {n}"
-                ),
+                rule: GameRule::TooManyPlayers {
+                    method: "a table game",
+                    max: TABLE_GAME_MAX_PLAYERS,
+                    given: n,
+                    hint: None,
+                },
             });
         }
         if values.len() != 1usize << n {
             return Err(Error::Game {
-                message: format!(
-                    "a table game with {n} players needs {} values, got {}",
-                    1usize << n,
-                    values.len()
-                ),
+                rule: GameRule::TableLength {
+                    players: n,
+                    expected: 1usize << n,
+                    got: values.len(),
+                },
             });
         }
         if let Some(k) = values.iter().position(|v| !v.is_finite()) {
             return Err(Error::Game {
-                message: format!("value of coalition {k:#b} is {}", values[k]),
+                rule: GameRule::CoalitionValue {
+                    coalition: k as u64,
+                    value: values[k],
+                },
             });
         }
         Ok(Self { n, values })

@@ -25,7 +25,7 @@
 use super::game::Game;
 use super::{project_efficient, stream_rng, Moments, ShapleyEstimate};
 use crate::attribution::par::map_tasks;
-use crate::error::{Error, Result};
+use crate::error::{Error, GameRule, Result};
 use rand::RngExt;
 
 /// Draws per parallel task.
@@ -98,7 +98,7 @@ impl PermutationSampling {
         let n = game.player_count();
         if n == 0 {
             return Err(Error::Game {
-                message: "the game has no players".into(),
+                rule: GameRule::NoPlayers,
             });
         }
         if self.max_draws < 2 {
@@ -121,7 +121,7 @@ impl PermutationSampling {
         let full = game.value(&super::Coalition::full(n));
         if !(empty.is_finite() && full.is_finite()) {
             return Err(Error::Game {
-                message: format!("v(∅) = {empty}, v(N) = {full}: values must be finite"),
+                rule: GameRule::NonFiniteEnds { empty, full },
             });
         }
         let mut stats = vec![Moments::default(); n];
@@ -196,7 +196,10 @@ impl PermutationSampling {
             let check: f64 = marg.iter().sum();
             if !check.is_finite() {
                 return Err(Error::Game {
-                    message: format!("non-finite marginal contribution in draw {j}"),
+                    rule: GameRule::NonFiniteMarginal {
+                        player: None,
+                        at: Some(format!("draw {j}")),
+                    },
                 });
             }
             if j == first {

@@ -32,7 +32,7 @@ use super::game::{Coalition, Game};
 use super::{project_efficient, stream_rng, Moments, ShapleyEstimate};
 use crate::attribution::money::largest_remainder;
 use crate::attribution::par::map_tasks;
-use crate::error::{Error, Result};
+use crate::error::{Error, GameRule, Result};
 use rand::RngExt;
 
 /// Largest player count accepted by [`StratifiedSampling`] (`n²` strata).
@@ -105,15 +105,17 @@ impl StratifiedSampling {
     fn check(&self, n: usize) -> Result<()> {
         if n == 0 {
             return Err(Error::Game {
-                message: "the game has no players".into(),
+                rule: GameRule::NoPlayers,
             });
         }
         if n > STRATIFIED_MAX_PLAYERS {
             return Err(Error::Game {
-                message: format!(
-                    "stratified sampling supports at most {STRATIFIED_MAX_PLAYERS} players \
-                     ({n} given); use PermutationSampling"
-                ),
+                rule: GameRule::TooManyPlayers {
+                    method: "stratified sampling",
+                    max: STRATIFIED_MAX_PLAYERS,
+                    given: n,
+                    hint: Some("use PermutationSampling"),
+                },
             });
         }
         if self.pilot < 2 {
@@ -169,7 +171,7 @@ impl StratifiedSampling {
         let full = game.value(&Coalition::full(n));
         if !(empty.is_finite() && full.is_finite()) {
             return Err(Error::Game {
-                message: format!("v(∅) = {empty}, v(N) = {full}: values must be finite"),
+                rule: GameRule::NonFiniteEnds { empty, full },
             });
         }
         // Strata (i, k) at i * n + k. Single-coalition strata: k = 0 and k = n − 1.
@@ -318,9 +320,10 @@ impl StratifiedSampling {
                     }
                     if !m.is_finite() {
                         return Err(Error::Game {
-                            message: format!(
-                                "non-finite marginal contribution of player {i} at size {k}"
-                            ),
+                            rule: GameRule::NonFiniteMarginal {
+                                player: Some(i),
+                                at: Some(format!("size {k}")),
+                            },
                         });
                     }
                     out[k].push(m);

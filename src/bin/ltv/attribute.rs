@@ -155,12 +155,9 @@ pub fn run(args: Args) -> Result<()> {
     );
     let out = output(args.output.as_deref())?;
     let mut w = csv::Writer::from_writer(out);
-    let io_err = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(io) => write_err(args.output.as_deref())(io),
-        other => Error::Csv {
-            line: 0,
-            message: format!("{other:?}"),
-        },
+    let io_err = |e: csv::Error| {
+        let path = args.output.clone().unwrap_or_else(|| "<stdout>".into());
+        Error::from_csv_write(e, path, "the credits")
     };
     w.write_record(["user_id", "paid", "credit"])
         .map_err(io_err)?;
@@ -192,8 +189,8 @@ fn delimiter(spec: &str) -> Result<u8> {
     match ltv::data::Delimiter::from_spec(spec)? {
         ltv::data::Delimiter::Byte(b) => Ok(b),
         _ => Err(Error::InvalidParameter {
-            name: format!("delimiter `{spec}`"),
-            value: f64::NAN,
+            name: "delimiter".into(),
+            value: ltv::error::ParamValue::Text(spec.to_string()),
             rule: "must be `tab` or a single ASCII character (the logs are CSV)".into(),
         }),
     }

@@ -155,10 +155,9 @@ pub fn run(args: Args) -> Result<()> {
         },
     };
     if !matches!(format.as_str(), "csv" | "json" | "table") {
-        return Err(Error::invalid_parameter(
-            "format",
-            f64::NAN,
-            format!("`{format}`: expected csv, json or table"),
+        return Err(Error::unknown_name(
+            ltv::error::NameKind::OutputFormat,
+            format,
         ));
     }
     let data_end = parse_date_arg(&args.report.as_of)?;
@@ -177,7 +176,11 @@ pub fn run(args: Args) -> Result<()> {
             ));
         }
         let last = data_end.checked_sub_days(Days::new(days)).ok_or_else(|| {
-            Error::invalid_parameter("as-of", f64::NAN, "too early for the horizon")
+            Error::invalid_parameter(
+                "as-of",
+                args.report.as_of.as_str(),
+                "too early for the horizon",
+            )
         })?;
         let mut v: Vec<NaiveDate> = (0..args.count)
             .filter_map(|i| last.checked_sub_days(Days::new(i * args.every)))
@@ -215,9 +218,10 @@ pub fn run(args: Args) -> Result<()> {
     let text = match format.as_str() {
         "csv" => csv(&b),
         "json" => {
-            serde_json::to_string_pretty(&b)
-                .map_err(|e| Error::invalid_parameter("json", f64::NAN, e.to_string()))?
-                + "\n"
+            serde_json::to_string_pretty(&b).map_err(|source| Error::Json {
+                what: "writing the backtest as JSON".into(),
+                source,
+            })? + "\n"
         }
         _ => table(&b),
     };

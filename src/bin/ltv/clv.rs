@@ -15,6 +15,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use ltv::error::ModelFileRule;
 use ltv::models::gamma_gamma::FittedGammaGamma;
 use ltv::models::{ModelFile, SavedModel};
 use ltv::value::{
@@ -132,11 +133,11 @@ pub fn run(args: Args) -> Result<()> {
         args.period.map(Period::from),
         &args.transaction_model,
     )?;
-    let settings = ClvSettings {
+    let settings = ClvSettings::new(
         period,
-        horizon: Months::new(args.months),
-        discount: MonthlyDiscountRate::new(args.discount_rate)?,
-    };
+        Months::new(args.months),
+        MonthlyDiscountRate::new(args.discount_rate)?,
+    );
     let summary = crate::io::read_summary(
         &args
             .columns
@@ -203,21 +204,16 @@ fn resolve_period(
 ) -> Result<Period> {
     match (recorded, given) {
         (Some(r), Some(g)) if r != g => Err(Error::ModelFormat {
-            message: format!(
-                "{} records period {} but --period {} was given; the model's parameters are \
-                 per {0}: drop --period or refit with ltv fit --period {2}",
-                path.display(),
-                period_name(r),
-                period_name(g),
-            ),
+            path: Some(path.to_path_buf()),
+            rule: ModelFileRule::PeriodMismatch {
+                recorded: period_name(r).into(),
+                given: period_name(g).into(),
+            },
         }),
         (Some(p), _) | (None, Some(p)) => Ok(p),
         (None, None) => Err(Error::ModelFormat {
-            message: format!(
-                "{} does not record the time unit it was fitted on (written without \
-                 ltv fit --period): pass --period hour|day|week|month",
-                path.display()
-            ),
+            path: Some(path.to_path_buf()),
+            rule: ModelFileRule::PeriodMissing,
         }),
     }
 }
@@ -333,11 +329,11 @@ fn run_with_covariates(args: Args) -> Result<()> {
         args.period.map(Period::from),
         &args.transaction_model,
     )?;
-    let settings = ClvSettings {
+    let settings = ClvSettings::new(
         period,
-        horizon: Months::new(args.months),
-        discount: MonthlyDiscountRate::new(args.discount_rate)?,
-    };
+        Months::new(args.months),
+        MonthlyDiscountRate::new(args.discount_rate)?,
+    );
     let summary = args
         .columns
         .options()

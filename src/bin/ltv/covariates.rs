@@ -29,6 +29,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use ltv::error::ModelFileRule;
 use ltv::models::bgnbd::BgNbd;
 use ltv::models::covariates::{
     fit_with_covariates, CovariateColumn, CovariateEncoding, CovariateFit, CovariateModel,
@@ -309,9 +310,7 @@ fn read_for_model(
     let path = args
         .covariates
         .as_deref()
-        .ok_or_else(|| Error::ModelFormat {
-            message: "the model was fitted with covariates: pass --covariates FILE".into(),
-        })?;
+        .ok_or_else(|| Error::model_format(ModelFileRule::CovariatesRequired))?;
     let table = Table::read(args, path)?;
     let rows = table.join(summary, false, who)?;
     let mut numeric = Vec::new();
@@ -393,16 +392,14 @@ fn fit(
         options = options.linked(&names);
     }
     let json = match kind {
-        ModelKind::Bgnbd => fitted_json::<BgNbd>(summary, &covariates, &options)?,
-        ModelKind::Mbgnbd => fitted_json::<MbgNbd>(summary, &covariates, &options)?,
+        ModelKind::BgNbd => fitted_json::<BgNbd>(summary, &covariates, &options)?,
+        ModelKind::MbgNbd => fitted_json::<MbgNbd>(summary, &covariates, &options)?,
         ModelKind::ParetoNbd => fitted_json::<ParetoNbd>(summary, &covariates, &options)?,
         ModelKind::GammaGamma => fitted_json::<GammaGamma>(summary, &covariates, &options)?,
-        ModelKind::Bgbb => {
-            return Err(Error::ModelFormat {
-                message: "covariates are available for bgnbd, mbgnbd, pareto-nbd and \
-                          gamma-gamma, not bgbb"
-                    .into(),
-            })
+        ModelKind::BgBb => {
+            return Err(Error::model_format(ModelFileRule::NoCovariates {
+                model: "bgbb".into(),
+            }))
         }
     };
     with_period(&json, period)
@@ -421,9 +418,7 @@ fn fitted_json<M: CovariateModel>(
 }
 
 fn json_err(e: serde_json::Error) -> Error {
-    Error::ModelFormat {
-        message: e.to_string(),
-    }
+    Error::model_format(ModelFileRule::Json(e))
 }
 
 /// Adds `"period"` to a saved covariate fit.
@@ -504,10 +499,10 @@ fn load_transactions(path: &Path) -> Result<(Transactions, Option<Period>)> {
         "pareto-nbd" => Transactions::ParetoNbd(CovariateFit::from_json(&text)?),
         other => {
             return Err(Error::ModelFormat {
-                message: format!(
-                    "{}: a `{other}` model is not a transaction model",
-                    path.display()
-                ),
+                path: Some(path.to_path_buf()),
+                rule: ModelFileRule::NotTransactionModel {
+                    model: format!("a `{other}` model"),
+                },
             })
         }
     };
@@ -522,7 +517,10 @@ fn load_spend(path: &Path) -> Result<Spend> {
     let (name, _) = header(&value)?;
     if name != "gamma-gamma" {
         return Err(Error::ModelFormat {
-            message: format!("{}: a `{name}` model is not a spend model", path.display()),
+            path: Some(path.to_path_buf()),
+            rule: ModelFileRule::NotSpendModel {
+                model: format!("a `{name}` model"),
+            },
         });
     }
     Ok(Spend::Covariates(CovariateFit::from_json(
@@ -587,12 +585,9 @@ fn transaction_models(
                 SavedModel::MbgNbd(m) => Box::new(m.clone()),
                 SavedModel::ParetoNbd(m) => Box::new(m.clone()),
                 other => {
-                    return Err(Error::ModelFormat {
-                        message: format!(
-                            "a `{}` model cannot be combined with covariates",
-                            other.name()
-                        ),
-                    })
+                    return Err(Error::model_format(ModelFileRule::NoCovariates {
+                        model: other.name().to_string(),
+                    }))
                 }
             };
             Ok(PerCustomer {
@@ -616,10 +611,10 @@ pub fn predict(
     let (t, _) = load_transactions(model_file)?;
     if matches!(t, Transactions::Plain(_)) {
         return Err(Error::ModelFormat {
-            message: format!(
-                "{} was fitted without covariates: drop --covariates",
-                model_file.display()
-            ),
+            path: Some(model_file.to_path_buf()),
+            rule: ModelFileRule::FittedWithoutCovariates {
+                which: "the model was",
+            },
         });
     }
     let models = transaction_models(&t, file, summary, "ltv predict")?;
@@ -659,9 +654,11 @@ pub fn clv(inputs: &ClvInputs<'_>, settings: &ClvSettings) -> Result<Vec<f64>> {
     let (t, _) = load_transactions(inputs.transaction_model)?;
     let spend = load_spend(inputs.spend_model)?;
     if matches!((&t, &spend), (Transactions::Plain(_), Spend::Plain(_))) {
-        return Err(Error::ModelFormat {
-            message: "neither model was fitted with covariates: drop --covariates".into(),
-        });
+        return Err(Error::model_format(
+            ModelFileRule::FittedWithoutCovariates {
+                which: "neither model was",
+            },
+        ));
     }
     let summary = inputs.summary;
     let money = summary

@@ -20,22 +20,7 @@ use ltv::Result;
 use crate::clv::PeriodArg;
 use crate::io::{output, write_err};
 
-/// Models `ltv fit` can estimate.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ModelKind {
-    /// BG/NBD (Fader, Hardie & Lee 2005).
-    Bgnbd,
-    /// MBG/NBD (Batislam et al. 2007; lifetimes' ModifiedBetaGeoFitter).
-    Mbgnbd,
-    /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987; lifetimes' ParetoNBDFitter).
-    ParetoNbd,
-    /// BG/BB, discrete time (Fader, Hardie & Shang 2010): frequency, recency and the number
-    /// of opportunities (`--t-col`; a `periods` column is used when there is no `T`).
-    Bgbb,
-    /// Gamma-Gamma spend model (Fader, Hardie & Lee 2005) on the repeat customers'
-    /// frequency and mean spend (`--monetary-value-col`).
-    GammaGamma,
-}
+pub use ltv::models::ModelKind;
 
 /// Column names of the input summary (lifetimes' names by default).
 #[derive(clap::Args, Debug, Clone)]
@@ -127,7 +112,7 @@ fn read_input(args: &Args) -> Result<RfmSummary> {
             .monetary_value_col(args.monetary_value_col.clone())
             .timing_optional();
     }
-    if args.model == ModelKind::Bgbb {
+    if args.model == ModelKind::BgBb {
         let header = header_names(&args.input)?;
         let has = |name: &str| header.iter().any(|h| h == name);
         if args.columns.t_col == "T" && !has("T") && has("periods") {
@@ -167,10 +152,10 @@ pub fn fit_model(
 ) -> Result<SavedModel> {
     let data = summary.compress();
     Ok(match kind {
-        ModelKind::Bgnbd => BgNbd::fit(&data, options)?.into(),
-        ModelKind::Mbgnbd => MbgNbd::fit(&data, options)?.into(),
+        ModelKind::BgNbd => BgNbd::fit(&data, options)?.into(),
+        ModelKind::MbgNbd => MbgNbd::fit(&data, options)?.into(),
         ModelKind::ParetoNbd => ParetoNbd::fit(&data, options)?.into(),
-        ModelKind::Bgbb => BgBb::fit(&data, options)?.into(),
+        ModelKind::BgBb => BgBb::fit(&data, options)?.into(),
         ModelKind::GammaGamma => {
             let spend = SpendData::from_summary(summary).map_err(|e| summary.locate(e))?;
             if let Some(warning) = spend.independence_warning() {
@@ -259,19 +244,21 @@ pub fn run(args: Args) -> Result<()> {
             args.output.as_deref(),
         );
     }
-    let options = FitOptions {
-        penalizer: args.penalizer,
-        max_iterations: args.max_iterations,
-        max_evaluations: args.max_evaluations,
-        ..FitOptions::default()
+    let options = {
+        let mut o = FitOptions::default();
+        o.penalizer = args.penalizer;
+        o.max_iterations = args.max_iterations;
+        o.max_evaluations = args.max_evaluations;
+        o
     };
     let saved = fit_model(args.model, &summary, &options)?;
     if let Err(e) = saved.fit().std_errors() {
         eprintln!("ltv fit: no standard errors (\"std_errors\": null): {e}");
     }
     let text = serde_json::to_string_pretty(&FitPrintout::new(saved.name(), saved.fit())).map_err(
-        |e| ltv::Error::ModelFormat {
-            message: e.to_string(),
+        |source| ltv::Error::Json {
+            what: "writing the fit as JSON".into(),
+            source,
         },
     )?;
     let mut out = output(None)?;

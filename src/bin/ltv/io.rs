@@ -37,8 +37,8 @@ pub fn is_parquet(path: &Path) -> bool {
 #[cfg(not(feature = "parquet"))]
 fn no_parquet(path: &Path) -> Error {
     Error::InvalidParameter {
-        name: format!("--input {}", path.display()),
-        value: f64::NAN,
+        name: "--input".into(),
+        value: path.display().to_string().into(),
         rule: "Parquet input needs ltv built with the `parquet` feature \
                (cargo install ltv --features cli,parquet)"
             .into(),

@@ -4,7 +4,7 @@
 //! Every subcommand writes its result to `--output` (or stdout), logs to stderr, and exits
 //! non-zero with a clear message on bad input.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Subcommand};
 use std::process::ExitCode;
 
 mod attribute;
@@ -22,7 +22,7 @@ mod report;
 mod summary;
 mod table;
 
-#[derive(Parser)]
+#[derive(clap::Parser)]
 #[command(
     name = "ltv",
     version,
@@ -58,7 +58,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // A number flag takes a negative value as `--flag -1` (not only `--flag=-1`): clap would
+    // read `-1` as a short option otherwise. Set on every subcommand.
+    let command = Cli::command().mut_subcommands(|s| s.allow_negative_numbers(true));
+    let cli = Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
         Command::Summary(a) => summary::run(a),
         Command::Fit(a) => fit::run(a),
@@ -73,10 +76,9 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        // `ltv ... | head`: the reader left; stop quietly, as Unix tools do
-        Err(ltv::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
-            ExitCode::SUCCESS
-        }
+        // `ltv ... | head`: the reader left; stop quietly, as Unix tools do (the pipe may
+        // break under a CSV or JSON writer as well as a plain write)
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("ltv: error: {e}");
             ExitCode::from(2)

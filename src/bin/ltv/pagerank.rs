@@ -81,12 +81,9 @@ pub fn run(args: Args) -> Result<()> {
         pr.l1_change
     );
     let mut w = csv::Writer::from_writer(output(args.output.as_deref())?);
-    let csv_err = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(io) => write_err(args.output.as_deref())(io),
-        other => Error::Csv {
-            line: 0,
-            message: format!("{other:?}"),
-        },
+    let csv_err = |e: csv::Error| {
+        let path = args.output.clone().unwrap_or_else(|| "<stdout>".into());
+        Error::from_csv_write(e, path, "the scores")
     };
     w.write_record(["node", "score"]).map_err(csv_err)?;
     for (id, s) in g.ids.names().zip(&pr.scores) {

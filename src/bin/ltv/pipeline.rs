@@ -32,27 +32,6 @@ use crate::io::{output, write_err};
 use crate::log_args::LogArgs;
 use crate::table::{Column, CsvTable};
 
-/// Transaction models the pipeline can fit (the continuous-time ones CLV is defined for).
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TransactionModelKind {
-    /// BG/NBD (Fader, Hardie & Lee 2005).
-    Bgnbd,
-    /// MBG/NBD (Batislam et al. 2007).
-    Mbgnbd,
-    /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987).
-    ParetoNbd,
-}
-
-impl From<TransactionModelKind> for ModelKind {
-    fn from(k: TransactionModelKind) -> ModelKind {
-        match k {
-            TransactionModelKind::Bgnbd => ModelKind::Bgnbd,
-            TransactionModelKind::Mbgnbd => ModelKind::Mbgnbd,
-            TransactionModelKind::ParetoNbd => ModelKind::ParetoNbd,
-        }
-    }
-}
-
 /// Arguments of `ltv pipeline`.
 #[derive(clap::Args)]
 pub struct Args {
@@ -65,8 +44,8 @@ pub struct Args {
     #[arg(long, value_enum)]
     period: PeriodArg,
     /// Transaction model.
-    #[arg(long, value_enum, default_value = "bgnbd")]
-    model: TransactionModelKind,
+    #[arg(long, default_value = "bgnbd", value_parser = transaction_model_kind())]
+    model: ModelKind,
     /// L2 penalty of the transaction model's fit, with lifetimes' `penalizer_coef` meaning.
     #[arg(long, default_value_t = 0.0)]
     penalizer: f64,
@@ -148,18 +127,20 @@ pub fn run(args: Args) -> Result<()> {
     let period: Period = args.period.into();
     let end = args.log.end()?.shown();
     // the CLV unit is the summary's own period
-    let settings = ClvSettings {
-        period: period.try_into()?,
-        horizon: Months::new(args.months),
-        discount: MonthlyDiscountRate::new(args.discount_rate)?,
+    let settings = ClvSettings::new(
+        period.try_into()?,
+        Months::new(args.months),
+        MonthlyDiscountRate::new(args.discount_rate)?,
+    );
+    let options = {
+        let mut o = FitOptions::default();
+        o.penalizer = args.penalizer;
+        o
     };
-    let options = FitOptions {
-        penalizer: args.penalizer,
-        ..FitOptions::default()
-    };
-    let spend_options = FitOptions {
-        penalizer: args.spend_penalizer,
-        ..FitOptions::default()
+    let spend_options = {
+        let mut o = FitOptions::default();
+        o.penalizer = args.spend_penalizer;
+        o
     };
 
     let log = args.log.read(Some(&args.amount_col))?;
@@ -192,7 +173,7 @@ pub fn run(args: Args) -> Result<()> {
         stages.end("write summary", path.display());
     }
 
-    let transactions = fit_model(args.model.into(), &summary, &options)?;
+    let transactions = fit_model(args.model, &summary, &options)?;
     let fit = transactions.fit();
     stages.end(
         "fit transaction model",
@@ -248,8 +229,9 @@ pub fn run(args: Args) -> Result<()> {
     for saved in [&transactions, &spend_file] {
         let text =
             serde_json::to_string(&FitPrintout::new(saved.name(), saved.fit())).map_err(|e| {
-                Error::ModelFormat {
-                    message: e.to_string(),
+                Error::Json {
+                    what: "writing the fit as JSON".into(),
+                    source: e,
                 }
             })?;
         eprintln!("ltv pipeline: {text}");
@@ -309,10 +291,10 @@ pub fn run(args: Args) -> Result<()> {
     stages.end("write output", format_args!("{} rows", summary.len()));
 
     if let Some(path) = &args.timings {
-        let text =
-            serde_json::to_string_pretty(&stages.json()).map_err(|e| Error::ModelFormat {
-                message: e.to_string(),
-            })?;
+        let text = serde_json::to_string_pretty(&stages.json()).map_err(|e| Error::Json {
+            what: "writing the timings as JSON".into(),
+            source: e,
+        })?;
         std::fs::write(path, text).map_err(|source| Error::Io {
             path: path.clone(),
             source,
@@ -362,4 +344,12 @@ fn fit_spend_model(
         eprintln!("ltv pipeline: warning: {warning}");
     }
     Ok(GammaGamma::fit(&spend, options)?.into())
+}
+
+/// `--model`: the continuous-time transaction models CLV is defined for, parsed into the
+/// crate's one [`ModelKind`].
+fn transaction_model_kind() -> impl clap::builder::TypedValueParser<Value = ModelKind> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["bgnbd", "mbgnbd", "pareto-nbd"])
+        .try_map(|s: String| ModelKind::parse_transaction(&s))
 }

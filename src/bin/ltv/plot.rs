@@ -9,6 +9,7 @@
 use std::path::PathBuf;
 
 use ltv::data::{Period, TransactionLog};
+use ltv::error::{ModelFileRule, ParamValue};
 use ltv::fit::FitOptions;
 use ltv::models::{ModelFile, SavedModel};
 use ltv::plot::{
@@ -97,7 +98,7 @@ pub struct Args {
 fn need<T>(value: Option<T>, flag: &str, kind: &str) -> Result<T> {
     value.ok_or_else(|| Error::InvalidParameter {
         name: flag.into(),
-        value: f64::NAN,
+        value: ParamValue::None,
         rule: format!("`ltv plot {kind}` needs --{flag}"),
     })
 }
@@ -116,10 +117,11 @@ fn model(args: &Args, summary: &RfmSummary) -> Result<SavedModel> {
         if let (Some(recorded), Ok(wanted)) = (file.period, wanted) {
             if recorded != wanted {
                 return Err(Error::ModelFormat {
-                    message: format!(
-                        "{} was fitted in {recorded:?} periods but --period is {wanted:?}",
-                        path.display()
-                    ),
+                    path: Some(path.to_path_buf()),
+                    rule: ModelFileRule::PeriodMismatch {
+                        recorded: format!("{recorded:?}").to_lowercase(),
+                        given: format!("{wanted:?}").to_lowercase(),
+                    },
                 });
             }
         }
@@ -152,7 +154,7 @@ pub fn run(args: Args) -> Result<()> {
         // the tracking and history series count whole calendar periods, like the summaries
         return Err(Error::InvalidParameter {
             name: "exact-times".into(),
-            value: f64::NAN,
+            value: ParamValue::None,
             rule: "`ltv plot` counts whole periods; drop --exact-times".into(),
         });
     }
@@ -176,12 +178,14 @@ pub fn run(args: Args) -> Result<()> {
     };
     let saved = model(&args, summary)?;
     let tm = saved.as_transaction_model();
-    let chart_options = ChartOptions {
-        size: match (args.width, args.height) {
+    let chart_options = {
+        let mut o = ChartOptions::default();
+        o.size = match (args.width, args.height) {
             (None, None) => None,
             (w, h) => Some((w.unwrap_or(800), h.unwrap_or(600))),
-        },
-        title: args.title.clone(),
+        };
+        o.title = args.title.clone();
+        o
     };
     let name = clap::ValueEnum::to_possible_value(&args.kind)
         .map_or_else(String::new, |v| v.get_name().to_string());

@@ -108,7 +108,7 @@ pub fn run(args: Args) -> Result<()> {
         (None, Some(_), _) => {
             return Err(Error::InvalidParameter {
                 name: "horizon-col".into(),
-                value: f64::NAN,
+                value: ltv::error::ParamValue::None,
                 rule: "not available with covariates yet: use --horizon".into(),
             })
         }

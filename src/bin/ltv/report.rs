@@ -14,13 +14,15 @@
 //! still comes out with users, cost and revenue to date, the estimate columns empty, the
 //! reason in `meta.estimates` and on stderr (`--strict` makes it a failure).
 
-use ltv::data::columns::{csv_error, Header};
+use ltv::data::columns::Header;
+use ltv::error::NameKind;
+use ltv::models::ModelKind;
 use ltv::report::{
     output, parse_date_arg, parse_time_zone, read_costs, read_credit_ledger, read_fx,
     read_installs, read_transactions, BuyTillYouDieValue, CampaignReport, CohortBy, CostColumns,
     CreditLedgerColumns, FitStatus, FxColumns, HierarchicalValue, InstallColumns, Level,
     ModelPeriod, OptionalColumn, ReportConfig, ReportInputs, TimestampFormat, TransactionColumns,
-    TransactionModelKind, ValueModel,
+    ValueModel,
 };
 use ltv::{Error, Result};
 use std::collections::BTreeMap;
@@ -256,9 +258,11 @@ fn delimiter(spec: &str) -> Result<u8> {
         s if s.len() == 1 && s.is_ascii() && !matches!(s, "\"" | "\n" | "\r") => {
             Ok(s.as_bytes()[0])
         }
-        s => Err(Error::Report {
-            message: format!("--delimiter `{s}`: expected one ASCII character or `tab`"),
-        }),
+        s => Err(Error::invalid_parameter(
+            "--delimiter",
+            s,
+            "expected one ASCII character or `tab`",
+        )),
     }
 }
 
@@ -350,8 +354,9 @@ fn at(path: &Path) -> impl Fn(Error) -> Error + '_ {
             path: path.to_path_buf(),
             source,
         },
-        e => Error::Report {
-            message: format!("reading {}: {e}", path.display()),
+        e => Error::InFile {
+            path: path.to_path_buf(),
+            source: Box::new(e),
         },
     }
 }
@@ -366,7 +371,7 @@ fn read_account_zones(path: &Path, delim: u8) -> Result<BTreeMap<String, chrono_
     let (a, z) = (header.required("account")?, header.required("timezone")?);
     let mut out = BTreeMap::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(csv_error)?;
+        let rec = rec.map_err(|e| Error::from_csv_read(e, path, 0))?;
         let line = rec.position().map_or(0, |p| p.line());
         let zone = rec.get(z).unwrap_or("");
         let tz = parse_time_zone(zone)
@@ -422,7 +427,7 @@ pub(crate) struct Prepared {
 /// The model step the flags ask for: the hierarchical model (default), one pooled fit
 /// (`--hierarchy none`) or a fit per segment (`--fit-by`).
 fn value_model(args: &Args) -> Result<Box<dyn ValueModel>> {
-    let kind = TransactionModelKind::parse(&args.model)?;
+    let kind = ModelKind::parse_transaction(&args.model)?;
     let hierarchy = args.hierarchy.trim().to_ascii_lowercase();
     if args.fit_by.is_some() || hierarchy == "none" {
         let mut model = BuyTillYouDieValue::new(kind);
@@ -479,40 +484,46 @@ pub(crate) fn prepare(args: &Args, log: &Log) -> Result<Prepared> {
     }
     let model = value_model(args)?;
 
-    let cost_cols = CostColumns {
-        date: args.cost_date_col.clone(),
-        network: args.cost_network_col.clone(),
-        account: optional(&args.cost_account_col, "account"),
-        campaign: args.cost_campaign_col.clone(),
-        ad: optional(&args.cost_ad_col, "ad"),
-        cost: args.cost_col.clone(),
-        currency: optional(&args.cost_currency_col, "currency"),
-        time_zone: optional(&args.cost_timezone_col, "timezone"),
-        impressions: optional(&args.impressions_col, "impressions"),
-        clicks: optional(&args.clicks_col, "clicks"),
-        installs: optional(&args.cost_installs_col, "installs"),
-        date_format: args.cost_date_format.clone(),
-        delimiter: delim,
+    let cost_cols = {
+        let mut o = CostColumns::default();
+        o.date = args.cost_date_col.clone();
+        o.network = args.cost_network_col.clone();
+        o.account = optional(&args.cost_account_col, "account");
+        o.campaign = args.cost_campaign_col.clone();
+        o.ad = optional(&args.cost_ad_col, "ad");
+        o.cost = args.cost_col.clone();
+        o.currency = optional(&args.cost_currency_col, "currency");
+        o.time_zone = optional(&args.cost_timezone_col, "timezone");
+        o.impressions = optional(&args.impressions_col, "impressions");
+        o.clicks = optional(&args.clicks_col, "clicks");
+        o.installs = optional(&args.cost_installs_col, "installs");
+        o.date_format = args.cost_date_format.clone();
+        o.delimiter = delim;
+        o
     };
-    let install_cols = InstallColumns {
-        user: args.install_user_col.clone(),
-        time: args.install_time_col.clone(),
-        network: args.install_network_col.clone(),
-        campaign: args.install_campaign_col.clone(),
-        ad: optional(&args.install_ad_col, "ad"),
-        account: optional(&args.install_account_col, "account"),
-        time_format: time_format.clone(),
-        time_zone: input_tz,
-        delimiter: delim,
+    let install_cols = {
+        let mut o = InstallColumns::default();
+        o.user = args.install_user_col.clone();
+        o.time = args.install_time_col.clone();
+        o.network = args.install_network_col.clone();
+        o.campaign = args.install_campaign_col.clone();
+        o.ad = optional(&args.install_ad_col, "ad");
+        o.account = optional(&args.install_account_col, "account");
+        o.time_format = time_format.clone();
+        o.time_zone = input_tz;
+        o.delimiter = delim;
+        o
     };
-    let tx_cols = TransactionColumns {
-        user: args.tx_user_col.clone(),
-        time: args.tx_time_col.clone(),
-        amount: args.tx_amount_col.clone(),
-        currency: optional(&args.tx_currency_col, "currency"),
-        time_format: time_format.clone(),
-        time_zone: input_tz,
-        delimiter: delim,
+    let tx_cols = {
+        let mut o = TransactionColumns::default();
+        o.user = args.tx_user_col.clone();
+        o.time = args.tx_time_col.clone();
+        o.amount = args.tx_amount_col.clone();
+        o.currency = optional(&args.tx_currency_col, "currency");
+        o.time_format = time_format.clone();
+        o.time_zone = input_tz;
+        o.delimiter = delim;
+        o
     };
 
     let mut paths: Vec<&Path> = vec![&args.costs, &args.installs, &args.transactions];
@@ -529,12 +540,13 @@ pub(crate) fn prepare(args: &Args, log: &Log) -> Result<Prepared> {
             .map_err(at(&args.transactions))?;
     let fx = match &args.fx {
         Some(p) => {
-            let cols = FxColumns {
-                currency: args.fx_currency_col.clone(),
-                rate: args.fx_rate_col.clone(),
-                date_format: args.cost_date_format.clone(),
-                delimiter: delim,
-                ..FxColumns::default()
+            let cols = {
+                let mut o = FxColumns::default();
+                o.currency = args.fx_currency_col.clone();
+                o.rate = args.fx_rate_col.clone();
+                o.date_format = args.cost_date_format.clone();
+                o.delimiter = delim;
+                o
             };
             Some(
                 read_fx(progress.open(p, "fx rates")?, &cols, &args.currency)
@@ -546,13 +558,15 @@ pub(crate) fn prepare(args: &Args, log: &Log) -> Result<Prepared> {
     };
     let credit = match &args.credit {
         Some(p) => {
-            let cols = CreditLedgerColumns {
-                user: args.credit_user_col.clone(),
-                credit: args.credit_col.clone(),
-                time: optional(&args.credit_time_col, "time"),
-                time_format: time_format.clone(),
-                time_zone: input_tz,
-                delimiter: delim,
+            let cols = {
+                let mut o = CreditLedgerColumns::default();
+                o.user = args.credit_user_col.clone();
+                o.credit = args.credit_col.clone();
+                o.time = optional(&args.credit_time_col, "time");
+                o.time_format = time_format.clone();
+                o.time_zone = input_tz;
+                o.delimiter = delim;
+                o
             };
             Some(read_credit_ledger(progress.open(p, "credit")?, &cols).map_err(at(p))?)
         }
@@ -608,9 +622,7 @@ pub fn run(args: Args) -> Result<()> {
         },
     };
     if !matches!(format.as_str(), "csv" | "json" | "table") {
-        return Err(Error::Report {
-            message: format!("unknown --format `{format}` (expected csv, json or table)"),
-        });
+        return Err(Error::unknown_name(NameKind::OutputFormat, format));
     }
     let Prepared {
         config,
@@ -687,11 +699,7 @@ pub fn run(args: Args) -> Result<()> {
         "table" => out
             .write_all(output::table(&report, args.top).as_bytes())
             .map_err(write_err(path))?,
-        other => {
-            return Err(Error::Report {
-                message: format!("unknown --format `{other}` (expected csv, json or table)"),
-            })
-        }
+        other => return Err(Error::unknown_name(NameKind::OutputFormat, other)),
     }
     out.flush().map_err(write_err(path))?;
     if let Some(p) = path {

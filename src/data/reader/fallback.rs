@@ -30,19 +30,9 @@ pub(super) fn read_with_csv_crate<R: Read>(
     let mut acc = acc;
     let mut layout: Option<Layout<'_>> = None;
     loop {
-        let more = rdr.read_byte_record(&mut record).map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line()) + lines_before;
-            match e.into_kind() {
-                csv::ErrorKind::Io(source) => Error::Io {
-                    path: Default::default(),
-                    source,
-                },
-                kind => Error::Csv {
-                    line,
-                    message: format!("{kind:?}"),
-                },
-            }
-        })?;
+        let more = rdr
+            .read_byte_record(&mut record)
+            .map_err(|e| Error::from_csv_read(e, std::path::PathBuf::new(), lines_before))?;
         if !more {
             break;
         }
@@ -50,10 +40,7 @@ pub(super) fn read_with_csv_crate<R: Read>(
         if header.is_none() {
             let mut h = Vec::with_capacity(record.len());
             for f in record.iter() {
-                let s = std::str::from_utf8(f).map_err(|_| Error::Csv {
-                    line,
-                    message: "header is not valid UTF-8".into(),
-                })?;
+                let s = std::str::from_utf8(f).map_err(|_| Error::HeaderNotUtf8 { line })?;
                 h.push(s.trim().to_string());
             }
             header = Some(h);

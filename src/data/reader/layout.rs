@@ -39,10 +39,7 @@ impl<'o> Layout<'o> {
 
 /// Splits the header line into trimmed column names.
 pub(super) fn split_header(line: &[u8], delim: Delimiter, line_no: u64) -> Result<Vec<String>> {
-    let text = std::str::from_utf8(line).map_err(|_| Error::Csv {
-        line: line_no,
-        message: "header is not valid UTF-8".into(),
-    })?;
+    let text = std::str::from_utf8(line).map_err(|_| Error::HeaderNotUtf8 { line: line_no })?;
     Ok(match delim {
         Delimiter::Byte(d) => text
             .trim_end_matches('\r')

@@ -35,8 +35,8 @@ impl Delimiter {
                 Ok(Delimiter::Byte(s.as_bytes()[0]))
             }
             s => Err(Error::InvalidParameter {
-                name: format!("delimiter `{s}`"),
-                value: f64::NAN,
+                name: "delimiter".into(),
+                value: s.into(),
                 rule: "must be `whitespace`, `tab` or a single ASCII character other than a quote \
                        or newline"
                     .into(),

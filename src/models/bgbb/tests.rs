@@ -7,7 +7,7 @@ use crate::fit::{hessian_natural, maximize};
 use nalgebra::DMatrix;
 
 fn donations() -> CompressedSummary {
-    crate::data::datasets::donations().unwrap().compress()
+    crate::datasets::donations().unwrap().compress()
 }
 
 #[test]

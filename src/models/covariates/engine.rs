@@ -533,8 +533,8 @@ impl<M: CovariateModel> Setup<M> {
                 Some(j) if !linked.contains(&j) => linked.push(j),
                 _ => {
                     return Err(Error::invalid_parameter(
-                        format!("linked parameter `{l}`"),
-                        f64::NAN,
+                        "linked parameter",
+                        l.as_str(),
                         format!("must be one of {names:?}, each once"),
                     ))
                 }
@@ -726,7 +726,7 @@ pub fn fit_with_covariates<M: CovariateModel>(
             .and_then(|s| s.with_tolerance_cost(0.0))
             .map_err(|e| Error::Optimizer {
                 model: M::NAME.into(),
-                message: e.to_string(),
+                source: e.into(),
             })?;
         let run = Executor::new(Minimise(&problem), solver)
             .configure(|s| s.param(start.clone()).max_iters(options.max_iterations))

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::design::{CovariateEncoding, Covariates};
 use super::engine::CovariateModel;
-use crate::error::{Error, Result};
+use crate::error::{Error, ModelFileRule, Result};
 use crate::fit::Convergence;
 use crate::models::TransactionModel;
 use crate::summary::RfmSummary;
@@ -260,9 +260,7 @@ impl<M: CovariateModel> CovariateFit<M> {
             }),
             covariance_note: self.est.covariance_note.clone(),
         };
-        serde_json::to_string_pretty(&rec).map_err(|e| Error::ModelFormat {
-            message: e.to_string(),
-        })
+        serde_json::to_string_pretty(&rec).map_err(|e| Error::model_format(ModelFileRule::Json(e)))
     }
 
     /// Loads a fit saved by [`CovariateFit::to_json`], checking the model name, the names and
@@ -272,20 +270,23 @@ impl<M: CovariateModel> CovariateFit<M> {
     /// # Errors
     /// [`Error::ModelFormat`] naming what is wrong.
     pub fn from_json(text: &str) -> Result<Self> {
-        let bad = |m: String| Error::ModelFormat { message: m };
-        let rec: Record = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let bad = Error::model_format;
+        let rec: Record = serde_json::from_str(text).map_err(|e| bad(ModelFileRule::Json(e)))?;
         if rec.model != M::NAME {
-            return Err(bad(format!(
-                "the file holds a `{}` model, not `{}`",
-                rec.model,
-                M::NAME
-            )));
+            return Err(bad(ModelFileRule::WrongModel {
+                found: rec.model,
+                expected: M::NAME.to_string(),
+            }));
         }
         let mut linked = Vec::new();
         for l in &rec.linked {
             match M::PARAMETER_NAMES.iter().position(|n| n == l) {
                 Some(j) => linked.push(j),
-                None => return Err(bad(format!("unknown linked parameter `{l}`"))),
+                None => {
+                    return Err(bad(ModelFileRule::UnknownLinkedParameter {
+                        name: l.clone(),
+                    }))
+                }
             }
         }
         let (names, theta): (Vec<String>, Vec<f64>) = rec.theta.into_iter().unzip();
@@ -305,29 +306,32 @@ impl<M: CovariateModel> CovariateFit<M> {
             model: PhantomData,
         };
         if names != fit.theta_names() {
-            return Err(bad(format!(
-                "parameters {names:?} do not match the encoding and linked parameters (expected {:?})",
-                fit.theta_names()
-            )));
+            return Err(bad(ModelFileRule::CovariateParameterNames {
+                found: names,
+                expected: fit.theta_names(),
+            }));
         }
         if let Some(v) = fit.est.theta.iter().find(|v| !v.is_finite()) {
-            return Err(bad(format!("non-finite parameter {v}")));
+            return Err(bad(ModelFileRule::NonFiniteParameter { value: *v }));
         }
         let d = fit.est.theta.len();
         let covariance = match rec.covariance {
             None => None,
             Some(rows) => {
                 if rows.len() != d || rows.iter().any(|r| r.len() != d) {
-                    return Err(bad(format!("covariance must be {d} x {d}")));
+                    return Err(bad(ModelFileRule::CovarianceShape { k: d }));
                 }
                 for (i, row) in rows.iter().enumerate() {
                     if !(row[i].is_finite() && row[i] >= 0.0) {
-                        return Err(bad(format!("covariance diagonal {i} is {}", row[i])));
+                        return Err(bad(ModelFileRule::CovarianceDiagonal {
+                            index: i,
+                            value: row[i],
+                        }));
                     }
                     for (j, &a) in row.iter().enumerate() {
                         let b = rows[j][i];
                         if !a.is_finite() || (a - b).abs() > 1e-9 * (a.abs() + b.abs() + 1e-300) {
-                            return Err(bad("covariance is not symmetric".into()));
+                            return Err(bad(ModelFileRule::CovarianceAsymmetric { i, j, a, b }));
                         }
                     }
                 }
@@ -338,7 +342,12 @@ impl<M: CovariateModel> CovariateFit<M> {
             covariance,
             ..fit.est
         };
-        Self::from_estimate(est).map_err(|e| bad(e.to_string()))
+        Self::from_estimate(est).map_err(|e| {
+            bad(ModelFileRule::InvalidModel {
+                model: M::NAME.to_string(),
+                source: Box::new(e),
+            })
+        })
     }
 }
 

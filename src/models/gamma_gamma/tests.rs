@@ -6,8 +6,7 @@ use crate::fit::gradient_check::{
 use crate::fit::{hessian_natural, maximize, FitOptions};
 
 fn cdnow() -> SpendData {
-    SpendData::from_summary(&crate::data::datasets::cdnow_summary_with_transactions().unwrap())
-        .unwrap()
+    SpendData::from_summary(&crate::datasets::cdnow_summary_with_transactions().unwrap()).unwrap()
 }
 
 #[test]

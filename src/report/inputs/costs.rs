@@ -21,6 +21,7 @@ use std::io::Read;
 /// present: the account's IANA zone), `impressions`, `clicks`, `installs` (each if present);
 /// dates `%Y-%m-%d`; comma-separated.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CostColumns {
     /// Day of the spend, in the account's time zone.
     pub date: String,

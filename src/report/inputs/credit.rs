@@ -8,6 +8,7 @@ use std::io::Read;
 /// Column names of a credit table: `user_id` and `credit` by default (the columns
 /// `ltv attribute` writes next to `paid`); comma-separated.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CreditColumns {
     /// User id.
     pub user: String,

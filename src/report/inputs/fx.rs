@@ -1,13 +1,14 @@
 //! Daily exchange rates from CSV.
 
 use super::table::{self, Table};
-use crate::error::{Error, Result};
+use crate::error::{Error, RateRule, ReportRule, Result};
 use crate::report::currency::FxRates;
 use std::io::Read;
 
 /// Column names of an exchange-rate table: `date`, `currency`, `rate` (report-currency units
 /// per unit of `currency`), dates `%Y-%m-%d`, comma-separated by default.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FxColumns {
     /// Day of the rate.
     pub date: String,
@@ -59,13 +60,17 @@ pub fn read_fx<R: Read>(reader: R, columns: &FxColumns, report_currency: &str) -
             .parse()
             .map_err(|_| Error::invalid_field(line, &columns.rate, raw, "not a number"))?;
         fx.insert(d, code, value).map_err(|e| match e {
-            Error::Report { message } => {
-                let column = if message.contains("currency code") {
-                    &columns.currency
-                } else {
-                    &columns.rate
+            Error::Report {
+                rule: whole @ ReportRule::ExchangeRate { .. },
+            } => {
+                let column = match &whole {
+                    ReportRule::ExchangeRate {
+                        rule: RateRule::CurrencyCode,
+                        ..
+                    } => &columns.currency,
+                    _ => &columns.rate,
                 };
-                Error::invalid_field(line, column, format!("{code} {raw}"), message)
+                Error::invalid_field(line, column, format!("{code} {raw}"), whole.to_string())
             }
             e => e,
         })

@@ -20,6 +20,7 @@ use std::io::Read;
 /// campaign); timestamps in [`TimestampFormat::Auto`], offset-less values in UTC;
 /// comma-separated.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InstallColumns {
     /// User id (the same ids as in the transactions).
     pub user: String,

@@ -1,7 +1,7 @@
 //! The CSV plumbing shared by the report's readers: header lookup, line numbers, field
 //! parsing with errors that name the table, line, column and rule.
 
-use crate::data::columns::{self, Header};
+use crate::data::columns::Header;
 use crate::error::{Error, Result};
 use crate::report::timezone::TimestampParser;
 use std::io::Read;
@@ -48,16 +48,13 @@ pub(crate) struct Table<R: Read> {
 }
 
 fn csv_error(table: &str, e: csv::Error) -> Error {
-    match columns::csv_error(e) {
-        Error::Io { source, .. } => Error::Io {
-            path: PathBuf::from(format!("<{table}>")),
-            source,
+    let path = PathBuf::from(format!("<{table}>"));
+    match Error::from_csv_read(e, &path, 0) {
+        e @ Error::Csv { .. } => Error::InFile {
+            path,
+            source: Box::new(e),
         },
-        Error::Csv { line, message } => Error::Csv {
-            line,
-            message: format!("{table}: {message}"),
-        },
-        other => other,
+        e => e,
     }
 }
 

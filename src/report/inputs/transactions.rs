@@ -14,6 +14,7 @@ use std::io::Read;
 /// report currency); timestamps in [`TimestampFormat::Auto`], offset-less values in UTC;
 /// comma-separated.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TransactionColumns {
     /// User id.
     pub user: String,

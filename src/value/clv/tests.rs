@@ -15,7 +15,7 @@ fn clv_json() -> Value {
 
 /// CDNOW with mean repeat spend: (id, x, t_x, T, zbar).
 fn cdnow() -> Vec<(String, f64, f64, f64, f64)> {
-    let s = crate::data::datasets::cdnow_summary_with_transactions().unwrap();
+    let s = crate::datasets::cdnow_summary_with_transactions().unwrap();
     (0..s.len())
         .map(|i| {
             (

@@ -142,7 +142,7 @@ fn pareto_nbd_gradient_matches_finite_differences() {
 
 #[test]
 fn fitted_models_delegate() {
-    let s = crate::data::datasets::cdnow_summary().unwrap();
+    let s = crate::datasets::cdnow_summary().unwrap();
     let fitted = BgNbd::fit(&s.compress(), &crate::fit::FitOptions::default()).unwrap();
     let worst = worst_error(&fitted);
     assert!(worst < 1e-6);

@@ -7,7 +7,7 @@
 //! the BG/BB paper (Fader, Hardie & Shang 2010).
 //!
 //! ```
-//! use ltv::data::datasets;
+//! use ltv::datasets;
 //! let s = datasets::cdnow_summary()?;
 //! assert_eq!(s.len(), 2357);
 //! let log = datasets::cdnow_master()?;
@@ -19,11 +19,11 @@ use crate::data::{DateFormat, Delimiter, TransactionCsvOptions, TransactionLog};
 use crate::error::Result;
 use crate::summary::{RfmSummary, SummaryCsvOptions};
 
-const CDNOW_MASTER: &str = include_str!("../../datasets/CDNOW_master.txt");
-const CDNOW_SUMMARY: &str = include_str!("../../datasets/cdnow_customers_summary.csv");
+const CDNOW_MASTER: &str = include_str!("../datasets/CDNOW_master.txt");
+const CDNOW_SUMMARY: &str = include_str!("../datasets/cdnow_customers_summary.csv");
 const CDNOW_SUMMARY_WITH_TRANSACTIONS: &str =
-    include_str!("../../datasets/cdnow_customers_summary_with_transactions.csv");
-const DONATIONS: &str = include_str!("../../datasets/donations.csv");
+    include_str!("../datasets/cdnow_customers_summary_with_transactions.csv");
+const DONATIONS: &str = include_str!("../datasets/donations.csv");
 
 /// The 1/10th CDNOW sample: 2,357 customers who first bought in Q1 1997, summarised over a
 /// 39-week calibration period (frequency, recency, T in **weeks**; no monetary value). Customer
