@@ -597,3 +597,80 @@ fn interior_fits_pass_the_boundary_check() {
     let f = ParetoNbd::fit(&data, &FitOptions::default()).unwrap();
     assert!(f.fit().convergence.converged);
 }
+
+fn tail_reference_json() -> Value {
+    serde_json::from_str(include_str!(
+        "../../../tests/reference/pareto_nbd_tail.json"
+    ))
+    .unwrap()
+}
+
+/// Where the 2F1 argument is in (0.8, 1) (the region that was slow): one customer at a time
+/// (series at z = 0.8 plus Gauss–Legendre panels) against mpmath at 60 digits
+/// (`tests/reference/pareto_nbd_tail.py`); the same tolerance as
+/// `log_likelihood_matches_mpmath_in_every_regime`.
+#[test]
+fn log_likelihood_matches_mpmath_where_the_series_is_slow() {
+    for case in tail_reference_json()["log_likelihood"].as_array().unwrap() {
+        let p: Vec<f64> = case["params"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        let par = ParetoNbd::from_parameters(&p).unwrap();
+        let (x, tx, t) = (
+            case["x"].as_f64().unwrap(),
+            case["t_x"].as_f64().unwrap(),
+            case["T"].as_f64().unwrap(),
+        );
+        let want = case["ln_l"].as_f64().unwrap();
+        let got = par.log_likelihood_one(x, tx, t).unwrap();
+        assert!(
+            (got - want).abs() <= 1e-11 * want.abs().max(1.0),
+            "{p:?} x={x} t_x={tx} T={t}: {got} vs {want}"
+        );
+    }
+}
+
+/// The likelihood's chained evaluation (customers of one frequency walked in order of age)
+/// against mpmath, customer by customer (each group summed with one weight per row).
+#[test]
+fn chained_log_likelihood_matches_mpmath() {
+    for g in tail_reference_json()["groups"].as_array().unwrap() {
+        let p: Vec<f64> = g["params"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        let rows: Vec<[f64; 4]> = g["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let v: Vec<f64> = r
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_f64().unwrap())
+                    .collect();
+                [v[0], v[1], v[2], v[3]]
+            })
+            .collect();
+        let col = |k: usize| rows.iter().map(|r| r[k]).collect::<Vec<f64>>();
+        let data = CompressedSummary::from_weighted_rows(
+            &col(0),
+            &col(1),
+            &col(2),
+            &vec![1.0; rows.len()],
+        )
+        .unwrap();
+        let got = ParetoNbdLikelihood::new(&data).evaluate(&p, None).unwrap();
+        let want: f64 = col(3).iter().sum();
+        assert!(
+            (got - want).abs() <= 1e-11 * want.abs().max(1.0),
+            "{p:?}: {got} vs {want}"
+        );
+    }
+}
