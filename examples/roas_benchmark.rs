@@ -21,7 +21,7 @@ use ltv::report::backtest::Score;
 use ltv::report::simulation::{AppSpec, SimulatedApp, SimulatedCampaign};
 use ltv::report::{
     BuyTillYouDieValue, CampaignReport, FutureValues, HierarchicalValue, Horizon, Level,
-    ModelPeriod, ReportConfig, ReportUsers, Uncertainty, ValueModel,
+    ModelPeriod, ReportConfig, ReportUsers, TransactionModelKind, Uncertainty, ValueModel,
 };
 
 /// Each user's exact-time history in days at the as-of cut: (x, t_x, T, mean spend).
@@ -148,6 +148,24 @@ fn configs() -> Vec<Config> {
             ..BuyTillYouDieValue::default()
         }),
     });
+    for (name, kind) in [
+        (
+            "hierarchical MBG/NBD (`--model mbgnbd`), exact days",
+            TransactionModelKind::MbgNbd,
+        ),
+        (
+            "hierarchical Pareto/NBD (`--model pareto-nbd`), exact days",
+            TransactionModelKind::ParetoNbd,
+        ),
+    ] {
+        let mut m = HierarchicalValue::default();
+        m.kind = kind;
+        v.push(Config {
+            name,
+            period: ModelPeriod::Day,
+            model: Box::new(m),
+        });
+    }
     v
 }
 

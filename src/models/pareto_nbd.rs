@@ -29,8 +29,10 @@
 //! ```
 //!
 //! Written as it is here, `s/(r+s+x) · A₀ = s ∫_{t_x}^T (α+τ)^{-(r+x)} (β+τ)^{-(s+1)} dτ`,
-//! evaluated in log space through a hypergeometric series whose terms are all positive, with a
-//! quadrature fallback where the series is slow. The result is finite and accurate for
+//! evaluated in log space through a hypergeometric series whose terms are all positive where
+//! its argument is at most ½, and by Gauss–Legendre panels from there down where it is not
+//! (see `tail.rs`); the likelihood walks each frequency's customers in order of age, so all
+//! but one tail per frequency cost a short quadrature instead of a series. The result is finite and accurate for
 //! `α < β`, `α = β`, `α > β` and frequencies of 10⁴ and more, and comes with an analytic
 //! gradient (checked against finite differences in the tests).
 //!
@@ -51,6 +53,7 @@ mod predict;
 pub(crate) mod quadrature;
 mod row;
 mod simulate;
+pub(crate) mod tail;
 
 #[cfg(test)]
 mod tests;

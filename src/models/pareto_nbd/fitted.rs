@@ -15,6 +15,63 @@ use crate::summary::CompressedSummary;
 /// A Pareto/NBD model estimated from data, with its fit record.
 pub type FittedParetoNbd = Fitted<ParetoNbd>;
 
+/// Largest log-likelihood gain, in total over the data, that moving the estimate tenfold
+/// along a ray to the boundary may show before the estimate counts as "on the boundary".
+const FLAT_RAY: f64 = 0.01;
+
+/// Rays to the boundary of the parameter space `(r, α, s, β)` along which the Pareto/NBD
+/// likelihood has a finite limit, each with what it means when the data prefer (or cannot
+/// tell) the limit.
+const RAYS: [([f64; 4], &str); 3] = [
+    (
+        [0.0, 0.0, 0.0, 1.0],
+        "beta grows: nobody would drop out (the dropout process is not identified)",
+    ),
+    (
+        [0.0, 0.0, 1.0, 1.0],
+        "s and beta grow together: every customer would drop out at the same rate s/beta (the dropout-rate heterogeneity is not identified)",
+    ),
+    (
+        [1.0, 1.0, 0.0, 0.0],
+        "r and alpha grow together: every customer would buy at the same rate r/alpha (the purchase-rate heterogeneity is not identified)",
+    ),
+];
+
+/// [`Error::Unidentifiable`](crate::Error::Unidentifiable) when the estimate lies on a ridge
+/// to the boundary: ten times further along one of [`RAYS`] the log-likelihood is no lower
+/// (within [`FLAT_RAY`]). A gradient-based fit stops on such a ridge with a small gradient
+/// and would otherwise pass for converged (issue 11, item 9: `s = 133` on six-week cohorts
+/// while `s` and `β` ran off).
+fn check_interior(lik: &ParetoNbdLikelihood<'_>, params: &[f64], ll: f64) -> Result<()> {
+    for (dir, meaning) in RAYS {
+        let moved: Vec<f64> = params
+            .iter()
+            .zip(dir)
+            .map(|(p, d)| p * 10f64.powf(d))
+            .collect();
+        let Ok(far) = lik.log_likelihood(&moved, None) else {
+            continue;
+        };
+        if far.is_finite() && far >= ll - FLAT_RAY {
+            let shown: Vec<String> = crate::models::pareto_nbd::PARAMETER_NAMES
+                .iter()
+                .zip(params)
+                .map(|(n, v)| format!("{n} = {v:.4e}"))
+                .collect();
+            return Err(crate::Error::Unidentifiable {
+                model: MODEL_NAME.into(),
+                reason: format!(
+                    "the estimate ({}) is on the boundary of the parameter space: the \
+                     log-likelihood does not fall ({ll:.6} -> {far:.6}) when {meaning}; fit a \
+                     simpler model, use a penalizer, or wait for longer histories",
+                    shown.join(", ")
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 impl ParetoNbd {
     /// Estimates the model by maximum likelihood on a compressed summary (times in periods)
     /// with the shared machinery of [`crate::fit`]: L-BFGS on log-parameters with the analytic
@@ -43,7 +100,10 @@ impl ParetoNbd {
     ///
     /// # Errors
     /// [`crate::Error::EmptyInput`] for no rows; [`crate::Error::Unidentifiable`] when nobody
-    /// made a repeat purchase; [`crate::Error::NotConverged`] and the other errors of the
+    /// made a repeat purchase, or when the estimate lies on a ridge to the boundary of the
+    /// parameter space (`s` and `β`, or `β` alone, or `r` and `α` running to infinity: ten
+    /// times further along the ridge the log-likelihood is within 0.01 of the estimate's), which a
+    /// gradient-based fit would otherwise report as converged; [`crate::Error::NotConverged`] and the other errors of the
     /// optimizer.
     pub fn fit(data: &CompressedSummary, options: &FitOptions) -> Result<FittedParetoNbd> {
         let repeats: f64 = data
@@ -53,7 +113,10 @@ impl ParetoNbd {
             .map(|(x, w)| x * w)
             .sum();
         check_identifiable(MODEL_NAME, data, repeats)?;
-        Fitted::from_fit(maximize(&ParetoNbdLikelihood::new(data), options)?)
+        let lik = ParetoNbdLikelihood::new(data);
+        let fit = maximize(&lik, options)?;
+        check_interior(&lik, &fit.params, fit.log_likelihood)?;
+        Fitted::from_fit(fit)
     }
 
     /// Log-likelihood of the data at these parameters, summed over customers (weights).

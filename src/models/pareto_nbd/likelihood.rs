@@ -2,7 +2,8 @@
 //! problem).
 
 use super::params::{ParetoNbd, PARAMETER_NAMES};
-use super::row::{row_terms, FrequencyTerms};
+use super::row::{row_terms_with, FrequencyTerms};
+use super::tail::{tails_descending, Tail};
 use crate::error::Result;
 use crate::fit::Likelihood;
 use crate::models::ModelParameters;
@@ -10,16 +11,85 @@ use crate::summary::CompressedSummary;
 
 /// Rows per parallel chunk.
 const CHUNK: usize = 2048;
+/// Tail points per chain (a chain restarts with one series evaluation; blocks run in
+/// parallel).
+const BLOCK: usize = 4096;
+
+/// Where each row's tails are: the distinct tail points of each frequency, descending.
+#[derive(Debug, Clone)]
+struct Plan {
+    /// Tail points, grouped by frequency, each group descending.
+    ys: Vec<f64>,
+    /// Chains: (frequency, start, end) into `ys`.
+    blocks: Vec<(f64, usize, usize)>,
+    /// Per row: indices into `ys` of its tails at `t_x` and `T` (`usize::MAX` when
+    /// `t_x = T`: no tail needed).
+    at: Vec<(usize, usize)>,
+}
+
+impl Plan {
+    fn new(d: &CompressedSummary) -> Self {
+        let n = d.len();
+        // rows by frequency (bit pattern: frequencies are finite and >= 0)
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&i, &j| d.frequency()[i].total_cmp(&d.frequency()[j]));
+        let mut ys = Vec::new();
+        let mut blocks = Vec::new();
+        let mut at = vec![(usize::MAX, usize::MAX); n];
+        let mut g0 = 0;
+        while g0 < n {
+            let x = d.frequency()[order[g0]];
+            let mut g1 = g0;
+            while g1 < n && d.frequency()[order[g1]] == x {
+                g1 += 1;
+            }
+            // (y, row, which) for the rows of this frequency that need tails
+            let mut pts: Vec<(f64, usize, bool)> = Vec::new();
+            for &i in &order[g0..g1] {
+                if d.recency()[i] != d.t()[i] {
+                    pts.push((d.recency()[i], i, false));
+                    pts.push((d.t()[i], i, true));
+                }
+            }
+            pts.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let start = ys.len();
+            for (y, i, is_t) in pts {
+                if ys.len() == start || *ys.last().unwrap_or(&f64::NAN) != y {
+                    ys.push(y);
+                }
+                let k = ys.len() - 1;
+                if is_t {
+                    at[i].1 = k;
+                } else {
+                    at[i].0 = k;
+                }
+            }
+            let end = ys.len();
+            let mut b = start;
+            while b < end {
+                let e = (b + BLOCK).min(end);
+                blocks.push((x, b, e));
+                b = e;
+            }
+            g0 = g1;
+        }
+        Self { ys, blocks, at }
+    }
+}
 
 /// The Pareto/NBD log-likelihood of a compressed summary; borrows the data.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct ParetoNbdLikelihood<'a> {
     data: &'a CompressedSummary,
+    plan: Plan,
 }
 
 impl<'a> ParetoNbdLikelihood<'a> {
     pub(crate) fn new(data: &'a CompressedSummary) -> Self {
-        Self { data }
+        Self {
+            data,
+            plan: Plan::new(data),
+        }
     }
 
     /// Deterministic starting values: `r = s = 1`; `α` so that the mean purchase rate `r/α`
@@ -42,11 +112,30 @@ impl<'a> ParetoNbdLikelihood<'a> {
         vec![1.0, (1.0 / rate).max(1e-6), 1.0, mean_t.max(1e-6)]
     }
 
+    /// The tails at every planned point, in the plan's order.
+    fn tails(&self, par: &ParetoNbd, grad: bool) -> Result<Vec<Tail>> {
+        let plan = &self.plan;
+        let block = |&(x, b, e): &(f64, usize, usize)| -> Result<Vec<Tail>> {
+            let mut out = Vec::with_capacity(e - b);
+            tails_descending(par, x, &plan.ys[b..e], grad, &mut out)?;
+            Ok(out)
+        };
+        #[cfg(feature = "parallel")]
+        let parts: Vec<Vec<Tail>> = {
+            use rayon::prelude::*;
+            plan.blocks.par_iter().map(block).collect::<Result<_>>()?
+        };
+        #[cfg(not(feature = "parallel"))]
+        let parts: Vec<Vec<Tail>> = plan.blocks.iter().map(block).collect::<Result<_>>()?;
+        Ok(parts.concat())
+    }
+
     /// `Σ_i w_i ln L_i` at `p = [r, α, s, β]`; writes `∂/∂p` into `grad` when given.
     pub(crate) fn evaluate(&self, p: &[f64], grad: Option<&mut [f64]>) -> Result<f64> {
         let par = ParetoNbd::from_parameters(p)?;
         let want_grad = grad.is_some();
         let n = self.data.len();
+        let tails = self.tails(&par, want_grad)?;
         let chunk = |start: usize| -> Result<(f64, [f64; 4])> {
             let d = self.data;
             let end = (start + CHUNK).min(n);
@@ -63,7 +152,9 @@ impl<'a> ParetoNbdLikelihood<'a> {
                         t
                     }
                 };
-                let row = row_terms(&par, &terms, d.recency()[i], d.t()[i], want_grad)?;
+                let (ix, it) = self.plan.at[i];
+                let pair = (ix != usize::MAX).then(|| (tails[ix], tails[it]));
+                let row = row_terms_with(&par, &terms, d.recency()[i], d.t()[i], want_grad, pair)?;
                 let w = d.weight()[i];
                 ll += w * row.ln_l;
                 for (gk, rk) in g.iter_mut().zip(row.grad) {

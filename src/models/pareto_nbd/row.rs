@@ -9,8 +9,7 @@
 //! ```
 //!
 //! `P(T)` is the customer alive at `T`; `s·(F(t_x) - F(T))` integrates the density of dying
-//! at τ ∈ (t_x, T]. With `K(y) = s F(y) / P(y)` (computed through
-//! [`log_hyp_one`](super::hyp_one::log_hyp_one)), and everything scaled by `P(t_x)`:
+//! at τ ∈ (t_x, T]. With `K(y) = s F(y) / P(y)` (computed by [`super::tail`]), and everything scaled by `P(t_x)`:
 //!
 //! ```text
 //! L / (C P(t_x)) = Σ = ω + k₁ - k₂,   ω = P(T)/P(t_x) ≤ 1,  k₁ = K(t_x),  k₂ = ω K(T) ≤ ω .
@@ -21,8 +20,8 @@
 //! carried as a logarithm). This is what keeps the likelihood finite where lifetimes' returns
 //! NaN (lifetimes issue #25).
 
-use super::hyp_one::{log_hyp_one, LogHyp};
 use super::params::ParetoNbd;
+use super::tail::{tail_at, Tail};
 use crate::error::{Error, Result};
 use statrs::function::gamma::{digamma, ln_gamma};
 
@@ -35,6 +34,10 @@ pub(crate) struct FrequencyTerms {
     pub ln_gamma_ratio: f64,
     /// `ψ(r+x) - ψ(r)` (only filled when gradients are asked for).
     pub digamma_diff: f64,
+    /// `ln α` (hoisted out of the per-customer loop).
+    pub ln_alpha: f64,
+    /// `ln β`.
+    pub ln_beta: f64,
 }
 
 impl FrequencyTerms {
@@ -55,46 +58,10 @@ impl FrequencyTerms {
             x,
             ln_gamma_ratio,
             digamma_diff,
+            ln_alpha: par.alpha.ln(),
+            ln_beta: par.beta.ln(),
         }
     }
-}
-
-/// `ln K(y) = ln(s F(y) / P(y))` and `∂ ln(s F(y)) / ∂(r, α, s, β)`.
-#[derive(Debug, Clone, Copy)]
-struct Tail {
-    ln_k: f64,
-    d: [f64; 4],
-}
-
-/// Tail integral at `y` given `ln(α+y)` and `ln(β+y)`.
-fn tail(par: &ParetoNbd, x: f64, y: f64, la: f64, lb: f64, grad: bool) -> Result<Tail> {
-    let ParetoNbd { r, alpha, s, beta } = *par;
-    let p = r + x;
-    let q = s + 1.0;
-    let rho = r + s + x;
-    let alpha_big = alpha >= beta;
-    let (z, a_big, ln_m_over_b) = if alpha_big {
-        ((alpha - beta) / (alpha + y), p, 0.0)
-    } else {
-        ((beta - alpha) / (beta + y), q, la - lb)
-    };
-    let h: LogHyp = log_hyp_one(a_big, p + q, z)?;
-    let ln_k = s.ln() + ln_m_over_b + h.ln - rho.ln();
-    let mut d = [0.0; 4];
-    if grad {
-        let (ay, by) = (alpha + y, beta + y);
-        let (dz_da, dz_db) = if alpha_big {
-            (by / (ay * ay), -1.0 / ay)
-        } else {
-            (-1.0 / by, ay / (by * by))
-        };
-        let (big_a, big_b) = if alpha_big { (1.0, 0.0) } else { (0.0, 1.0) };
-        d[0] = -la - 1.0 / rho + big_a * h.d_a + h.d_c;
-        d[1] = -p / ay + big_b / ay + h.d_z * dz_da;
-        d[2] = 1.0 / s - lb - 1.0 / rho + big_b * h.d_a + h.d_c;
-        d[3] = -q / by + big_a / by + h.d_z * dz_db;
-    }
-    Ok(Tail { ln_k, d })
 }
 
 /// One customer's log-likelihood and what the predictions need from it.
@@ -117,13 +84,34 @@ pub(crate) fn row_terms(
     t_age: f64,
     grad: bool,
 ) -> Result<RowTerms> {
+    row_terms_with(par, ft, t_x, t_age, grad, None)
+}
+
+/// [`row_terms`] with the tails at `t_x` and `T` given (from a chain over many customers of
+/// the same frequency; see [`super::tail`]), or computed here when `None`.
+pub(crate) fn row_terms_with(
+    par: &ParetoNbd,
+    ft: &FrequencyTerms,
+    t_x: f64,
+    t_age: f64,
+    grad: bool,
+    tails: Option<(Tail, Tail)>,
+) -> Result<RowTerms> {
     let ParetoNbd { r, alpha, s, beta } = *par;
     let x = ft.x;
     let p = r + x;
-    let (la_t, lb_t) = ((alpha + t_age).ln(), (beta + t_age).ln());
-    let ln_c = ft.ln_gamma_ratio + r * alpha.ln() + s * beta.ln();
+    let (la_t, lb_t) = match &tails {
+        Some((_, tt)) => (tt.la, tt.lb),
+        None => ((alpha + t_age).ln(), (beta + t_age).ln()),
+    };
+    let ln_c = ft.ln_gamma_ratio + r * ft.ln_alpha + s * ft.ln_beta;
     let ln_p_t = -p * la_t - s * lb_t;
-    let d_ln_c = [ft.digamma_diff + alpha.ln(), r / alpha, beta.ln(), s / beta];
+    let d_ln_c = [
+        ft.digamma_diff + ft.ln_alpha,
+        r / alpha,
+        ft.ln_beta,
+        s / beta,
+    ];
     let d_ln_p_t = [-la_t, -p / (alpha + t_age), -lb_t, -s / (beta + t_age)];
 
     // Died at τ ∈ (t_x, T] is impossible when t_x = T: L = C P(T).
@@ -138,10 +126,11 @@ pub(crate) fn row_terms(
         return finish(par, ft, t_x, t_age, ln_l, 1.0, g);
     }
 
-    let (la_x, lb_x) = ((alpha + t_x).ln(), (beta + t_x).ln());
-    let ln_p_x = -p * la_x - s * lb_x;
-    let tail_x = tail(par, x, t_x, la_x, lb_x, grad)?;
-    let tail_t = tail(par, x, t_age, la_t, lb_t, grad)?;
+    let (tail_x, tail_t) = match tails {
+        Some(t) => t,
+        None => (tail_at(par, x, t_x, grad)?, tail_at(par, x, t_age, grad)?),
+    };
+    let ln_p_x = -p * tail_x.la - s * tail_x.lb;
     let omega = (ln_p_t - ln_p_x).exp();
     let k1 = tail_x.ln_k.exp();
     let k2 = omega * tail_t.ln_k.exp();
