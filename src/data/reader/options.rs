@@ -115,21 +115,25 @@ impl TransactionCsvOptions {
     }
 
     /// The customer id column's name.
+    #[cfg(feature = "parquet")]
     pub(crate) fn customer_col_ref(&self) -> &str {
         &self.customer_col
     }
 
     /// The date column's name.
+    #[cfg(feature = "parquet")]
     pub(crate) fn date_col_ref(&self) -> &str {
         &self.date_col
     }
 
     /// The amount column's name, if any.
+    #[cfg(feature = "parquet")]
     pub(crate) fn amount_col_ref(&self) -> Option<&str> {
         self.amount_col.as_deref()
     }
 
     /// The date format.
+    #[cfg(feature = "parquet")]
     pub(crate) fn date_format_ref(&self) -> &DateFormat {
         &self.date_format
     }
