@@ -21,7 +21,7 @@ use ltv::report::backtest::Score;
 use ltv::report::simulation::{AppSpec, SimulatedApp, SimulatedCampaign};
 use ltv::report::{
     BuyTillYouDieValue, CampaignReport, FutureValues, HierarchicalValue, Horizon, Level,
-    ModelPeriod, ReportConfig, ReportUsers, TransactionModelKind, Uncertainty, ValueModel,
+    ModelPeriod, ReportConfig, ReportUsers, Uncertainty, ValueModel,
 };
 
 /// Each user's exact-time history in days at the as-of cut: (x, t_x, T, mean spend).
@@ -151,11 +151,11 @@ fn configs() -> Vec<Config> {
     for (name, kind) in [
         (
             "hierarchical MBG/NBD (`--model mbgnbd`), exact days",
-            TransactionModelKind::MbgNbd,
+            ltv::models::ModelKind::MbgNbd,
         ),
         (
             "hierarchical Pareto/NBD (`--model pareto-nbd`), exact days",
-            TransactionModelKind::ParetoNbd,
+            ltv::models::ModelKind::ParetoNbd,
         ),
     ] {
         let mut m = HierarchicalValue::default();
