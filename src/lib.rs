@@ -20,4 +20,5 @@ pub mod report;
 
 pub mod plot;
 
+pub use data::Period;
 pub use error::{Error, Result};

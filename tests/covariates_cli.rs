@@ -173,7 +173,7 @@ fn fit_predict_and_clv_with_covariates() {
     )
     .unwrap();
     let settings = ltv::value::ClvSettings {
-        period: ltv::value::Period::Week,
+        period: ltv::Period::Week,
         horizon: ltv::value::Months::new(12),
         discount: ltv::value::MonthlyDiscountRate::new(0.01).unwrap(),
     };

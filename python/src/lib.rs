@@ -20,7 +20,8 @@ use ltv::models::mbgnbd::MbgNbd;
 use ltv::models::pareto_nbd::ParetoNbd;
 use ltv::models::{Fitted, ModelFile, ModelParameters, SavedModel, TransactionModel};
 use ltv::summary::{CompressedSummary, SummaryOptions};
-use ltv::value::{ClvSettings, MonthlyDiscountRate, Months, Period as ClvPeriod};
+use ltv::value::{ClvSettings, MonthlyDiscountRate, Months};
+use ltv::Period as ClvPeriod;
 
 mod errors;
 use errors::to_py;
@@ -228,12 +229,14 @@ impl PyModel {
 
     /// Period recorded in the model's JSON (`"hour"`, `"day"`, `"week"`, `"month"`), if any.
     #[getter]
-    fn period(&self) -> Option<&'static str> {
+    fn period(&self) -> Option<String> {
         self.period.map(|p| match p {
-            ClvPeriod::Hour => "H",
-            ClvPeriod::Day => "D",
-            ClvPeriod::Week => "W",
-            ClvPeriod::Month => "M",
+            ClvPeriod::Hour => "H".to_string(),
+            ClvPeriod::Day => "D".to_string(),
+            ClvPeriod::Week => "W".to_string(),
+            ClvPeriod::Month => "M".to_string(),
+            // a custom length, as `3600s`
+            custom => custom.to_string(),
         })
     }
 
@@ -1190,7 +1193,7 @@ fn report_setup(
 )> {
     use ltv::report::{
         parse_date_arg, parse_time_zone, read_costs, read_installs, read_transactions,
-        BuyTillYouDieValue, CostColumns, InstallColumns, ModelPeriod, ReportConfig, ReportInputs,
+        BuyTillYouDieValue, CostColumns, InstallColumns, ReportConfig, ReportInputs,
         TransactionColumns, TransactionModelKind,
     };
     let mut config = ReportConfig::new(parse_date_arg(as_of)?);
@@ -1198,7 +1201,7 @@ fn report_setup(
     config.currency = currency.to_string();
     config.horizon.months = horizon_months;
     config.horizon.discount_rate = discount_rate;
-    config.horizon.period = ModelPeriod::parse(period)?;
+    config.horizon.period = period.parse::<ltv::Period>()?;
     config.group_by = group_by.parse()?;
     config.horizon.validate()?;
     let value = BuyTillYouDieValue::new(TransactionModelKind::parse(model)?);

@@ -34,7 +34,8 @@ use crate::models::gamma_gamma::FittedGammaGamma;
 use crate::models::mbgnbd::FittedMbgNbd;
 use crate::models::pareto_nbd::FittedParetoNbd;
 use crate::models::TransactionModel;
-use crate::value::{Period, PurchasesGradient};
+use crate::value::PurchasesGradient;
+use crate::Period;
 
 /// Version of the saved-model layout written by this crate.
 pub const FORMAT_VERSION: u32 = 1;
@@ -215,7 +216,7 @@ impl SavedModel {
 ///
 /// ```
 /// use ltv::models::{bgnbd::BgNbd, ModelFile};
-/// use ltv::value::Period;
+/// use ltv::Period;
 /// let s = ltv::data::datasets::cdnow_summary()?;
 /// let fitted = BgNbd::fit(&s.compress(), &ltv::fit::FitOptions::default())?;
 /// let file = ModelFile { model: fitted.into(), period: Some(Period::Week) };

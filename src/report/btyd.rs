@@ -479,12 +479,12 @@ impl ValueModel for BuyTillYouDieValue {
             Uncertainty::None
         };
         let mut desc = serde_json::Value::Object(description);
-        desc["period"] = json!(horizon.period.name());
+        desc["period"] = json!(horizon.period.to_string());
         desc["fit_by"] = json!(self.fit_by.map(|l| l.name()));
         // with one pooled fit, keep the flat layout (transaction_model, spend_model, ...)
         if self.fit_by.is_none() {
             let mut flat = pooled.description;
-            flat["period"] = json!(horizon.period.name());
+            flat["period"] = json!(horizon.period.to_string());
             desc = flat;
         }
         if !unconverged_users.contains(&true) {

@@ -24,12 +24,10 @@
 
 use crate::error::{Error, Result};
 use crate::models::TransactionModel;
-use crate::report::valuation::{Horizon, ModelPeriod, Uncertainty};
+use crate::report::valuation::{Horizon, Uncertainty};
 use crate::summary::RfmSummary;
 use crate::value::clv::DistinctHistories;
-use crate::value::{
-    discounted_expected_purchases, ClvSettings, MonthlyDiscountRate, Months, Period,
-};
+use crate::value::{discounted_expected_purchases, ClvSettings, MonthlyDiscountRate, Months};
 use nalgebra::DMatrix;
 
 /// Gamma-Gamma parameters (and their covariance, if estimated) as the report uses them.
@@ -63,10 +61,7 @@ fn discounted_purchases<M: TransactionModel + ?Sized>(
     horizon: &Horizon,
 ) -> Result<Vec<f64>> {
     let settings = ClvSettings {
-        period: match horizon.period {
-            ModelPeriod::Day => Period::Day,
-            ModelPeriod::Week => Period::Week,
-        },
+        period: horizon.period,
         horizon: Months::new(horizon.months),
         discount: MonthlyDiscountRate::new(horizon.discount_rate)?,
     };
@@ -218,7 +213,7 @@ mod tests {
         let horizon = Horizon {
             months: 12,
             discount_rate: 0.01,
-            period: ModelPeriod::Week,
+            period: crate::Period::Week,
             interval_level: 0.95,
         };
         let hv = horizon_values(&model, &spend, &sub, &horizon).unwrap();

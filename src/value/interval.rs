@@ -244,7 +244,8 @@ mod tests {
     use super::*;
     use crate::models::pareto_nbd::ParetoNbd;
     use crate::models::TransactionModel;
-    use crate::value::{MonthlyDiscountRate, Months, Period};
+    use crate::value::{MonthlyDiscountRate, Months};
+    use crate::Period;
     use rand::SeedableRng;
     use rand_distr::{Distribution, StandardNormal};
 

@@ -19,49 +19,14 @@ use ltv::models::gamma_gamma::FittedGammaGamma;
 use ltv::models::{ModelFile, SavedModel};
 use ltv::value::{
     customer_lifetime_value, customer_lifetime_value_with_intervals, ClvSettings,
-    MonthlyDiscountRate, Months, Period,
+    MonthlyDiscountRate, Months,
 };
+use ltv::Period;
 use ltv::{Error, Result};
 
 use crate::fit::SummaryColumns;
 use crate::io::{output, write_err};
 use crate::table::{Column, CsvTable};
-
-/// The models' time unit, as `--period` takes it.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PeriodArg {
-    /// Hours (720 per month).
-    Hour,
-    /// Days (30 per month).
-    Day,
-    /// Weeks (4.345 per month).
-    Week,
-    /// Months.
-    Month,
-}
-
-impl From<PeriodArg> for Period {
-    fn from(p: PeriodArg) -> Period {
-        match p {
-            PeriodArg::Hour => Period::Hour,
-            PeriodArg::Day => Period::Day,
-            PeriodArg::Week => Period::Week,
-            PeriodArg::Month => Period::Month,
-        }
-    }
-}
-
-/// The summary period of `--period` (`ltv pipeline` summarises with it).
-impl From<PeriodArg> for ltv::data::Period {
-    fn from(p: PeriodArg) -> ltv::data::Period {
-        match p {
-            PeriodArg::Hour => ltv::data::Period::Hour,
-            PeriodArg::Day => ltv::data::Period::Day,
-            PeriodArg::Week => ltv::data::Period::Week,
-            PeriodArg::Month => ltv::data::Period::Month,
-        }
-    }
-}
 
 /// Arguments of `ltv clv`.
 #[derive(clap::Args)]
@@ -87,7 +52,7 @@ pub struct Args {
     /// period recorded in the model file (`ltv fit --period`); required when the file
     /// records none, and an error when it contradicts the recorded one.
     #[arg(long, value_enum)]
-    period: Option<PeriodArg>,
+    period: Option<Period>,
     /// Column with the mean repeat spend.
     #[arg(long, default_value = "monetary_value")]
     monetary_value_col: String,
@@ -127,11 +92,7 @@ pub fn run(args: Args) -> Result<()> {
     let spend = spend_file.as_spend_model()?;
     crate::io::warn_unconverged("ltv clv", &args.transaction_model, &transactions);
     crate::io::warn_unconverged("ltv clv", &args.spend_model, &spend_file);
-    let period = resolve_period(
-        recorded,
-        args.period.map(Period::from),
-        &args.transaction_model,
-    )?;
+    let period = resolve_period(recorded, args.period, &args.transaction_model)?;
     let settings = ClvSettings {
         period,
         horizon: Months::new(args.months),
@@ -205,8 +166,8 @@ fn resolve_period(
                 "{} records period {} but --period {} was given; the model's parameters are \
                  per {0}: drop --period or refit with ltv fit --period {2}",
                 path.display(),
-                period_name(r),
-                period_name(g),
+                r,
+                g,
             ),
         }),
         (Some(p), _) | (None, Some(p)) => Ok(p),
@@ -217,16 +178,6 @@ fn resolve_period(
                 path.display()
             ),
         }),
-    }
-}
-
-/// `hour`, `day`, `week` or `month`.
-fn period_name(p: Period) -> &'static str {
-    match p {
-        Period::Hour => "hour",
-        Period::Day => "day",
-        Period::Week => "week",
-        Period::Month => "month",
     }
 }
 
@@ -326,11 +277,7 @@ pub fn spend_history(
 /// own models, written as `customer_id,clv`.
 fn run_with_covariates(args: Args) -> Result<()> {
     let recorded = crate::covariates::recorded_period(&args.transaction_model)?;
-    let period = resolve_period(
-        recorded,
-        args.period.map(Period::from),
-        &args.transaction_model,
-    )?;
+    let period = resolve_period(recorded, args.period, &args.transaction_model)?;
     let settings = ClvSettings {
         period,
         horizon: Months::new(args.months),

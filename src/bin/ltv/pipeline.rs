@@ -26,7 +26,7 @@ use ltv::summary::write_summary_csv;
 use ltv::value::{ClvSettings, MonthlyDiscountRate, Months};
 use ltv::{Error, Result};
 
-use crate::clv::{clv_columns, spend_history, ClvColumns, PeriodArg};
+use crate::clv::{clv_columns, spend_history, ClvColumns};
 use crate::fit::{fit_model, FitPrintout, ModelKind};
 use crate::io::{output, write_err};
 use crate::log_args::LogArgs;
@@ -63,7 +63,7 @@ pub struct Args {
     amount_col: String,
     /// Unit of frequency, recency and T, and of the fitted models.
     #[arg(long, value_enum)]
-    period: PeriodArg,
+    period: Period,
     /// Transaction model.
     #[arg(long, value_enum, default_value = "bgnbd")]
     model: TransactionModelKind,
@@ -145,11 +145,11 @@ impl Stages {
 /// Runs `ltv pipeline`.
 pub fn run(args: Args) -> Result<()> {
     let mut stages = Stages::new();
-    let period: Period = args.period.into();
+    let period = args.period;
     let end = args.log.end()?.shown();
     // the CLV unit is the summary's own period
     let settings = ClvSettings {
-        period: period.try_into()?,
+        period,
         horizon: Months::new(args.months),
         discount: MonthlyDiscountRate::new(args.discount_rate)?,
     };
