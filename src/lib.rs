@@ -14,6 +14,8 @@ pub mod models;
 
 pub mod value;
 
+pub mod pipeline;
+
 pub mod attribution;
 
 pub mod report;
@@ -22,3 +24,4 @@ pub mod plot;
 
 pub use data::Period;
 pub use error::{Error, Result};
+pub use pipeline::Pipeline;

@@ -10,6 +10,7 @@
 pub(crate) mod beta_geometric;
 mod beta_geometric_likelihood;
 mod fitted;
+mod kind;
 mod parameters;
 pub(crate) mod rows;
 mod saved;
@@ -19,6 +20,7 @@ mod traits;
 mod vectorised;
 
 pub use fitted::{Fitted, ModelParameters};
+pub use kind::TransactionModelKind;
 pub use saved::{ModelFile, SavedModel, FORMAT_VERSION};
 pub use simulation::SimulatedCustomers;
 pub use tracking::{

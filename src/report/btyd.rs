@@ -26,42 +26,8 @@ use crate::summary::{CompressedSummary, RfmSummary};
 use serde_json::json;
 use std::collections::BTreeMap;
 
-/// Which transaction model the report fits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum TransactionModelKind {
-    /// BG/NBD (Fader, Hardie & Lee 2005).
-    #[default]
-    BgNbd,
-    /// MBG/NBD (Batislam, Denizel & Filiztekin 2007).
-    MbgNbd,
-    /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987).
-    ParetoNbd,
-}
-
-impl TransactionModelKind {
-    /// Parses `bgnbd`, `mbgnbd` or `pareto-nbd`.
-    pub fn parse(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
-            "bgnbd" | "bg-nbd" => Ok(Self::BgNbd),
-            "mbgnbd" | "mbg-nbd" => Ok(Self::MbgNbd),
-            "pareto-nbd" | "paretonbd" | "pareto" => Ok(Self::ParetoNbd),
-            other => Err(Error::Report {
-                message: format!(
-                    "unknown transaction model `{other}` (expected bgnbd, mbgnbd or pareto-nbd)"
-                ),
-            }),
-        }
-    }
-
-    /// `bgnbd`, `mbgnbd` or `pareto-nbd`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::BgNbd => "bgnbd",
-            Self::MbgNbd => "mbgnbd",
-            Self::ParetoNbd => "pareto-nbd",
-        }
-    }
-}
+/// Which transaction model the report fits (the crate's one model-kind enum).
+pub use crate::models::TransactionModelKind;
 
 /// The default [`ValueModel`]: a transaction model plus Gamma-Gamma (see the module docs).
 ///

@@ -642,7 +642,8 @@ impl SummaryOptions {
         )
         .is_ok());
         Ok(SummaryOutput {
-            summary: RfmSummary::from_checked_parts(ids, freq, rec, t, money, None),
+            summary: RfmSummary::from_checked_parts(ids, freq, rec, t, money, None)
+                .with_period(self.period),
             stats,
         })
     }

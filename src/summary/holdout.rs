@@ -301,7 +301,8 @@ impl SummaryOptions {
             });
         }
         Ok(CalibrationHoldout {
-            calibration: RfmSummary::from_checked_parts(ids, freq, rec, t, money, None),
+            calibration: RfmSummary::from_checked_parts(ids, freq, rec, t, money, None)
+                .with_period(period),
             frequency_holdout: f_hold,
             monetary_value_holdout: m_hold,
             duration_holdout: d_hold,
