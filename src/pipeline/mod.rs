@@ -10,12 +10,19 @@
 //!
 //! ```
 //! use ltv::{Period, Pipeline};
-//! let log = ltv::data::datasets::cdnow_master()?;
-//! let out = Pipeline::new(Period::Week).months(12).discount(0.01)?.intervals(0.95).run(&log)?;
+//! let log = ltv::data::datasets::cdnow_master()?; // read from its embedded text
+//! let out = Pipeline::new(Period::Week)
+//!     .months(12)
+//!     .discount(0.01)?
+//!     .intervals(0.95)
+//!     .exclude_nonpositive_spend(true) // one CDNOW repeat customer bought only free items
+//!     .run(&log)?;
 //! let v = &out.values;
 //! assert_eq!(v.clv.len(), out.summary.len());
 //! assert!(v.p_alive.iter().all(|p| (0.0..=1.0).contains(p)));
 //! assert!(v.clv_lower.is_some());
+//! assert_eq!(out.models.spend.excluded, 1);
+//! assert_eq!(out.summary.period(), Some(Period::Week));
 //! # Ok::<(), ltv::Error>(())
 //! ```
 

@@ -16,13 +16,13 @@ use crate::models::bgnbd::BgNbd;
 use crate::models::gamma_gamma::{GammaGamma, SpendData};
 use crate::models::mbgnbd::MbgNbd;
 use crate::models::pareto_nbd::ParetoNbd;
-use crate::models::TransactionModel;
 use crate::report::hierarchy::Level;
 use crate::report::horizon_value::{horizon_values, HorizonValues, SpendParams};
 use crate::report::summary::report_summary;
 use crate::report::users::ReportUsers;
 use crate::report::valuation::{FutureValues, Horizon, Uncertainty, UnconvergedFit, ValueModel};
 use crate::summary::{CompressedSummary, RfmSummary};
+use crate::value::gradient::PurchasesGradient;
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -134,7 +134,7 @@ impl BuyTillYouDieValue {
         &self,
         data: &CompressedSummary,
         options: &FitOptions,
-    ) -> Result<(Box<dyn TransactionModel>, Fit)> {
+    ) -> Result<(Box<dyn PurchasesGradient>, Fit)> {
         Ok(match self.kind {
             TransactionModelKind::BgNbd => {
                 let f = BgNbd::fit(data, options)?;
