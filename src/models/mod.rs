@@ -9,7 +9,9 @@
 
 pub(crate) mod beta_geometric;
 mod beta_geometric_likelihood;
+mod checks;
 mod fitted;
+mod gradient;
 mod kind;
 mod parameters;
 pub(crate) mod rows;
@@ -20,6 +22,7 @@ mod traits;
 mod vectorised;
 
 pub use fitted::{Fitted, ModelParameters};
+pub use gradient::PurchasesGradient;
 pub use kind::TransactionModelKind;
 pub use saved::{ModelFile, SavedModel, FORMAT_VERSION};
 pub use simulation::SimulatedCustomers;

@@ -33,8 +33,8 @@ use crate::models::bgnbd::FittedBgNbd;
 use crate::models::gamma_gamma::FittedGammaGamma;
 use crate::models::mbgnbd::FittedMbgNbd;
 use crate::models::pareto_nbd::FittedParetoNbd;
+use crate::models::PurchasesGradient;
 use crate::models::TransactionModel;
-use crate::value::PurchasesGradient;
 use crate::Period;
 
 /// Version of the saved-model layout written by this crate.

@@ -14,6 +14,7 @@ mod csv;
 mod group;
 mod holdout;
 mod rfm;
+mod row;
 mod stream;
 
 pub use self::csv::{write_calibration_holdout_csv, write_summary_csv, SummaryCsvOptions};
