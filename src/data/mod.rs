@@ -10,6 +10,8 @@
 pub mod datasets;
 mod interner;
 mod number;
+#[cfg(feature = "parquet")]
+pub(crate) mod parquet;
 mod period;
 mod reader;
 mod timestamp;

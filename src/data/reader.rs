@@ -137,6 +137,26 @@ impl TransactionCsvOptions {
         self
     }
 
+    /// The customer id column's name.
+    pub(crate) fn customer_col_ref(&self) -> &str {
+        &self.customer_col
+    }
+
+    /// The date column's name.
+    pub(crate) fn date_col_ref(&self) -> &str {
+        &self.date_col
+    }
+
+    /// The amount column's name, if any.
+    pub(crate) fn amount_col_ref(&self) -> Option<&str> {
+        self.amount_col.as_deref()
+    }
+
+    /// The date format.
+    pub(crate) fn date_format_ref(&self) -> &DateFormat {
+        &self.date_format
+    }
+
     /// Reads the log from a file. Errors as [`TransactionCsvOptions::read`], plus
     /// [`Error::Io`] naming the path.
     pub fn read_path(&self, path: impl AsRef<Path>) -> Result<TransactionLog> {

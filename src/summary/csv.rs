@@ -30,12 +30,12 @@ use std::path::Path;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryCsvOptions {
-    customer_id: Option<String>,
-    frequency: String,
-    recency: String,
-    t: String,
-    monetary_value: Option<String>,
-    weights: Option<String>,
+    pub(super) customer_id: Option<String>,
+    pub(super) frequency: String,
+    pub(super) recency: String,
+    pub(super) t: String,
+    pub(super) monetary_value: Option<String>,
+    pub(super) weights: Option<String>,
     delimiter: u8,
     timing_optional: bool,
     period: Option<Period>,
@@ -57,9 +57,9 @@ impl Default for SummaryCsvOptions {
     }
 }
 
-const ID_CANDIDATES: [&str; 3] = ["customer_id", "ID", "id"];
-const DEFAULT_MONETARY: &str = "monetary_value";
-const DEFAULT_WEIGHTS: &str = "weights";
+pub(super) const ID_CANDIDATES: [&str; 3] = ["customer_id", "ID", "id"];
+pub(super) const DEFAULT_MONETARY: &str = "monetary_value";
+pub(super) const DEFAULT_WEIGHTS: &str = "weights";
 
 impl SummaryCsvOptions {
     /// lifetimes' column names, comma delimiter.
@@ -354,19 +354,6 @@ fn rename_column(e: Error, names: &[(&str, &String)]) -> Error {
     }
 }
 
-fn csv_write_err(e: csv::Error) -> Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(source) => Error::Io {
-            path: Default::default(),
-            source,
-        },
-        kind => Error::Csv {
-            line: 0,
-            message: format!("{kind:?}"),
-        },
-    }
-}
-
 /// Writes a summary as CSV with lifetimes' header
 /// `customer_id,frequency,recency,T[,monetary_value][,weights]` (monetary value and weights only
 /// when the summary has them). Numbers use the shortest text that reads back to the same `f64`;
@@ -382,7 +369,7 @@ fn csv_write_err(e: csv::Error) -> Error {
 /// # Ok::<(), ltv::Error>(())
 /// ```
 pub fn write_summary_csv<W: std::io::Write>(summary: &RfmSummary, writer: W) -> Result<()> {
-    let mut w = csv::Writer::from_writer(writer);
+    let mut w = LineWriter::new(writer);
     let mut header = vec!["customer_id", "frequency", "recency", "T"];
     if summary.monetary_value().is_some() {
         header.push("monetary_value");
@@ -390,39 +377,118 @@ pub fn write_summary_csv<W: std::io::Write>(summary: &RfmSummary, writer: W) -> 
     if summary.weights().is_some() {
         header.push("weights");
     }
-    w.write_record(&header).map_err(csv_write_err)?;
-    let mut rec: Vec<String> = Vec::with_capacity(header.len());
-    for i in 0..summary.len() {
-        rec.clear();
+    w.header(&header)?;
+    let (f, r, t) = (summary.frequency(), summary.recency(), summary.t());
+    let (m, wt) = (summary.monetary_value(), summary.weights());
+    for (i, id) in summary.customer_ids().iter().enumerate() {
         check_row(
-            &summary.customer_ids()[i],
+            id,
             &[
-                ("frequency", summary.frequency()[i]),
-                ("recency", summary.recency()[i]),
-                ("T", summary.t()[i]),
-                (
-                    "monetary_value",
-                    summary.monetary_value().map_or(0.0, |m| m[i]),
-                ),
-                ("weights", summary.weights().map_or(0.0, |w| w[i])),
+                ("frequency", f[i]),
+                ("recency", r[i]),
+                ("T", t[i]),
+                ("monetary_value", m.map_or(0.0, |m| m[i])),
+                ("weights", wt.map_or(0.0, |w| w[i])),
             ],
         )?;
-        rec.push(summary.customer_ids()[i].clone());
-        rec.push(num(summary.frequency()[i]));
-        rec.push(num(summary.recency()[i]));
-        rec.push(num(summary.t()[i]));
-        if let Some(m) = summary.monetary_value() {
-            rec.push(num(m[i]));
+        w.id(id);
+        w.num(f[i]);
+        w.num(r[i]);
+        w.num(t[i]);
+        if let Some(m) = m {
+            w.num(m[i]);
         }
-        if let Some(wt) = summary.weights() {
-            rec.push(num(wt[i]));
+        if let Some(wt) = wt {
+            w.num(wt[i]);
         }
-        w.write_record(&rec).map_err(csv_write_err)?;
+        w.end_line()?;
     }
-    w.flush().map_err(|source| Error::Io {
-        path: Default::default(),
-        source,
-    })
+    w.finish()
+}
+
+/// Writes CSV lines into a reused text buffer handed to the writer in large blocks: no
+/// allocation per row or field (the `csv` crate's writer with a `String` per field took most of
+/// the time of writing a million-row summary). Fields are quoted as `csv`'s default
+/// (`QuoteStyle::Necessary`) does: only a field holding a comma, a quote or a line break, its
+/// quotes doubled.
+struct LineWriter<W: std::io::Write> {
+    out: W,
+    buf: String,
+    /// No field written yet on the current line.
+    at_start: bool,
+}
+
+impl<W: std::io::Write> LineWriter<W> {
+    const FLUSH_AT: usize = 1 << 16;
+
+    fn new(out: W) -> Self {
+        Self {
+            out,
+            buf: String::with_capacity(Self::FLUSH_AT + 1024),
+            at_start: true,
+        }
+    }
+
+    fn sep(&mut self) {
+        if !self.at_start {
+            self.buf.push(',');
+        }
+        self.at_start = false;
+    }
+
+    fn header(&mut self, names: &[&str]) -> Result<()> {
+        for name in names {
+            self.id(name);
+        }
+        self.end_line()
+    }
+
+    /// A text field, quoted when needed.
+    fn id(&mut self, text: &str) {
+        self.sep();
+        if text
+            .bytes()
+            .any(|c| matches!(c, b',' | b'"' | b'\n' | b'\r'))
+        {
+            self.buf.push('"');
+            self.buf.push_str(&text.replace('"', "\"\""));
+            self.buf.push('"');
+        } else {
+            self.buf.push_str(text);
+        }
+    }
+
+    /// A number, as [`crate::data::push_number`] writes it.
+    fn num(&mut self, x: f64) {
+        self.sep();
+        crate::data::push_number(&mut self.buf, x);
+    }
+
+    fn end_line(&mut self) -> Result<()> {
+        self.buf.push('\n');
+        self.at_start = true;
+        if self.buf.len() >= Self::FLUSH_AT {
+            self.flush_buf()?;
+        }
+        Ok(())
+    }
+
+    fn flush_buf(&mut self) -> Result<()> {
+        let r = self.out.write_all(self.buf.as_bytes());
+        self.buf.clear();
+        r.map_err(|source| Error::Io {
+            path: Default::default(),
+            source,
+        })
+    }
+
+    fn finish(mut self) -> Result<()> {
+        self.flush_buf()?;
+        self.out.flush().map_err(|source| Error::Io {
+            path: Default::default(),
+            source,
+        })
+    }
 }
 
 /// Writes a calibration/holdout split as CSV with lifetimes' header
@@ -432,7 +498,7 @@ pub fn write_calibration_holdout_csv<W: std::io::Write>(
     split: &crate::summary::CalibrationHoldout,
     writer: W,
 ) -> Result<()> {
-    let mut w = csv::Writer::from_writer(writer);
+    let mut w = LineWriter::new(writer);
     let cal = split.calibration();
     let money = cal.monetary_value().zip(split.monetary_value_holdout());
     let mut header = vec!["customer_id", "frequency_cal", "recency_cal", "T_cal"];
@@ -444,10 +510,8 @@ pub fn write_calibration_holdout_csv<W: std::io::Write>(
         header.push("monetary_value_holdout");
     }
     header.push("duration_holdout");
-    w.write_record(&header).map_err(csv_write_err)?;
-    let mut rec: Vec<String> = Vec::with_capacity(header.len());
+    w.header(&header)?;
     for i in 0..cal.len() {
-        rec.clear();
         check_row(
             &cal.customer_ids()[i],
             &[
@@ -461,32 +525,21 @@ pub fn write_calibration_holdout_csv<W: std::io::Write>(
                 ),
             ],
         )?;
-        rec.push(cal.customer_ids()[i].clone());
-        rec.push(num(cal.frequency()[i]));
-        rec.push(num(cal.recency()[i]));
-        rec.push(num(cal.t()[i]));
+        w.id(&cal.customer_ids()[i]);
+        w.num(cal.frequency()[i]);
+        w.num(cal.recency()[i]);
+        w.num(cal.t()[i]);
         if let Some((m, _)) = money {
-            rec.push(num(m[i]));
+            w.num(m[i]);
         }
-        rec.push(num(split.frequency_holdout()[i]));
+        w.num(split.frequency_holdout()[i]);
         if let Some((_, mh)) = money {
-            rec.push(num(mh[i]));
+            w.num(mh[i]);
         }
-        rec.push(num(split.duration_holdout()[i]));
-        w.write_record(&rec).map_err(csv_write_err)?;
+        w.num(split.duration_holdout()[i]);
+        w.end_line()?;
     }
-    w.flush().map_err(|source| Error::Io {
-        path: Default::default(),
-        source,
-    })
-}
-
-/// `f64`'s `Display`: the shortest decimal that reads back to the same value (whole numbers
-/// without a fraction).
-fn num(x: f64) -> String {
-    let mut s = String::new();
-    crate::data::push_number(&mut s, x);
-    s
+    w.finish()
 }
 
 /// The last guard of the summary writers: a non-finite number is never written; the row is

@@ -13,6 +13,8 @@ mod compressed;
 mod csv;
 mod group;
 mod holdout;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod rfm;
 mod row;
 mod stream;

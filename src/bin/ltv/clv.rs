@@ -95,11 +95,13 @@ pub fn run(args: Args) -> Result<()> {
         horizon: Months::new(args.months),
         discount: MonthlyDiscountRate::new(args.discount_rate)?,
     };
-    let summary = args
-        .columns
-        .options()
-        .monetary_value_col(args.monetary_value_col.clone())
-        .read_path(&args.input)?;
+    let summary = crate::io::read_summary(
+        &args
+            .columns
+            .options()
+            .monetary_value_col(args.monetary_value_col.clone()),
+        &args.input,
+    )?;
     if summary.monetary_value().is_none() {
         return Err(Error::MissingColumn {
             column: args.monetary_value_col.clone(),

@@ -74,7 +74,7 @@ impl SummaryColumns {
 
     /// Reads the summary at `path`.
     pub fn read(&self, path: &Path) -> Result<RfmSummary> {
-        self.options().read_path(path)
+        crate::io::read_summary(&self.options(), path)
     }
 }
 
@@ -136,7 +136,7 @@ fn read_input(args: &Args) -> Result<RfmSummary> {
             opts = opts.weights_col("weights");
         }
     }
-    opts.read_path(&args.input)
+    crate::io::read_summary(&opts, &args.input)
 }
 
 /// The column names on the first line of a CSV file.

@@ -88,7 +88,7 @@ impl LogArgs {
         if let Some(a) = amount_col {
             reader = reader.amount_col(a);
         }
-        reader.read_path(&self.input)
+        crate::io::read_log(&reader, &self.input)
     }
 }
 
