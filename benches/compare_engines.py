@@ -34,12 +34,55 @@ def week_of(day):
     return ((d - datetime.date(1970, 1, 1)).days + MONDAY_SHIFT) // 7
 
 
-def run_ltv(binary, log, out, end, cols):
+# peak resident memory (bytes) of the ltv processes, per engine: the largest seen over the runs
+PEAK_RSS = {}
+
+
+TIME = "/usr/bin/time"
+
+
+def run_cmd(engine, argv):
+    """Runs one ltv process (its stdout and stderr discarded); records its peak resident memory
+    when GNU time is installed (measured by `time`, a small process: a child forked from this
+    Python, which holds the dataframes, would report the parent's memory)."""
+    if os.path.exists(TIME):
+        p = subprocess.run([TIME, "-f", "%M"] + argv, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True)
+        if p.returncode != 0:
+            raise subprocess.CalledProcessError(p.returncode, argv, stderr=p.stderr)
+        kib = int(p.stderr.strip().splitlines()[-1])
+        PEAK_RSS[engine] = max(PEAK_RSS.get(engine, 0), kib * 1024)
+    else:
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def run_ltv(binary, log, out, end, cols, engine="ltv"):
     cc, dc, ac = cols
-    subprocess.run(
-        [binary, "summary", "--input", log, "--customer-col", cc, "--date-col", dc,
-         "--amount-col", ac, "--period", "week", "--observation-end", end, "--output", out],
-        check=True, stderr=subprocess.DEVNULL)
+    run_cmd(engine, [binary, "summary", "--input", log, "--customer-col", cc, "--date-col", dc,
+                     "--amount-col", ac, "--period", "week", "--observation-end", end, "--output", out])
+
+
+def run_pipeline(binary, log, workdir, end, cols):
+    """`ltv pipeline`: summary, BG/NBD, Gamma-Gamma, 12-month CLV with intervals, one process."""
+    cc, dc, ac = cols
+    run_cmd("pipeline", [binary, "pipeline", "--input", log, "--customer-col", cc, "--date-col", dc,
+                         "--amount-col", ac, "--period", "week", "--observation-end", end,
+                         "--model", "bgnbd", "--months", "12", "--discount-rate", "0.01",
+                         "--output", os.path.join(workdir, "pipeline.csv")])
+
+
+def run_chain(binary, log, workdir, end, cols):
+    """The same four stages as four commands through CSV/JSON files."""
+    cc, dc, ac = cols
+    w = lambda name: os.path.join(workdir, name)
+    run_ltv(binary, log, w("chain_summary.csv"), end, cols, engine="chain")
+    for model, out in [("bgnbd", "chain_bgnbd.json"), ("gamma-gamma", "chain_gg.json")]:
+        run_cmd("chain", [binary, "fit", "--model", model, "--input", w("chain_summary.csv"),
+                          "--period", "week", "--output", w(out)])
+    run_cmd("chain", [binary, "clv", "--transaction-model", w("chain_bgnbd.json"),
+                      "--spend-model", w("chain_gg.json"), "--input", w("chain_summary.csv"),
+                      "--months", "12", "--discount-rate", "0.01", "--period", "week",
+                      "--output", w("chain_clv.csv")])
 
 
 def run_polars(log, out, end, cols):
@@ -139,6 +182,13 @@ def main():
                     help="comma-separated; ltv-parquet, polars-parquet, duckdb-parquet read a Parquet "
                          "copy of the log (written by Polars on first use; ltv built with --features "
                          "cli,parquet)")
+    ap.add_argument("--pipeline", action="store_true",
+                    help="also time `ltv pipeline` and the four-command chain (summary -> fit -> fit "
+                         "-> clv through files) on the same log, interleaved the same way")
+    ap.add_argument("--lifetimes-seconds", type=float, default=36.0,
+                    help="lifetimes' end-to-end time on this log for the pipeline ratio (not re-run "
+                         "here: benches/compare_lifetimes.sh measures it; default 36 s, the low end "
+                         "of the 36-39 s in issue 13)")
     args = ap.parse_args()
 
     import duckdb
@@ -175,7 +225,8 @@ def main():
                    lambda out: run_polars(log, out, args.observation_end, cols)),
         "duckdb": (f"DuckDB {duckdb.__version__} (read_csv -> GROUP BY -> COPY)",
                    lambda out: run_duckdb(log, out, args.observation_end, cols, con)),
-        "ltv-parquet": ("`ltv summary`, Parquet input", lambda out: run_ltv(args.ltv, pq, out, args.observation_end, cols)),
+        "ltv-parquet": ("`ltv summary`, Parquet input",
+                        lambda out: run_ltv(args.ltv, pq, out, args.observation_end, cols, engine="ltv-parquet")),
         "polars-parquet": (f"Polars {pl.__version__}, Parquet input (scan_parquet)",
                            lambda out: run_polars(pq, out, args.observation_end, cols)),
         "duckdb-parquet": (f"DuckDB {duckdb.__version__}, Parquet input (read_parquet)",
@@ -183,7 +234,8 @@ def main():
     }
     if args.ltv_baseline:
         engines["ltv-baseline"] = (f"`ltv summary`, baseline {args.ltv_baseline}",
-                                   lambda out: run_ltv(args.ltv_baseline, log, out, args.observation_end, cols))
+                                   lambda out: run_ltv(args.ltv_baseline, log, out, args.observation_end, cols,
+                                                      engine="ltv-baseline"))
     chosen = [e for e in args.engines.split(",") if e]
     if args.ltv_baseline and "ltv-baseline" not in chosen:
         chosen.insert(1, "ltv-baseline")
@@ -194,7 +246,13 @@ def main():
     with open(log, "rb") as f:
         while f.read(1 << 24):
             pass
+    pipe_times = {"pipeline": [], "chain": []}
     for i in range(args.runs):
+        if args.pipeline:
+            for name, run in [("pipeline", run_pipeline), ("chain", run_chain)]:
+                t0 = time.perf_counter()
+                run(args.ltv, log, args.workdir, args.observation_end, cols)
+                pipe_times[name].append(time.perf_counter() - t0)
         for e in chosen:
             if os.path.exists(outs[e]):
                 os.remove(outs[e])
@@ -209,12 +267,30 @@ def main():
     print(f"median of {args.runs} interleaved runs; {os.cpu_count()} CPUs, load average "
           f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}\n")
     base = statistics.median(times[chosen[0]])
-    print(f"| engine | wall (median) | min - max | ratio to {chosen[0]} |")
-    print("|---|---|---|---|")
+    def rss(e):
+        if e not in PEAK_RSS:
+            return "(in this process)"
+        return f"{PEAK_RSS[e] / 1e6:.0f} MB ({PEAK_RSS[e] / 1e6 / size_mb:.2f}x the file)"
+
+    print(f"| engine | wall (median) | min - max | {chosen[0]} is faster by | peak memory |")
+    print("|---|---|---|---|---|")
     for e in chosen:
         med = statistics.median(times[e])
-        print(f"| {engines[e][0]} | {med:.3f} s | {min(times[e]):.3f} - {max(times[e]):.3f} s | {med / base:.2f}x |")
+        print(f"| {engines[e][0]} | {med:.3f} s | {min(times[e]):.3f} - {max(times[e]):.3f} s "
+              f"| {med / base:.2f}x | {rss(e)} |")
     print()
+    if args.pipeline:
+        pipe = statistics.median(pipe_times["pipeline"])
+        chain = statistics.median(pipe_times["chain"])
+        print("| whole job (summary, BG/NBD, Gamma-Gamma, 12-month CLV with intervals, 1M rows "
+              "written) | wall (median) | min - max | ratio | peak memory |")
+        print("|---|---|---|---|---|")
+        print(f"| `ltv pipeline` (one process) | {pipe:.3f} s | {min(pipe_times['pipeline']):.3f} - "
+              f"{max(pipe_times['pipeline']):.3f} s | {args.lifetimes_seconds / pipe:.0f}x faster than "
+              f"lifetimes' {args.lifetimes_seconds:g} s | {rss('pipeline')} |")
+        print(f"| four commands through files | {chain:.3f} s | {min(pipe_times['chain']):.3f} - "
+              f"{max(pipe_times['chain']):.3f} s | {chain / pipe:.2f}x the pipeline | {rss('chain')} |")
+        print()
     for note in compare([outs[e] for e in chosen]):
         print("check:", note)
 

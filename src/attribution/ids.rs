@@ -1,13 +1,15 @@
 //! String ids interned to dense `u32` node indices.
 
+use crate::data::interner::Interner as Table;
 use crate::error::{Error, Result};
-use rustc_hash::FxHashMap;
 
 /// Maps string ids (user ids, node names, channel names) to dense indices `0..len()` in
 /// first-seen order, and back.
 ///
 /// Every graph, log and game in [`crate::attribution`] works on these dense indices; the
-/// interner turns them back into the caller's ids for output.
+/// interner turns them back into the caller's ids for output. The numbering is the crate's one
+/// interner (the one the transaction log reader uses): ids in one text arena, no allocation per
+/// id.
 ///
 /// ```
 /// use ltv::attribution::Interner;
@@ -19,8 +21,7 @@ use rustc_hash::FxHashMap;
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
-    index: FxHashMap<Box<str>, u32>,
-    names: Vec<Box<str>>,
+    table: Table,
 }
 
 impl Interner {
@@ -34,46 +35,38 @@ impl Interner {
     /// # Errors
     /// [`Error::Graph`] when more than `u32::MAX` distinct ids are interned.
     pub fn intern(&mut self, id: &str) -> Result<u32> {
-        if let Some(&i) = self.index.get(id) {
-            return Ok(i);
-        }
-        let i = u32::try_from(self.names.len()).map_err(|_| Error::Graph {
-            message: format!("more than {} distinct ids", u32::MAX),
-        })?;
-        self.index.insert(id.into(), i);
-        self.names.push(id.into());
-        Ok(i)
+        self.table.intern(id, 0).map_err(|_| Error::Graph {
+            message: format!("more than {} distinct ids", u32::MAX - 1),
+        })
     }
 
     /// The index of `id`, if it has been interned.
     pub fn get(&self, id: &str) -> Option<u32> {
-        self.index.get(id).copied()
+        self.table.find(id)
     }
 
     /// The id of index `i`, if in range.
     pub fn name(&self, i: u32) -> Option<&str> {
-        self.names.get(i as usize).map(|s| &**s)
+        ((i as usize) < self.table.len()).then(|| self.table.name(i as usize))
     }
 
     /// All ids, by index.
     pub fn names(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
-        self.names.iter().map(|s| &**s)
+        self.table.names()
     }
 
     /// Number of distinct ids.
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.table.len()
     }
 
     /// Forgets every id with index `>= len`.
     pub(crate) fn truncate(&mut self, len: usize) {
-        for name in self.names.drain(len.min(self.names.len())..) {
-            self.index.remove(&name);
-        }
+        self.table.truncate(len);
     }
 
     /// Whether no id has been interned.
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.table.is_empty()
     }
 }

@@ -314,22 +314,8 @@ impl Logs {
 /// assert_eq!(parse_time("yesterday"), None);
 /// ```
 pub fn parse_time(text: &str) -> Option<i64> {
-    use chrono::{DateTime, NaiveDate, NaiveDateTime};
-    let t = text.trim();
-    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        return Some(d.and_hms_opt(0, 0, 0)?.and_utc().timestamp());
-    }
-    for fmt in [
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M:%S%.f",
-    ] {
-        if let Ok(d) = NaiveDateTime::parse_from_str(t, fmt) {
-            return Some(d.and_utc().timestamp());
-        }
-    }
-    DateTime::parse_from_rfc3339(t).ok().map(|d| d.timestamp())
+    // the crate's one date parser (crate::data::timestamp), values without an offset read as UTC
+    crate::data::timestamp::parse_written(text.as_bytes()).map(|w| w.utc_or_naive())
 }
 
 fn check_id(row: u64, column: &str, id: &str) -> Result<()> {

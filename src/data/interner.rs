@@ -1,8 +1,9 @@
-//! Interning customer ids: each distinct id gets a number, 0, 1, 2, ... in order of first
-//! appearance.
+//! Interning ids: each distinct id gets a number, 0, 1, 2, ... in order of first appearance.
 //!
-//! An open-addressing table over one byte arena: no allocation per id, and the hash can be
-//! computed ahead (in parallel, by the reader) and handed in.
+//! The crate's one interner: the transaction log reader, the report's inputs
+//! (`report::inputs`) and the attribution graphs ([`crate::attribution::Interner`] wraps it)
+//! all number their ids here. An open-addressing table over one text arena: no allocation per
+//! id, and the hash can be computed ahead (in parallel, by the reader) and handed in.
 
 use crate::error::{Error, Result};
 
@@ -58,7 +59,8 @@ fn prefix(id: &[u8]) -> (u64, u64) {
 /// Distinct ids in an arena, numbered in order of first appearance.
 #[derive(Debug, Clone)]
 pub(crate) struct Interner {
-    arena: Vec<u8>,
+    /// The ids back to back (valid UTF-8: checked when an id is added).
+    arena: String,
     /// End offset in `arena` of id k (its start is the previous end).
     ends: Vec<usize>,
     hashes: Vec<u64>,
@@ -76,7 +78,7 @@ impl Interner {
     pub(crate) fn with_capacity(n: usize) -> Self {
         let slots = (n.max(8) * 2).next_power_of_two();
         Self {
-            arena: Vec::with_capacity(n * 8),
+            arena: String::with_capacity(n * 8),
             ends: Vec::with_capacity(n),
             hashes: Vec::with_capacity(n),
             slots: vec![EMPTY_SLOT; slots],
@@ -88,10 +90,67 @@ impl Interner {
         self.ends.len()
     }
 
+    /// Whether no id has been added.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The id numbered `k` (panics when `k >= len()`, like slice indexing).
     #[inline]
-    fn name(&self, k: usize) -> &[u8] {
+    pub(crate) fn name(&self, k: usize) -> &str {
         let start = if k == 0 { 0 } else { self.ends[k - 1] };
         &self.arena[start..self.ends[k]]
+    }
+
+    /// The ids in number order.
+    pub(crate) fn names(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (0..self.len()).map(|k| self.name(k))
+    }
+
+    /// The number of `id`, if it has been added.
+    pub(crate) fn find(&self, id: &str) -> Option<u32> {
+        let bytes = id.as_bytes();
+        let mask = self.slots.len() - 1;
+        let (p0, p1) = prefix(bytes);
+        let len = bytes.len() as u64;
+        let mut i = hash_id(bytes) as usize & mask;
+        loop {
+            let s = self.slots[i];
+            if s[2] == EMPTY {
+                return None;
+            }
+            if s[2] >> 32 == len
+                && s[0] == p0
+                && s[1] == p1
+                && (bytes.len() <= 16 || self.name((s[2] & 0xFFFF_FFFF) as usize) == id)
+            {
+                return Some(s[2] as u32);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Forgets every id numbered `len` or more.
+    pub(crate) fn truncate(&mut self, len: usize) {
+        if len >= self.len() {
+            return;
+        }
+        let end = if len == 0 { 0 } else { self.ends[len - 1] };
+        self.arena.truncate(end);
+        self.ends.truncate(len);
+        self.hashes.truncate(len);
+        self.slots.iter_mut().for_each(|s| *s = EMPTY_SLOT);
+        let mask = self.slots.len() - 1;
+        for k in 0..len {
+            let id = self.name(k).as_bytes();
+            let (p0, p1) = prefix(id);
+            let slot = [p0, p1, ((id.len() as u64) << 32) | k as u64];
+            let mut i = self.hashes[k] as usize & mask;
+            while self.slots[i][2] != EMPTY {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = slot;
+        }
     }
 
     /// Reads the home slots of upcoming ids so that their cache misses overlap (the table is
@@ -102,8 +161,9 @@ impl Interner {
         hashes.fold(0u64, |acc, h| acc ^ self.slots[h as usize & mask][2])
     }
 
-    /// Number of `id` (valid UTF-8 already), adding it if new; `hash` must be
-    /// [`hash_id`]`(id)`. `line` only goes into the error for more than `u32::MAX - 1` ids.
+    /// Number of `id`, adding it if new; `hash` must be [`hash_id`]`(id)`. Errors (naming
+    /// `line`) for an id that is not UTF-8 (callers check this first, so the check here only
+    /// runs for new ids) and for more than `u32::MAX - 1` ids.
     #[inline]
     pub(crate) fn intern_hashed(&mut self, id: &[u8], hash: u64, line: u64) -> Result<u32> {
         let mask = self.slots.len() - 1;
@@ -118,7 +178,7 @@ impl Interner {
             if s[2] >> 32 == len
                 && s[0] == p0
                 && s[1] == p1
-                && (id.len() <= 16 || self.name((s[2] & 0xFFFF_FFFF) as usize) == id)
+                && (id.len() <= 16 || self.name((s[2] & 0xFFFF_FFFF) as usize).as_bytes() == id)
             {
                 return Ok(s[2] as u32);
             }
@@ -134,7 +194,15 @@ impl Interner {
                 "more than 2^32 - 2 distinct customers, or an id of 4 GB",
             ));
         }
-        self.arena.extend_from_slice(id);
+        let text = std::str::from_utf8(id).map_err(|_| {
+            Error::invalid_field(
+                line,
+                "customer_id",
+                String::from_utf8_lossy(id),
+                "id is not valid UTF-8",
+            )
+        })?;
+        self.arena.push_str(text);
         self.ends.push(self.arena.len());
         self.hashes.push(hash);
         self.slots[i] = [p0, p1, (len << 32) | k as u64];
@@ -169,10 +237,28 @@ impl Interner {
     }
 
     /// The distinct ids in number order.
+    /// (One allocation per id: with the `parallel` feature they are made on every core.)
     pub(crate) fn into_names(self) -> Vec<String> {
-        (0..self.len())
-            .map(|k| String::from_utf8_lossy(self.name(k)).into_owned())
-            .collect()
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            (0..self.len())
+                .into_par_iter()
+                .with_min_len(1 << 14)
+                .map(|k| self.name(k).to_string())
+                .collect()
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            self.names().map(str::to_string).collect()
+        }
+    }
+}
+
+impl PartialEq for Interner {
+    /// Same ids in the same order (the table layout does not matter).
+    fn eq(&self, other: &Self) -> bool {
+        self.ends == other.ends && self.arena == other.arena
     }
 }
 
@@ -201,5 +287,17 @@ mod tests {
         let f = t.intern("0123456789abcdef", 0).unwrap();
         assert_eq!((a, b, c, d, e, f), (0, 1, 2, 3, 4, 5));
         assert_eq!(t.intern("0123456789abcdefY", 0).unwrap(), 4);
+        assert_eq!(t.find("0123456789abcdefX"), Some(3));
+        assert_eq!(t.find("0123456789abcdefZ"), None);
+        assert_eq!(t.find("abcdefg"), Some(2));
+        assert_eq!(t.name(4), "0123456789abcdefY");
+        // truncation forgets the later ids and numbers them again when they come back
+        t.truncate(3);
+        assert_eq!(t.len(), 3);
+        assert_eq!(t.find("0123456789abcdefX"), None);
+        assert_eq!(t.find("abcdefgh"), Some(0));
+        assert_eq!(t.intern("0123456789abcdefY", 0).unwrap(), 3);
+        assert_eq!(t.names().collect::<Vec<_>>()[3], "0123456789abcdefY");
+        assert!(t.intern_hashed(b"\xff", hash_id(b"\xff"), 7).is_err());
     }
 }

@@ -8,13 +8,13 @@
 //! * [`datasets`] — CDNOW and donations data compiled into the crate.
 
 pub mod datasets;
-mod interner;
-mod number;
+pub(crate) mod interner;
+pub(crate) mod number;
 #[cfg(feature = "parquet")]
 pub(crate) mod parquet;
 mod period;
 mod reader;
-mod timestamp;
+pub(crate) mod timestamp;
 mod transactions;
 
 pub use number::push_number;

@@ -394,6 +394,105 @@ fn parse_iso(b: &[u8]) -> Option<Timestamp> {
     civil_to_seconds(y, m, d, 0, 0, 0)
 }
 
+/// A date or date-time as written in text: the wall-clock time it names and, when the text
+/// carries one, its offset from UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WrittenTime {
+    /// The wall-clock time written (midnight for a date alone).
+    pub(crate) wall: Timestamp,
+    /// Whether a time of day was written (a date alone is a whole day, which a time-zone-aware
+    /// caller starts at the zone's first instant of that day).
+    pub(crate) has_time: bool,
+    /// Seconds east of UTC when the text ends in `Z`, `UTC` or `±HH[[:]MM]`.
+    pub(crate) offset: Option<i32>,
+}
+
+impl WrittenTime {
+    /// The UTC instant when an offset was written, the wall clock read as UTC otherwise.
+    pub(crate) fn utc_or_naive(self) -> i64 {
+        self.wall.0 - i64::from(self.offset.unwrap_or(0))
+    }
+}
+
+/// The crate's one parser of written dates and times (every reader uses it: transaction logs
+/// through [`DateFormat`], the report's inputs through `report::TimestampParser`, the
+/// attribution logs through `attribution::parse_time`). Accepts, after trimming ASCII blanks:
+/// `YYYYMMDD`; `YYYY-MM-DD`; `YYYY-MM-DD` then `T` or a space and `HH:MM`, `HH:MM:SS` or
+/// `HH:MM:SS.fff` (`,` also; the fraction is dropped, toward the past); then optionally a space
+/// and `Z`, `z`, `UTC`, `±HH`, `±HHMM` or `±HH:MM`. Fixed widths only (no `1998-6-30`); the
+/// date must exist and lie in years 1..=9999.
+pub(crate) fn parse_written(raw: &[u8]) -> Option<WrittenTime> {
+    let b = raw.trim_ascii();
+    let date_only = |wall| {
+        Some(WrittenTime {
+            wall,
+            has_time: false,
+            offset: None,
+        })
+    };
+    match b.len() {
+        8 => return date_only(parse_compact(b)?),
+        10 => return date_only(parse_iso(b)?),
+        19 => {
+            if let Some(wall) = parse_iso_datetime(b) {
+                return Some(WrittenTime {
+                    wall,
+                    has_time: true,
+                    offset: None,
+                });
+            }
+        }
+        _ => {}
+    }
+    if b.len() < 16 || !(b[10] == b' ' || b[10] == b'T') || b[13] != b':' {
+        return None;
+    }
+    let (y, m, d) = parse_iso_date(b)?;
+    let (hour, minute) = (digits::<2>(&b[11..])?, digits::<2>(&b[14..])?);
+    let mut i = 16;
+    let mut second = 0;
+    if b.len() >= 19 && b[16] == b':' {
+        second = digits::<2>(&b[17..])?;
+        i = 19;
+        if i < b.len() && (b[i] == b'.' || b[i] == b',') {
+            i += 1;
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i == start {
+                return None;
+            }
+        }
+    }
+    let wall = civil_to_seconds(y, m, d, hour, minute, second)?;
+    let tail = &b[i..];
+    let tail = tail.strip_prefix(b" ").unwrap_or(tail);
+    let offset = match tail {
+        [] => None,
+        b"Z" | b"z" | b"UTC" => Some(0),
+        [sign @ (b'+' | b'-'), off @ ..] => {
+            let (oh, om) = match off.len() {
+                2 => (digits::<2>(off)?, 0),
+                4 => (digits::<2>(off)?, digits::<2>(&off[2..])?),
+                5 if off[2] == b':' => (digits::<2>(off)?, digits::<2>(&off[3..])?),
+                _ => return None,
+            };
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let east = (oh * 3600 + om * 60) as i32;
+            Some(if *sign == b'-' { -east } else { east })
+        }
+        _ => return None,
+    };
+    Some(WrittenTime {
+        wall,
+        has_time: true,
+        offset,
+    })
+}
+
 impl CompiledDateFormat<'_> {
     /// Parses one value (surrounding ASCII spaces are ignored); `None` when it does not match.
     #[inline]
@@ -470,6 +569,36 @@ mod tests {
         }
         assert!(DateFormat::Auto.parse_str("2000-02-29").is_ok());
         assert!(DateFormat::IsoDate.parse_str("19980630").is_err());
+    }
+
+    #[test]
+    fn written_times() {
+        let w = |t: &str| parse_written(t.as_bytes());
+        let day = Timestamp::from_ymd(1998, 6, 30).unwrap();
+        let at = Timestamp::from_ymd_hms(1998, 6, 30, 10, 5, 0).unwrap();
+        assert_eq!(w(" 1998-06-30 ").unwrap().wall, day);
+        assert!(!w("19980630").unwrap().has_time);
+        assert_eq!(w("1998-06-30T10:05").unwrap().wall, at);
+        assert_eq!(w("1998-06-30 10:05:00.999").unwrap().wall, at);
+        assert_eq!(w("1998-06-30 10:05:00,5 Z").unwrap().offset, Some(0));
+        let plus = w("1998-06-30T10:05:00+01:30").unwrap();
+        assert_eq!((plus.wall, plus.offset), (at, Some(5400)));
+        assert_eq!(plus.utc_or_naive(), at.seconds() - 5400);
+        assert_eq!(w("1998-06-30 10:05:00-0200").unwrap().offset, Some(-7200));
+        assert_eq!(
+            w("1998-06-30 10:05:00 UTC").unwrap().utc_or_naive(),
+            at.seconds()
+        );
+        for bad in [
+            "1998-06-30 10:05:00+24:00",
+            "1998-06-30 10:05:00.",
+            "1998-06-30 10:05:00 CET",
+            "1998-06-31",
+            "1998-06-30 10",
+            "1998-6-30",
+        ] {
+            assert!(w(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]

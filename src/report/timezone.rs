@@ -12,6 +12,7 @@
 //! * [`split_account_day`] — spreads one day of an account in its own zone over the report
 //!   days it overlaps (costs are assumed to accrue evenly over the account's day).
 
+use crate::data::timestamp::parse_written;
 use crate::error::{Error, Result};
 use chrono::{
     DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
@@ -322,97 +323,19 @@ fn local_to_utc(dt: NaiveDateTime, tz: Tz) -> i64 {
     }
 }
 
-fn digits(b: &[u8]) -> Option<u32> {
-    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    Some(
-        b.iter()
-            .fold(0u32, |acc, &c| acc * 10 + u32::from(c - b'0')),
-    )
-}
-
-/// Fast parser for the fixed formats of [`TimestampFormat::Auto`].
+/// The fixed formats of [`TimestampFormat::Auto`], read by the crate's one date parser
+/// ([`crate::data::timestamp`]): an explicit offset gives the instant, a local date-time is
+/// read in `zone`, a date alone starts at the zone's first instant of that day.
 fn parse_auto(text: &str, zone: Tz) -> Option<i64> {
-    let b = text.as_bytes();
-    // YYYYMMDD
-    if b.len() == 8 {
-        let d = NaiveDate::from_ymd_opt(
-            digits(&b[0..4])? as i32,
-            digits(&b[4..6])?,
-            digits(&b[6..8])?,
-        )?;
-        return Some(day_start(d, zone));
+    let w = parse_written(text.as_bytes())?;
+    if w.offset.is_some() {
+        return Some(w.utc_or_naive());
     }
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let date = NaiveDate::from_ymd_opt(
-        digits(&b[0..4])? as i32,
-        digits(&b[5..7])?,
-        digits(&b[8..10])?,
-    )?;
-    let rest = &b[10..];
-    if rest.is_empty() {
-        return Some(day_start(date, zone));
-    }
-    if rest[0] != b' ' && rest[0] != b'T' {
-        return None;
-    }
-    let rest = &rest[1..];
-    // HH:MM[:SS[.fff]]
-    if rest.len() < 5 || rest[2] != b':' {
-        return None;
-    }
-    let hour = digits(&rest[0..2])?;
-    let minute = digits(&rest[3..5])?;
-    let mut i = 5;
-    let mut second = 0;
-    if rest.len() >= 8 && rest[5] == b':' {
-        second = digits(&rest[6..8])?;
-        i = 8;
-        if i < rest.len() && (rest[i] == b'.' || rest[i] == b',') {
-            i += 1;
-            let s = i;
-            while i < rest.len() && rest[i].is_ascii_digit() {
-                i += 1;
-            }
-            if i == s {
-                return None;
-            }
-        }
-    }
-    let time = NaiveTime::from_hms_opt(hour, minute, second)?;
-    let local = date.and_time(time);
-    let tail = &rest[i..];
-    let tail = if tail.first() == Some(&b' ') {
-        &tail[1..]
+    if w.has_time {
+        Some(local_to_utc(w.wall.to_naive(), zone))
     } else {
-        tail
-    };
-    if tail.is_empty() {
-        return Some(local_to_utc(local, zone));
+        Some(day_start(w.wall.to_naive().date(), zone))
     }
-    let naive_utc = local.and_utc().timestamp();
-    if tail == b"Z" || tail == b"z" || tail == b"UTC" {
-        return Some(naive_utc);
-    }
-    let sign = match tail[0] {
-        b'+' => 1i64,
-        b'-' => -1i64,
-        _ => return None,
-    };
-    let off = &tail[1..];
-    let (oh, om) = match off.len() {
-        2 => (digits(off)?, 0),
-        4 => (digits(&off[0..2])?, digits(&off[2..4])?),
-        5 if off[2] == b':' => (digits(&off[0..2])?, digits(&off[3..5])?),
-        _ => return None,
-    };
-    if oh > 23 || om > 59 {
-        return None;
-    }
-    Some(naive_utc - sign * (i64::from(oh) * 3600 + i64::from(om) * 60))
 }
 
 /// The Monday that starts the ISO week holding `d`.

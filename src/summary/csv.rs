@@ -220,7 +220,9 @@ impl SummaryCsvOptions {
         let mut money = m_col.map(|_| Vec::new());
         let mut weights = w_col.map(|_| Vec::new());
         let mut lines = Vec::new();
-        let mut seen = std::collections::HashMap::new();
+        // ids numbered by the crate's one interner: a repeated id gets the row number of its
+        // first line (no allocation or SipHash per row)
+        let mut seen = crate::data::interner::Interner::default();
         while rdr.read_record(&mut record).map_err(csv_err)? {
             let line = record.position().map_or(0, |p| p.line());
             if record.len() != header.len() {
@@ -232,7 +234,7 @@ impl SummaryCsvOptions {
             }
             let number = |col: usize| -> Result<f64> {
                 let raw = record.get(col).unwrap_or("");
-                let v: f64 = raw.trim().parse().map_err(|_| {
+                let v = crate::data::number::parse_f64(raw.trim().as_bytes()).ok_or_else(|| {
                     Error::invalid_field(line, header[col].as_str(), raw, "not a number")
                 })?;
                 if v.is_nan() {
@@ -263,12 +265,13 @@ impl SummaryCsvOptions {
                             "empty customer id",
                         ));
                     }
-                    if let Some(first) = seen.insert(id.to_string(), line) {
+                    let k = seen.intern(id, line)? as usize;
+                    if k < ids.len() {
                         return Err(Error::invalid_field(
                             line,
                             header[c].as_str(),
                             id,
-                            format!("duplicate customer id (first on line {first})"),
+                            format!("duplicate customer id (first on line {})", lines[k]),
                         ));
                     }
                     id.to_string()
