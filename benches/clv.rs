@@ -15,8 +15,9 @@ use ltv::models::pareto_nbd::ParetoNbd;
 use ltv::summary::RfmSummary;
 use ltv::value::{
     customer_lifetime_value, customer_lifetime_value_with_intervals, dert::pareto_nbd_dert_many,
-    ClvSettings, ContinuousDiscountRate, MonthlyDiscountRate, Months, Period,
+    ClvSettings, ContinuousDiscountRate, MonthlyDiscountRate, Months,
 };
+use ltv::Period;
 
 const SIZES: [usize; 3] = [10_000, 100_000, 1_000_000];
 

@@ -20,8 +20,8 @@
 use chrono::{Days, NaiveDate};
 use ltv::models::bgnbd::BgNbd;
 use ltv::report::{
-    output, BuyTillYouDieValue, CampaignReport, CostRow, Installs, Level, ModelPeriod, Placement,
-    ReportConfig, ReportInputs, Transactions,
+    output, BuyTillYouDieValue, CampaignReport, CostRow, Installs, Level, Placement, ReportConfig,
+    ReportInputs, Transactions,
 };
 use rand::rngs::StdRng;
 use rand::SeedableRng;
@@ -176,7 +176,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config_at = |as_of: NaiveDate| {
         let mut c = ReportConfig::new(as_of);
         c.group_by = "campaign".parse().expect("valid levels");
-        c.horizon.period = ModelPeriod::Day;
+        c.horizon.period = ltv::Period::Day;
         c.horizon.months = 12;
         c
     };

@@ -12,8 +12,9 @@ use ltv::models::gamma_gamma::{GammaGamma, SpendData};
 use ltv::models::pareto_nbd::ParetoNbd;
 use ltv::models::TransactionModel;
 use ltv::value::{
-    customer_lifetime_value_with_intervals, ClvSettings, MonthlyDiscountRate, Months, Period,
+    customer_lifetime_value_with_intervals, ClvSettings, MonthlyDiscountRate, Months,
 };
+use ltv::Period;
 
 fn main() -> ltv::Result<()> {
     // 2,357 customers, frequency / recency / T in weeks

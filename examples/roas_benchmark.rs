@@ -21,7 +21,7 @@ use ltv::report::backtest::Score;
 use ltv::report::simulation::{AppSpec, SimulatedApp, SimulatedCampaign};
 use ltv::report::{
     BuyTillYouDieValue, CampaignReport, FutureValues, HierarchicalValue, Horizon, Level,
-    ModelPeriod, ReportConfig, ReportUsers, Uncertainty, ValueModel,
+    ReportConfig, ReportUsers, Uncertainty, ValueModel,
 };
 
 /// Each user's exact-time history in days at the as-of cut: (x, t_x, T, mean spend).
@@ -118,31 +118,31 @@ fn export(app: &SimulatedApp, users: &ReportUsers, dir: &str, seed: u64) -> std:
 
 struct Config {
     name: &'static str,
-    period: ModelPeriod,
+    period: ltv::Period,
     model: Box<dyn ValueModel>,
 }
 
 fn configs() -> Vec<Config> {
     let mut v = vec![Config {
         name: "hierarchical (default): exact days, network+campaign, EB shrinkage",
-        period: ModelPeriod::Day,
+        period: ltv::Period::Day,
         model: Box::new(HierarchicalValue::default()),
     }];
     let mut week = HierarchicalValue::default();
     week.exact_times = false;
     v.push(Config {
         name: "hierarchical, calendar weeks",
-        period: ModelPeriod::Week,
+        period: ltv::Period::Week,
         model: Box::new(week),
     });
     v.push(Config {
         name: "one pooled BG/NBD, weeks (round-1 default)",
-        period: ModelPeriod::Week,
+        period: ltv::Period::Week,
         model: Box::new(BuyTillYouDieValue::default()),
     });
     v.push(Config {
         name: "BG/NBD per campaign, days",
-        period: ModelPeriod::Day,
+        period: ltv::Period::Day,
         model: Box::new(BuyTillYouDieValue {
             fit_by: Some(Level::Campaign),
             ..BuyTillYouDieValue::default()
@@ -162,7 +162,7 @@ fn configs() -> Vec<Config> {
         m.kind = kind;
         v.push(Config {
             name,
-            period: ModelPeriod::Day,
+            period: ltv::Period::Day,
             model: Box::new(m),
         });
     }
@@ -195,7 +195,7 @@ fn main() -> ltv::Result<()> {
         // the true parameters: the best possible
         cfgs.push(Config {
             name: "true parameters (the best possible)",
-            period: ModelPeriod::Day,
+            period: ltv::Period::Day,
             model: Box::new(TrueParameters(
                 app.campaigns
                     .iter()

@@ -16,10 +16,14 @@ pub mod models;
 
 pub mod value;
 
+pub mod pipeline;
+
 pub mod attribution;
 
 pub mod report;
 
 pub mod plot;
 
+pub use data::Period;
 pub use error::{Error, Result};
+pub use pipeline::Pipeline;

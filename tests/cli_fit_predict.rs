@@ -8,7 +8,7 @@ use std::path::Path;
 use common::cli::{ltv, ok, stderr};
 use common::*;
 use ltv::models::{ModelFile, SavedModel};
-use ltv::value::Period;
+use ltv::Period;
 
 const CDNOW: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -69,7 +69,7 @@ fn fit_prints_the_issue_keys_and_saves_a_model_that_predict_reads() {
         assert!(printed["log_likelihood"].as_f64().unwrap() > -9583.0);
 
         let file = ModelFile::load(&model_path).unwrap();
-        assert_eq!(file.period, period.map(|p| Period::parse(p).unwrap()));
+        assert_eq!(file.period, period.map(|p| p.parse::<Period>().unwrap()));
         let saved = SavedModel::load(&model_path).unwrap();
         assert_eq!(saved.name(), model);
         let out = ltv()

@@ -9,9 +9,8 @@ use std::process::Output;
 
 use common::cli::{ltv, ok, stderr, CDNOW_SPEND, CDNOW_SPEND_COLUMNS};
 use ltv::models::{ModelFile, SavedModel};
-use ltv::value::{
-    gamma_gamma_customer_lifetime_value, ClvSettings, MonthlyDiscountRate, Months, Period,
-};
+use ltv::value::{gamma_gamma_customer_lifetime_value, ClvSettings, MonthlyDiscountRate, Months};
+use ltv::Period;
 
 /// `ltv fit` on CDNOW (weekly), recording `period` when given.
 fn fit(model: &str, path: &Path, period: Option<&str>) {

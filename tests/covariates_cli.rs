@@ -173,7 +173,7 @@ fn fit_predict_and_clv_with_covariates() {
     )
     .unwrap();
     let settings = ltv::value::ClvSettings::new(
-        ltv::value::Period::Week,
+        ltv::Period::Week,
         ltv::value::Months::new(12),
         ltv::value::MonthlyDiscountRate::new(0.01).unwrap(),
     );

@@ -11,8 +11,9 @@ use ltv::models::bgnbd::BgNbd;
 use ltv::models::pareto_nbd::ParetoNbd;
 use ltv::models::{SavedModel, TransactionModel};
 use ltv::summary::{RfmSummary, SummaryCsvOptions, SummaryOptions};
-use ltv::value::{customer_lifetime_value, ClvSettings, MonthlyDiscountRate, Months, Period};
+use ltv::value::{customer_lifetime_value, ClvSettings, MonthlyDiscountRate, Months};
 use ltv::Error;
+use ltv::Period;
 use rand::{Rng, RngExt, SeedableRng};
 
 mod common;

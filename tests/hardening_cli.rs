@@ -305,7 +305,7 @@ fn item5_one_discount_rate_rule_for_clv_and_the_report() {
         let horizon = ltv::report::Horizon {
             months: 12,
             discount_rate: d,
-            period: ltv::report::ModelPeriod::Week,
+            period: ltv::Period::Week,
             interval_level: 0.95,
         };
         let report = horizon.validate().unwrap_err().to_string();

@@ -330,7 +330,7 @@ fn the_fitted_model_sees_nothing_after_the_as_of_date() {
     };
     let model = BuyTillYouDieValue::default();
     let mut c = config();
-    c.horizon.period = ModelPeriod::Day;
+    c.horizon.period = ltv::Period::Day;
     let full = CampaignReport::build(
         &read(&late_costs, &late_installs, &tx, &late_fx, &late_credit),
         &c,

@@ -19,7 +19,7 @@ use common::cli::{ltv, ok};
 use ltv::report::backtest::{backtest, Score};
 use ltv::report::simulation::{AppSpec, SimulatedApp};
 use ltv::report::{
-    BuyTillYouDieValue, CampaignReport, HierarchicalValue, ModelPeriod, ReportConfig, ValueModel,
+    BuyTillYouDieValue, CampaignReport, HierarchicalValue, ReportConfig, ValueModel,
 };
 
 fn small_spec() -> AppSpec {
@@ -31,7 +31,7 @@ fn small_spec() -> AppSpec {
 
 /// (median error all, median error new, pairs right all, pairs right new) of a model's
 /// estimated ROAS against the 360-day truth.
-fn score(app: &SimulatedApp, model: &dyn ValueModel, period: ModelPeriod) -> (Score, Score) {
+fn score(app: &SimulatedApp, model: &dyn ValueModel, period: ltv::Period) -> (Score, Score) {
     let mut c = ReportConfig::new(app.spec.as_of);
     c.group_by = "campaign".parse().unwrap();
     c.horizon.period = period;
@@ -69,13 +69,13 @@ fn score(app: &SimulatedApp, model: &dyn ValueModel, period: ModelPeriod) -> (Sc
 fn hierarchical_estimates_are_close_to_the_truth_and_beat_one_pooled_fit() {
     let app = SimulatedApp::generate(&small_spec(), 11).unwrap();
     assert_eq!(app.campaigns.len(), 15);
-    let (all, new) = score(&app, &HierarchicalValue::default(), ModelPeriod::Day);
+    let (all, new) = score(&app, &HierarchicalValue::default(), ltv::Period::Day);
     eprintln!("hierarchical: {all:?} / {new:?}");
     // on 17k users (a sixth of the benchmark's) the bounds are looser than the README's
     assert!(all.median_abs_error < 0.08, "{all:?}");
     assert!(new.median_abs_error < 0.30, "{new:?}");
     assert!(all.pairs_right as f64 >= 0.85 * all.pairs as f64, "{all:?}");
-    let (pooled_all, pooled_new) = score(&app, &BuyTillYouDieValue::default(), ModelPeriod::Week);
+    let (pooled_all, pooled_new) = score(&app, &BuyTillYouDieValue::default(), ltv::Period::Week);
     eprintln!("pooled weekly: {pooled_all:?} / {pooled_new:?}");
     assert!(all.median_abs_error < pooled_all.median_abs_error);
     assert!(all.pairs_right >= pooled_all.pairs_right);

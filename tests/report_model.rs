@@ -28,7 +28,7 @@ fn a_segment_fit_equals_a_report_on_that_segment_alone() {
     let alone = inputs_of(&meta_i, &meta_t);
 
     let mut config = config();
-    config.horizon.period = ModelPeriod::Day;
+    config.horizon.period = ltv::Period::Day;
     // meta (700 users) gets its own fit, google (500) the pooled one
     let segmented = BuyTillYouDieValue {
         fit_by: Some(Level::Network),
@@ -95,7 +95,7 @@ fn a_stalled_fit_is_reported_loudly_or_fails_when_asked() {
     simulated_users(&mut i, &mut t, "google", "search", 300, 32);
     let inputs = inputs_of(&i, &t);
     let mut config = config();
-    config.horizon.period = ModelPeriod::Day;
+    config.horizon.period = ltv::Period::Day;
 
     let fine = CampaignReport::build(&inputs, &config, &BuyTillYouDieValue::default()).unwrap();
     assert_eq!(fine.meta.fit_status, FitStatus::Converged);

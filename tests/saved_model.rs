@@ -123,7 +123,7 @@ fn given_parameters_have_no_covariance() {
 #[test]
 fn the_period_is_recorded_optional_and_checked() {
     use ltv::models::ModelFile;
-    use ltv::value::Period;
+    use ltv::Period;
     let model = saved_bgnbd();
     // recorded: written after the version, read back
     for period in [Period::Hour, Period::Day, Period::Week, Period::Month] {

@@ -20,7 +20,8 @@ use ltv::models::mbgnbd::MbgNbd;
 use ltv::models::pareto_nbd::ParetoNbd;
 use ltv::models::{Fitted, ModelFile, ModelParameters, SavedModel, TransactionModel};
 use ltv::summary::{CompressedSummary, SummaryOptions};
-use ltv::value::{ClvSettings, MonthlyDiscountRate, Months, Period as ClvPeriod};
+use ltv::value::{ClvSettings, MonthlyDiscountRate, Months};
+use ltv::Period as ClvPeriod;
 
 mod errors;
 use errors::to_py;
@@ -106,6 +107,21 @@ impl Params {
             Params::GammaGamma(_) => {
                 return Err(PyValueError::new_err(
                     "gamma-gamma is a spend model, not a transaction model",
+                ))
+            }
+        })
+    }
+
+    /// The model with analytic purchase derivatives (BG/NBD, MBG/NBD, Pareto/NBD), as the
+    /// report's valuation needs it.
+    fn purchases_gradient(&self) -> Res<&dyn ltv::models::PurchasesGradient> {
+        Ok(match self {
+            Params::BgNbd(m) => m,
+            Params::MbgNbd(m) => m,
+            Params::ParetoNbd(m) => m,
+            Params::BgBb(_) | Params::GammaGamma(_) => {
+                return Err(PyValueError::new_err(
+                    "the report values users with bgnbd, mbgnbd or pareto-nbd",
                 ))
             }
         })
@@ -228,12 +244,14 @@ impl PyModel {
 
     /// Period recorded in the model's JSON (`"hour"`, `"day"`, `"week"`, `"month"`), if any.
     #[getter]
-    fn period(&self) -> Option<&'static str> {
+    fn period(&self) -> Option<String> {
         self.period.map(|p| match p {
-            ClvPeriod::Hour => "H",
-            ClvPeriod::Day => "D",
-            ClvPeriod::Week => "W",
-            ClvPeriod::Month => "M",
+            ClvPeriod::Hour => "H".to_string(),
+            ClvPeriod::Day => "D".to_string(),
+            ClvPeriod::Week => "W".to_string(),
+            ClvPeriod::Month => "M".to_string(),
+            // a custom length, as `3600s`
+            custom => custom.to_string(),
         })
     }
 
@@ -1197,7 +1215,7 @@ fn report_setup(
 )> {
     use ltv::report::{
         parse_date_arg, parse_time_zone, read_costs, read_installs, read_transactions,
-        BuyTillYouDieValue, CostColumns, InstallColumns, ModelPeriod, ReportConfig, ReportInputs,
+        BuyTillYouDieValue, CostColumns, InstallColumns, ReportConfig, ReportInputs,
         TransactionColumns,
     };
     let mut config = ReportConfig::new(parse_date_arg(as_of)?);
@@ -1205,7 +1223,7 @@ fn report_setup(
     config.currency = currency.to_string();
     config.horizon.months = horizon_months;
     config.horizon.discount_rate = discount_rate;
-    config.horizon.period = ModelPeriod::parse(period)?;
+    config.horizon.period = period.parse::<ltv::Period>()?;
     config.group_by = group_by.parse()?;
     config.horizon.validate()?;
     let value = BuyTillYouDieValue::new(ltv::models::ModelKind::parse_transaction(model)?);
@@ -1352,16 +1370,16 @@ fn report_user_values<'py>(
     period: &str,
 ) -> Res<(Arr<'py>, Arr<'py>, Arr<'py>, usize)> {
     use ltv::report::horizon_value::{horizon_values, SpendParams};
-    use ltv::report::{Horizon, ModelPeriod, Uncertainty};
+    use ltv::report::{Horizon, Uncertainty};
     let (f, r, a, m) = (
         slice(&frequency)?,
         slice(&recency)?,
         slice(&t_age)?,
         slice(&monetary_value)?,
     );
-    let tm: &dyn TransactionModel = match &transaction.saved {
-        Some(saved) => saved.as_transaction_model().map_err(to_py)?,
-        None => transaction.params.transaction()?,
+    let tm: &dyn ltv::models::PurchasesGradient = match &transaction.saved {
+        Some(saved) => saved.as_purchases_gradient().map_err(to_py)?,
+        None => transaction.params.purchases_gradient()?,
     };
     let pqv = spend.params.spend()?.to_parameters();
     let spend_params = SpendParams {
@@ -1376,7 +1394,7 @@ fn report_user_values<'py>(
         let horizon = Horizon {
             months,
             discount_rate,
-            period: ModelPeriod::parse(period)?,
+            period: period.parse::<ltv::Period>()?,
             interval_level: 0.95,
         };
         horizon.validate()?;

@@ -1,4 +1,6 @@
-//! Time periods: the unit in which frequency, recency and T are counted.
+//! Time periods: the unit in which frequency, recency and T are counted — and so the unit of
+//! every model fitted on the summary and of its predictions. The crate has this one period
+//! type ([`crate::Period`]); CLV converts months into it with [`Period::periods_per_month`].
 
 use crate::data::Timestamp;
 use crate::error::{Error, Result};
@@ -30,9 +32,23 @@ use std::fmt;
 /// purchase** (or birth) instead of from a calendar: a purchase at time t falls in period
 /// `floor((t - first) / length)`, and T = `floor((end - first) / length)`. It has no lifetimes
 /// counterpart.
+///
+/// It is also the unit of the models fitted on the summary (their parameters and predictions
+/// are per period) and the unit CLV converts months into ([`Period::periods_per_month`]).
+/// In JSON (saved models) it is written in lower case: `"hour"`, `"day"`, `"week"`,
+/// `"month"`, `{"custom": {"seconds": 3600}}`.
+///
+/// ```
+/// use ltv::Period;
+/// assert_eq!("week".parse::<Period>()?, Period::Week);
+/// assert_eq!("3600s".parse::<Period>()?, Period::custom(3_600)?);
+/// assert_eq!(Period::Week.periods_per_month(), 4.345);
+/// # Ok::<(), ltv::Error>(())
+/// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, Default,
 )]
+#[serde(rename_all = "lowercase")]
 pub enum Period {
     /// Clock hours.
     Hour,
@@ -70,15 +86,20 @@ impl Period {
         Ok(Period::Custom { seconds })
     }
 
-    /// Reads `hour`, `day`, `week`, `month` (also `h`, `D`, `W`, `M` as pandas writes them) or
-    /// a number of seconds followed by `s` (a custom period, e.g. `3600s`).
+    /// Reads `hour`, `day`, `week`, `month` (any case, plurals too; also the letters `h`,
+    /// `d`, `w`, `m` as pandas and lifetimes' `freq` write them) or a number of seconds
+    /// followed by `s` (a custom period, e.g. `3600s`). The same as [`str::parse`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for anything else, or a custom length not > 0.
     pub fn from_spec(spec: &str) -> Result<Self> {
-        match spec {
-            "hour" | "h" | "H" => Ok(Period::Hour),
-            "day" | "D" | "d" => Ok(Period::Day),
-            "week" | "W" | "w" => Ok(Period::Week),
-            "month" | "M" => Ok(Period::Month),
-            s => match s.strip_suffix('s').and_then(|n| n.parse::<i64>().ok()) {
+        let s = spec.trim();
+        match s.to_ascii_lowercase().as_str() {
+            "h" | "hour" | "hours" => Ok(Period::Hour),
+            "d" | "day" | "days" => Ok(Period::Day),
+            "w" | "week" | "weeks" => Ok(Period::Week),
+            "m" | "month" | "months" => Ok(Period::Month),
+            _ => match s.strip_suffix('s').and_then(|n| n.parse::<i64>().ok()) {
                 Some(n) => Period::custom(n),
                 None => Err(Error::InvalidParameter {
                     name: "period".into(),
@@ -86,6 +107,28 @@ impl Period {
                     rule: "must be hour, day, week, month or a number of seconds like 3600s".into(),
                 }),
             },
+        }
+    }
+
+    /// Number of periods in one month, as CLV converts its horizon and discounting months:
+    /// lifetimes' constants for the calendar periods (hour 720, day 30, week 4.345, month 1;
+    /// lifetimes keeps 4.345 although an average month is 4.348 weeks), and for
+    /// [`Period::Custom`], which lifetimes does not have, the average Gregorian month divided
+    /// by its length ([`Period::AVERAGE_MONTH_SECONDS`] / seconds).
+    ///
+    /// ```
+    /// use ltv::Period;
+    /// assert_eq!(Period::Day.periods_per_month(), 30.0);
+    /// assert_eq!(Period::custom(86_400)?.periods_per_month(), 30.436875);
+    /// # Ok::<(), ltv::Error>(())
+    /// ```
+    pub fn periods_per_month(self) -> f64 {
+        match self {
+            Period::Hour => 720.0,
+            Period::Day => 30.0,
+            Period::Week => 4.345,
+            Period::Month => 1.0,
+            Period::Custom { seconds } => Period::AVERAGE_MONTH_SECONDS as f64 / seconds as f64,
         }
     }
 
@@ -177,6 +220,34 @@ impl fmt::Display for Period {
             Period::Month => f.write_str("month"),
             Period::Custom { seconds } => write!(f, "{seconds}s"),
         }
+    }
+}
+
+impl std::str::FromStr for Period {
+    type Err = Error;
+
+    /// [`Period::from_spec`].
+    fn from_str(s: &str) -> Result<Self> {
+        Period::from_spec(s)
+    }
+}
+
+/// `--period hour|day|week|month` in the `ltv` binary (custom lengths are not offered there).
+#[cfg(feature = "cli")]
+impl clap::ValueEnum for Period {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Period::Hour, Period::Day, Period::Week, Period::Month]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        use clap::builder::PossibleValue;
+        Some(match self {
+            Period::Hour => PossibleValue::new("hour").help("Hours (720 per month)"),
+            Period::Day => PossibleValue::new("day").help("Days (30 per month)"),
+            Period::Week => PossibleValue::new("week").help("Weeks (4.345 per month)"),
+            Period::Month => PossibleValue::new("month").help("Months"),
+            Period::Custom { .. } => return None,
+        })
     }
 }
 

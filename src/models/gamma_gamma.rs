@@ -495,14 +495,27 @@ impl GammaGamma {
     /// with `D = p x + q − 1`, `∂E/∂p = (v + m x)(q − 1)/D²`, `∂E/∂q = −p (v + m x)/D²`,
     /// `∂E/∂v = p/D`.
     fn value_gradient(&self, x: f64, m: f64) -> [f64; 3] {
-        let d = self.p * x + self.q - 1.0;
-        let s = self.v + m * x;
-        [
-            s * (self.q - 1.0) / (d * d),
-            -self.p * s / (d * d),
-            self.p / d,
-        ]
+        expected_average_value_and_gradient(self.p, self.q, self.v, x, m).1
     }
+}
+
+/// The conditional expected average value `E(Z | x, m) = p (v + m x) / (p x + q − 1)` and its
+/// gradient in `(p, q, v)` (with `D = p x + q − 1`: `(v + m x)(q − 1)/D²`, `−p (v + m x)/D²`,
+/// `p/D`), unchecked: the one copy of the formula, for callers that have checked their inputs
+/// (the campaign report's models).
+pub(crate) fn expected_average_value_and_gradient(
+    p: f64,
+    q: f64,
+    v: f64,
+    x: f64,
+    m: f64,
+) -> (f64, [f64; 3]) {
+    let d = p * x + q - 1.0;
+    let s = v + m * x;
+    (
+        p * s / d,
+        [s * (q - 1.0) / (d * d), -p * s / (d * d), p / d],
+    )
 }
 
 fn check_customer(x: f64, m: f64) -> Result<()> {

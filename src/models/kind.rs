@@ -2,6 +2,12 @@
 //! in the library (and, with the `cli` feature, a clap `ValueEnum` for the binary's flags).
 
 use crate::error::{Error, NameKind, Result};
+use crate::fit::FitOptions;
+use crate::models::bgnbd::BgNbd;
+use crate::models::mbgnbd::MbgNbd;
+use crate::models::pareto_nbd::ParetoNbd;
+use crate::models::SavedModel;
+use crate::summary::CompressedSummary;
 
 /// The models `ltv` fits, by their names in model files and on the command line.
 ///
@@ -81,6 +87,27 @@ impl ModelKind {
             Ok(k) if k.is_continuous_transaction() => Ok(k),
             _ => Err(Error::unknown_name(NameKind::TransactionModel, s.trim())),
         }
+    }
+}
+
+impl ModelKind {
+    /// Fits a continuous-time transaction model (BG/NBD, MBG/NBD, Pareto/NBD) by maximum
+    /// likelihood on a compressed summary (times in its period): what
+    /// [`Pipeline`](crate::Pipeline) and the campaign report fit.
+    ///
+    /// # Errors
+    /// As the model's `fit` ([`BgNbd::fit`], [`MbgNbd::fit`], [`ParetoNbd::fit`]);
+    /// [`Error::UnknownName`] (kind [`NameKind::TransactionModel`]) for BG/BB and Gamma-Gamma,
+    /// which are not fitted on a compressed frequency/recency/T summary.
+    pub fn fit(self, data: &CompressedSummary, options: &FitOptions) -> Result<SavedModel> {
+        Ok(match self {
+            ModelKind::BgNbd => BgNbd::fit(data, options)?.into(),
+            ModelKind::MbgNbd => MbgNbd::fit(data, options)?.into(),
+            ModelKind::ParetoNbd => ParetoNbd::fit(data, options)?.into(),
+            ModelKind::BgBb | ModelKind::GammaGamma => {
+                return Err(Error::unknown_name(NameKind::TransactionModel, self.name()))
+            }
+        })
     }
 }
 

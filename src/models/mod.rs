@@ -9,7 +9,9 @@
 
 pub(crate) mod beta_geometric;
 mod beta_geometric_likelihood;
+mod checks;
 mod fitted;
+mod gradient;
 pub(crate) mod identify;
 mod kind;
 mod parameters;
@@ -21,6 +23,7 @@ mod traits;
 mod vectorised;
 
 pub use fitted::{Fitted, ModelParameters};
+pub use gradient::PurchasesGradient;
 pub use kind::ModelKind;
 pub use saved::{ModelFile, SavedModel, FORMAT_VERSION};
 pub use simulation::SimulatedCustomers;

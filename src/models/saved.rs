@@ -33,8 +33,9 @@ use crate::models::bgnbd::FittedBgNbd;
 use crate::models::gamma_gamma::FittedGammaGamma;
 use crate::models::mbgnbd::FittedMbgNbd;
 use crate::models::pareto_nbd::FittedParetoNbd;
+use crate::models::PurchasesGradient;
 use crate::models::TransactionModel;
-use crate::value::{Period, PurchasesGradient};
+use crate::Period;
 
 /// Version of the saved-model layout written by this crate.
 pub const FORMAT_VERSION: u32 = 1;
@@ -217,7 +218,7 @@ impl SavedModel {
 ///
 /// ```
 /// use ltv::models::{bgnbd::BgNbd, ModelFile};
-/// use ltv::value::Period;
+/// use ltv::Period;
 /// let s = ltv::datasets::cdnow_summary()?;
 /// let fitted = BgNbd::fit(&s.compress(), &ltv::fit::FitOptions::default())?;
 /// let file = ModelFile { model: fitted.into(), period: Some(Period::Week) };

@@ -3,7 +3,7 @@
 use crate::hashing::BitsMap;
 
 use crate::error::Result;
-use crate::models::traits::check_lengths;
+use crate::models::checks::check_lengths;
 
 /// Cache of a quantity that depends on (frequency, T) only, keyed by their bit patterns.
 pub(crate) type PairCache = BitsMap<(u64, u64), f64>;

@@ -138,7 +138,7 @@ pub fn report_html(report: &CampaignReport, options: &HtmlOptions) -> Result<Str
         escape(&m.time_zone),
         escape(&m.currency),
         m.horizon.months,
-        m.horizon.period.name(),
+        m.horizon.period,
         m.horizon.interval_level * 100.0,
         escape(&m.group_by.join(", ")),
         escape(&serde_json::to_value(m.cohort).map_or_else(

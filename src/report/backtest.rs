@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::report::campaign_report::{check_config, CampaignReport, ReportConfig, ReportInputs};
 use crate::report::timezone::AsOf;
 use crate::report::users::ReportUsers;
-use crate::report::valuation::{ModelPeriod, ValueModel};
+use crate::report::valuation::ValueModel;
 
 /// One group at one as-of date.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -133,10 +133,10 @@ pub struct Backtest {
 
 /// Whole days of the report's horizon.
 pub fn horizon_days(config: &ReportConfig) -> u64 {
-    let days = match config.horizon.period {
-        ModelPeriod::Day => 30.0 * f64::from(config.horizon.months),
-        ModelPeriod::Week => 4.345 * 7.0 * f64::from(config.horizon.months),
-    };
+    let days = config.horizon.period.periods_per_month()
+        * f64::from(config.horizon.months)
+        * config.horizon.period.length_seconds() as f64
+        / 86_400.0;
     days.round() as u64
 }
 

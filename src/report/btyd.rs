@@ -16,13 +16,14 @@ use crate::models::bgnbd::BgNbd;
 use crate::models::gamma_gamma::{GammaGamma, SpendData};
 use crate::models::mbgnbd::MbgNbd;
 use crate::models::pareto_nbd::ParetoNbd;
-use crate::models::{ModelKind, TransactionModel};
+use crate::models::ModelKind;
 use crate::report::hierarchy::Level;
 use crate::report::horizon_value::{horizon_values, HorizonValues, SpendParams};
 use crate::report::summary::report_summary;
 use crate::report::users::ReportUsers;
 use crate::report::valuation::{FutureValues, Horizon, Uncertainty, UnconvergedFit, ValueModel};
 use crate::summary::{CompressedSummary, RfmSummary};
+use crate::value::gradient::PurchasesGradient;
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -132,7 +133,7 @@ impl BuyTillYouDieValue {
         &self,
         data: &CompressedSummary,
         options: &FitOptions,
-    ) -> Result<(Box<dyn TransactionModel>, Fit)> {
+    ) -> Result<(Box<dyn PurchasesGradient>, Fit)> {
         Ok(match self.kind {
             ModelKind::BgNbd => {
                 let f = BgNbd::fit(data, options)?;
@@ -449,12 +450,12 @@ impl ValueModel for BuyTillYouDieValue {
             Uncertainty::None
         };
         let mut desc = serde_json::Value::Object(description);
-        desc["period"] = json!(horizon.period.name());
+        desc["period"] = json!(horizon.period.to_string());
         desc["fit_by"] = json!(self.fit_by.map(|l| l.name()));
         // with one pooled fit, keep the flat layout (transaction_model, spend_model, ...)
         if self.fit_by.is_none() {
             let mut flat = pooled.description;
-            flat["period"] = json!(horizon.period.name());
+            flat["period"] = json!(horizon.period.to_string());
             desc = flat;
         }
         if !unconverged_users.contains(&true) {

@@ -11,7 +11,8 @@ use crate::report::ranking::{Metric, Ranking};
 use crate::report::spend::allocate;
 use crate::report::timezone::AsOf;
 use crate::report::users::{Exclusions, ReportUsers};
-use crate::report::valuation::{FutureValues, Horizon, ModelPeriod, UnconvergedFit, ValueModel};
+use crate::report::valuation::{FutureValues, Horizon, UnconvergedFit, ValueModel};
+use crate::Period;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
@@ -50,7 +51,7 @@ impl ReportConfig {
             horizon: Horizon {
                 months: 12,
                 discount_rate: 0.0,
-                period: ModelPeriod::Day,
+                period: Period::Day,
                 interval_level: 0.95,
             },
             group_by: GroupBy::new(vec![Level::Network, Level::Campaign]).expect("distinct levels"),

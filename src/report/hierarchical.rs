@@ -64,9 +64,7 @@ use crate::report::hierarchy::Level;
 use crate::report::horizon_value::SpendParams;
 use crate::report::summary::{exact_report_summary, report_summary};
 use crate::report::users::ReportUsers;
-use crate::report::valuation::{
-    FutureValues, Horizon, ModelPeriod, Uncertainty, UnconvergedFit, ValueModel,
-};
+use crate::report::valuation::{FutureValues, Horizon, Uncertainty, UnconvergedFit, ValueModel};
 use crate::summary::RfmSummary;
 use crate::value::PurchasesGradient;
 
@@ -311,10 +309,7 @@ impl HierarchicalValue {
         let k = d_tx + d_gg;
         // per-pattern models
         let patterns = crate::models::covariates::engine_patterns(&cov);
-        let ppm = match horizon.period {
-            ModelPeriod::Day => 30.0,
-            ModelPeriod::Week => 4.345,
-        };
+        let ppm = horizon.period.periods_per_month();
         // lifetimes' sum Σ_m [E(m) − E(m−1)] / (1+d)^m; undiscounted (the report's default) it
         // telescopes to E(M months) − E(0): one horizon instead of M
         let undiscounted = horizon.discount_rate == 0.0;
@@ -469,7 +464,7 @@ impl HierarchicalValue {
             "model_step": "hierarchical",
             "levels": used_names,
             "exact_times": self.exact_times,
-            "period": horizon.period.name(),
+            "period": horizon.period.to_string(),
             "transaction_model": {
                 "model": M::NAME,
                 "params": M::PARAMETER_NAMES.iter().zip(tx.theta()).map(|(n, v)| (n.to_string(), v.exp())).collect::<BTreeMap<_, _>>(),

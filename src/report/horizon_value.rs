@@ -17,19 +17,21 @@
 //!
 //! # Intervals
 //!
-//! θ = (transaction-model parameters, p, q, v). ∂V_i/∂θ_tx = E(Z)·∂S_i/∂θ_tx by central
-//! differences (relative step 1e-4, error O(1e-8) relative), ∂V_i/∂(p, q, v) = S_i·∂E(Z)/∂(p,
-//! q, v) analytically. The two fits are independent, so Cov θ is block diagonal. Expected
-//! purchases depend on (x, t_x, T) only, so they are computed once per distinct row.
+//! θ = (transaction-model parameters, p, q, v). ∂V_i/∂θ_tx = E(Z)·∂S_i/∂θ_tx with the core's
+//! analytic purchase derivatives ([`crate::value::gradient`], the same the CLV intervals use),
+//! ∂V_i/∂(p, q, v) = S_i·∂E(Z)/∂(p, q, v) with the core's Gamma-Gamma formula
+//! ([`crate::models::gamma_gamma`]). The two fits are independent, so Cov θ is block
+//! diagonal. Expected purchases depend on (x, t_x, T) only, so they are computed once per
+//! distinct row.
 
 use crate::error::{Error, ReportRule, Result};
 use crate::models::TransactionModel;
-use crate::report::valuation::{Horizon, ModelPeriod, Uncertainty};
+use crate::report::valuation::{Horizon, Uncertainty};
 use crate::summary::RfmSummary;
 use crate::value::clv::DistinctHistories;
-use crate::value::{
-    discounted_expected_purchases, ClvSettings, MonthlyDiscountRate, Months, Period,
-};
+use crate::value::gradient::PurchasesGradient;
+use crate::value::interval::discounted_with_gradients;
+use crate::value::{discounted_expected_purchases, ClvSettings, MonthlyDiscountRate, Months};
 use nalgebra::DMatrix;
 
 /// Gamma-Gamma parameters (and their covariance, if estimated) as the report uses them.
@@ -46,17 +48,21 @@ pub struct SpendParams {
 }
 
 impl SpendParams {
-    /// E(Z | x, z̄) and its gradient in (p, q, v).
+    /// E(Z | x, z̄) and its gradient in (p, q, v): the core's Gamma-Gamma formula.
     pub fn expected_spend(&self, x: f64, zbar: f64) -> (f64, [f64; 3]) {
-        let (p, q, v) = (self.p, self.q, self.v);
-        let den = p * x + q - 1.0;
-        let num = p * (v + x * zbar);
-        let e = num / den;
-        let dp = (v + x * zbar) / den - num * x / (den * den);
-        let dq = -num / (den * den);
-        let dv = p / den;
-        (e, [dp, dq, dv])
+        crate::models::gamma_gamma::expected_average_value_and_gradient(
+            self.p, self.q, self.v, x, zbar,
+        )
     }
+}
+
+/// The core's CLV settings of the report's horizon.
+fn clv_settings(horizon: &Horizon) -> Result<ClvSettings> {
+    Ok(ClvSettings {
+        period: horizon.period,
+        horizon: Months::new(horizon.months),
+        discount: MonthlyDiscountRate::new(horizon.discount_rate)?,
+    })
 }
 
 /// Discounted expected purchases S over the horizon for each distinct row: the crate's
@@ -66,14 +72,7 @@ fn discounted_purchases<M: TransactionModel + ?Sized>(
     rows: &DistinctHistories,
     horizon: &Horizon,
 ) -> Result<Vec<f64>> {
-    let settings = ClvSettings {
-        period: match horizon.period {
-            ModelPeriod::Day => Period::Day,
-            ModelPeriod::Week => Period::Week,
-        },
-        horizon: Months::new(horizon.months),
-        discount: MonthlyDiscountRate::new(horizon.discount_rate)?,
-    };
+    let settings = clv_settings(horizon)?;
     let s = discounted_expected_purchases(
         model,
         &settings,
@@ -113,7 +112,7 @@ pub struct HorizonValues {
 /// # Errors
 /// [`Error::Numerical`] when an expected purchase count is not finite; [`Error::Report`]
 /// without monetary values.
-pub fn horizon_values<M: TransactionModel + ?Sized>(
+pub fn horizon_values<M: PurchasesGradient + ?Sized>(
     model: &M,
     spend: &SpendParams,
     summary: &RfmSummary,
@@ -140,27 +139,12 @@ pub fn horizon_values<M: TransactionModel + ?Sized>(
             let theta = model.parameters();
             let kt = theta.len();
             let k = kt + 3;
-            // ∂S/∂θ_j per distinct row by central differences
-            let mut ds: Vec<Vec<f64>> = Vec::with_capacity(kt);
-            for j in 0..kt {
-                let h = 1e-4 * theta[j].abs().max(1e-8);
-                let mut up = theta.clone();
-                up[j] += h;
-                let mut down = theta.clone();
-                down[j] -= h;
-                let s_up = discounted_purchases(&*model.with_parameters(&up)?, &rows, horizon)?;
-                let s_down = discounted_purchases(&*model.with_parameters(&down)?, &rows, horizon)?;
-                ds.push(
-                    s_up.iter()
-                        .zip(&s_down)
-                        .map(|(a, b)| (a - b) / (2.0 * h))
-                        .collect(),
-                );
-            }
+            // ∂S/∂θ per distinct row, analytic (row-major, kt per row)
+            let (_, ds) = discounted_with_gradients(model, &clv_settings(horizon)?, &rows)?;
             let mut gradients = Vec::with_capacity(n * k);
             for (&r, &(e, g)) in rows.index.iter().zip(&spend_grad) {
                 let r = r as usize;
-                gradients.extend(ds.iter().map(|d| e * d[r]));
+                gradients.extend(ds[r * kt..(r + 1) * kt].iter().map(|d| e * d));
                 gradients.extend(g.iter().map(|gi| s[r] * gi));
             }
             let mut covariance = vec![0.0; k * k];
@@ -203,8 +187,8 @@ pub fn horizon_values<M: TransactionModel + ?Sized>(
 mod tests {
     use super::*;
 
-    /// The gradient rows of the delta method against central differences of the values
-    /// themselves, with BG/NBD fitted on CDNOW (weeks) and lifetimes' Gamma-Gamma estimates.
+    /// The gradient rows of the delta method (analytic, the core's) against central
+    /// differences of the values themselves, with BG/NBD fitted on CDNOW (weeks) and lifetimes' Gamma-Gamma estimates.
     #[test]
     fn value_gradients_match_finite_differences() {
         use crate::models::bgnbd::BgNbd;
@@ -234,7 +218,7 @@ mod tests {
         let horizon = Horizon {
             months: 12,
             discount_rate: 0.01,
-            period: ModelPeriod::Week,
+            period: crate::Period::Week,
             interval_level: 0.95,
         };
         let hv = horizon_values(&model, &spend, &sub, &horizon).unwrap();
@@ -258,8 +242,8 @@ mod tests {
                     };
                     *p *= 1.0 + sign * h;
                 }
-                let m = model.with_parameters(&t).unwrap();
-                horizon_values(&*m, &sp, &sub, &horizon).unwrap().expected
+                let m = BgNbd::new(t[0], t[1], t[2], t[3]).unwrap();
+                horizon_values(&m, &sp, &sub, &horizon).unwrap().expected
             };
             let (up, dn) = (eval(1.0), eval(-1.0));
             let step = h * if j < 4 {

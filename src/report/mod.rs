@@ -132,4 +132,4 @@ pub use timezone::{
     TimestampFormat, TimestampParser,
 };
 pub use users::{Exclusions, ReportUsers};
-pub use valuation::{FutureValues, Horizon, ModelPeriod, Uncertainty, UnconvergedFit, ValueModel};
+pub use valuation::{FutureValues, Horizon, Uncertainty, UnconvergedFit, ValueModel};

@@ -18,15 +18,17 @@
 use crate::error::{Error, Result};
 use crate::report::timezone::{local_date, week_start};
 use crate::report::users::ReportUsers;
-use crate::report::valuation::ModelPeriod;
 use crate::summary::RfmSummary;
+use crate::Period;
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 
-fn period_of(date: NaiveDate, period: ModelPeriod) -> i64 {
+/// Index of the day or week holding `date` ([`Horizon::validate`](crate::report::Horizon::validate)
+/// admits no other report period; any other is counted in weeks).
+fn period_of(date: NaiveDate, period: Period) -> i64 {
     match period {
-        ModelPeriod::Day => i64::from(date.num_days_from_ce()),
-        ModelPeriod::Week => i64::from(week_start(date).num_days_from_ce()) / 7,
+        Period::Day => i64::from(date.num_days_from_ce()),
+        _ => i64::from(week_start(date).num_days_from_ce()) / 7,
     }
 }
 
@@ -34,14 +36,14 @@ fn period_of(date: NaiveDate, period: ModelPeriod) -> i64 {
 /// user cluster in time, so most lookups hit it).
 struct PeriodClock {
     tz: Tz,
-    period: ModelPeriod,
+    period: Period,
     day_start: i64,
     day_end: i64,
     index: i64,
 }
 
 impl PeriodClock {
-    fn new(tz: Tz, period: ModelPeriod) -> Self {
+    fn new(tz: Tz, period: Period) -> Self {
         Self {
             tz,
             period,
@@ -66,7 +68,7 @@ impl PeriodClock {
 
 /// The RFM summary of `users` at their as-of date in `period`s (see the module docs), one row
 /// per user in the order of [`ReportUsers::ids`], with monetary values.
-pub(crate) fn report_summary(users: &ReportUsers, period: ModelPeriod) -> Result<RfmSummary> {
+pub(crate) fn report_summary(users: &ReportUsers, period: Period) -> Result<RfmSummary> {
     let as_of = users.as_of();
     let end = period_of(as_of.date(), period);
     let n = users.len();
@@ -120,14 +122,10 @@ pub(crate) fn report_summary(users: &ReportUsers, period: ModelPeriod) -> Result
 /// with P the period's length (86,400 s for days, 604,800 s for weeks). A user installed at
 /// 23:00 is 22/24 of a day younger than one installed at 01:00 the same day. Rows are in the
 /// order of [`ReportUsers::ids`].
-pub(crate) fn exact_report_summary(users: &ReportUsers, period: ModelPeriod) -> Result<RfmSummary> {
-    use crate::data::{Period, Timestamp, TransactionLog};
+pub(crate) fn exact_report_summary(users: &ReportUsers, period: Period) -> Result<RfmSummary> {
+    use crate::data::{Timestamp, TransactionLog};
     use crate::summary::{Births, SummaryOptions};
     let n = users.len();
-    let period = match period {
-        ModelPeriod::Day => Period::Day,
-        ModelPeriod::Week => Period::Week,
-    };
     let seconds = |t: i64| {
         Timestamp::from_seconds(t).ok_or_else(|| Error::InvalidDate {
             value: t.to_string(),
@@ -203,7 +201,7 @@ pub(crate) fn exact_report_summary(users: &ReportUsers, period: ModelPeriod) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{Period, Timestamp, TransactionLog};
+    use crate::data::{Timestamp, TransactionLog};
     use crate::report::currency::FxRates;
     use crate::report::inputs::{Installs, Transactions};
     use crate::report::timezone::{parse_time_zone, AsOf};
@@ -212,7 +210,7 @@ mod tests {
 
     /// The crate's general summary builder with births and the first purchase counted,
     /// fed with the users' local times: the semantics this module must have.
-    fn via_summary_builder(users: &ReportUsers, period: ModelPeriod) -> RfmSummary {
+    fn via_summary_builder(users: &ReportUsers, period: Period) -> RfmSummary {
         let tz = users.as_of().time_zone();
         let local = |t: i64| {
             let dt = chrono::DateTime::from_timestamp(t, 0)
@@ -234,11 +232,7 @@ mod tests {
         let births: Vec<Timestamp> = users.birth_times().iter().map(|&b| local(b)).collect();
         let births = Births::from_columns(users.ids(), &births).unwrap();
         let end = Timestamp::parse(&users.as_of().date().to_string()).unwrap();
-        let p = match period {
-            ModelPeriod::Day => Period::Day,
-            ModelPeriod::Week => Period::Week,
-        };
-        SummaryOptions::new(p)
+        SummaryOptions::new(period)
             .observation_end(end)
             .include_first_transaction(true)
             .summarise_with_births(&log, &births)
@@ -277,7 +271,7 @@ mod tests {
             let fx = FxRates::new("EUR").unwrap();
             let report_users = ReportUsers::build(&installs, &tx, &[], &fx, as_of, &[]).unwrap();
             prop_assume!(!report_users.payment_table().1.is_empty());
-            let period = if weekly { ModelPeriod::Week } else { ModelPeriod::Day };
+            let period = if weekly { Period::Week } else { Period::Day };
             let ours = report_summary(&report_users, period).unwrap();
             let theirs = via_summary_builder(&report_users, period);
             for (k, id) in theirs.customer_ids().iter().enumerate() {
@@ -297,17 +291,15 @@ mod tests {
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
         // Sunday 2024-03-10 and Monday 2024-03-11 are in consecutive weeks
         assert_eq!(
-            period_of(d(2024, 3, 11), ModelPeriod::Week)
-                - period_of(d(2024, 3, 10), ModelPeriod::Week),
+            period_of(d(2024, 3, 11), Period::Week) - period_of(d(2024, 3, 10), Period::Week),
             1
         );
         assert_eq!(
-            period_of(d(2024, 3, 4), ModelPeriod::Week),
-            period_of(d(2024, 3, 10), ModelPeriod::Week)
+            period_of(d(2024, 3, 4), Period::Week),
+            period_of(d(2024, 3, 10), Period::Week)
         );
         assert_eq!(
-            period_of(d(2024, 3, 2), ModelPeriod::Day)
-                - period_of(d(2024, 2, 28), ModelPeriod::Day),
+            period_of(d(2024, 3, 2), Period::Day) - period_of(d(2024, 2, 28), Period::Day),
             3
         );
     }

@@ -6,39 +6,9 @@
 //! with Gamma-Gamma spend). A service with its own predictions implements the trait (or hands
 //! [`FutureValues`] to [`CampaignReport::from_values`](crate::report::CampaignReport::from_values)).
 
-use crate::error::{Error, NameKind, ReportRule, Result};
+use crate::error::{Error, ReportRule, Result};
 use crate::report::users::ReportUsers;
-
-/// The model's time unit: the period of the RFM summary it is fitted on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ModelPeriod {
-    /// Days (30 per month in the CLV sum, as lifetimes); the default (the ROAS benchmark's
-    /// best configuration, see the README).
-    #[default]
-    Day,
-    /// Weeks, Monday to Sunday (4.345 per month in the CLV sum, as lifetimes).
-    Week,
-}
-
-impl ModelPeriod {
-    /// Parses `day` or `week`.
-    pub fn parse(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "day" => Ok(ModelPeriod::Day),
-            "week" => Ok(ModelPeriod::Week),
-            other => Err(Error::unknown_name(NameKind::ReportPeriod, other)),
-        }
-    }
-
-    /// `day` or `week`.
-    pub fn name(self) -> &'static str {
-        match self {
-            ModelPeriod::Day => "day",
-            ModelPeriod::Week => "week",
-        }
-    }
-}
+use crate::Period;
 
 /// What the model is asked for.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -48,16 +18,26 @@ pub struct Horizon {
     /// Monthly discount rate applied at each month's end (0 = undiscounted, the default for
     /// ROAS).
     pub discount_rate: f64,
-    /// The model's time unit.
-    pub period: ModelPeriod,
+    /// The model's time unit, the period of the summary it is fitted on: [`Period::Day`]
+    /// (the default, the ROAS benchmark's best configuration, see the README) or
+    /// [`Period::Week`] (Monday to Sunday); the CLV sum converts months with
+    /// [`Period::periods_per_month`] (30 days, 4.345 weeks, as lifetimes).
+    pub period: Period,
     /// Coverage of the interval bounds (0.95 = 95%).
     pub interval_level: f64,
 }
 
 impl Horizon {
     /// Checks the horizon: months > 0, discount rate in [0, 1),
-    /// interval level in (0, 1).
+    /// interval level in (0, 1), period a day or a week.
     pub fn validate(&self) -> Result<()> {
+        if !matches!(self.period, Period::Day | Period::Week) {
+            return Err(Error::invalid_parameter(
+                format!("period `{}`", self.period),
+                f64::NAN,
+                "the report models days or weeks",
+            ));
+        }
         if self.months == 0 {
             return Err(Error::invalid_parameter(
                 "horizon_months",

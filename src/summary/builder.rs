@@ -5,6 +5,7 @@ use crate::data::{Period, Timestamp, TransactionLog};
 use crate::error::{Error, Result};
 use crate::summary::births::Births;
 use crate::summary::group::{group_by_customer, map_customers, sort_by_time, Txn};
+use crate::summary::row::CustomerRow;
 use crate::summary::stream::summarise_in_order;
 use crate::summary::RfmSummary;
 use rustc_hash::FxHashMap;
@@ -109,16 +110,6 @@ pub struct SummaryStats {
     pub customers_without_birth: usize,
     /// Rows for customers from the births table who never bought (only with births).
     pub customers_without_purchase: usize,
-}
-
-/// One customer's summary row; recency and T in periods (whole periods unless exact times).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct CustomerRow {
-    pub(crate) frequency: u32,
-    pub(crate) recency: f64,
-    pub(crate) t: f64,
-    pub(crate) monetary: f64,
-    pub(crate) before_birth: u32,
 }
 
 /// Summarises one customer's transactions (sorted by time, all already within the
@@ -643,7 +634,8 @@ impl SummaryOptions {
         )
         .is_ok());
         Ok(SummaryOutput {
-            summary: RfmSummary::from_checked_parts(ids, freq, rec, t, money, None),
+            summary: RfmSummary::from_checked_parts(ids, freq, rec, t, money, None)
+                .with_period(self.period),
             stats,
         })
     }

@@ -4,6 +4,7 @@ use crate::data::columns::{csv_error, Header};
 use crate::error::{Error, Result};
 use crate::summary::rfm::{check_rfm_row, check_weight};
 use crate::summary::RfmSummary;
+use crate::Period;
 use std::io::Read;
 use std::path::Path;
 
@@ -39,6 +40,7 @@ pub struct SummaryCsvOptions {
     pub(super) weights: Option<String>,
     delimiter: u8,
     timing_optional: bool,
+    period: Option<Period>,
 }
 
 impl Default for SummaryCsvOptions {
@@ -52,6 +54,7 @@ impl Default for SummaryCsvOptions {
             weights: None,
             delimiter: b',',
             timing_optional: false,
+            period: None,
         }
     }
 }
@@ -115,6 +118,14 @@ impl SummaryCsvOptions {
     /// present, so a compressed file is never fitted as one customer per row.
     pub fn weights_col(mut self, name: impl Into<String>) -> Self {
         self.weights = Some(name.into());
+        self
+    }
+
+    /// The unit recency and T are counted in (`ltv summary --period`); the summary read
+    /// carries it ([`RfmSummary::period`]) so that CLV converts months into the right
+    /// periods. Unset, the summary's period is unknown.
+    pub fn period(mut self, period: Period) -> Self {
+        self.period = Some(period);
         self
     }
 
@@ -300,10 +311,12 @@ impl SummaryCsvOptions {
                 what: "summary CSV has no rows".into(),
             });
         }
-        Ok(
-            RfmSummary::from_checked_parts(ids, freq, rec, t, money, weights)
-                .with_origin(crate::summary::rfm::RowOrigin { path: None, lines }),
-        )
+        let summary = RfmSummary::from_checked_parts(ids, freq, rec, t, money, weights)
+            .with_origin(crate::summary::rfm::RowOrigin { path: None, lines });
+        Ok(match self.period {
+            Some(p) => summary.with_period(p),
+            None => summary,
+        })
     }
 }
 

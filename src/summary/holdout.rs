@@ -3,10 +3,9 @@
 
 use crate::data::{Period, Timestamp, TransactionLog};
 use crate::error::{Error, Result};
-use crate::summary::builder::{
-    summarise_customer, summarise_customer_exact, CustomerRow, SummaryOptions,
-};
+use crate::summary::builder::{summarise_customer, summarise_customer_exact, SummaryOptions};
 use crate::summary::group::{group_by_customer, map_customers, sort_by_time};
+use crate::summary::row::CustomerRow;
 use crate::summary::RfmSummary;
 
 /// A summary of the calibration period plus what each of its customers did in the holdout
@@ -302,7 +301,8 @@ impl SummaryOptions {
             });
         }
         Ok(CalibrationHoldout {
-            calibration: RfmSummary::from_checked_parts(ids, freq, rec, t, money, None),
+            calibration: RfmSummary::from_checked_parts(ids, freq, rec, t, money, None)
+                .with_period(period),
             frequency_holdout: f_hold,
             monetary_value_holdout: m_hold,
             duration_holdout: d_hold,

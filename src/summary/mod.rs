@@ -16,6 +16,7 @@ mod holdout;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod rfm;
+mod row;
 mod stream;
 
 pub use self::csv::{write_calibration_holdout_csv, write_summary_csv, SummaryCsvOptions};

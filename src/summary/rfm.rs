@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::summary::CompressedSummary;
+use crate::Period;
 
 /// A per-customer summary of a transaction log, in the column layout of lifetimes'
 /// `summary_data_from_transaction_data`.
@@ -25,6 +26,11 @@ pub struct RfmSummary {
     t: Vec<f64>,
     monetary_value: Option<Vec<f64>>,
     weights: Option<Vec<f64>>,
+    /// The unit of recency and T (and so of every model fitted on the summary), when known:
+    /// summaries built from a log know it; a summary read from a file knows it when the
+    /// reader is told ([`SummaryCsvOptions::period`](crate::summary::SummaryCsvOptions::period)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    period: Option<Period>,
     /// Where the rows came from (file and lines), when read from a file; not part of the data.
     #[serde(skip)]
     origin: RowOrigin,
@@ -170,6 +176,7 @@ impl RfmSummary {
             t,
             monetary_value,
             weights,
+            period: None,
             origin: RowOrigin::default(),
         })
     }
@@ -191,8 +198,25 @@ impl RfmSummary {
             t,
             monetary_value,
             weights,
+            period: None,
             origin: RowOrigin::default(),
         }
+    }
+
+    /// The same summary, its recency and T declared to be in periods of `period` (what CLV
+    /// converts months into; see [`RfmSummary::period`]).
+    pub fn with_period(mut self, period: Period) -> Self {
+        self.period = Some(period);
+        self
+    }
+
+    /// The unit of recency and T: set by the summary builder
+    /// ([`SummaryOptions`](crate::summary::SummaryOptions)), by
+    /// [`SummaryCsvOptions::period`](crate::summary::SummaryCsvOptions::period) or by
+    /// [`RfmSummary::with_period`]; `None` when nobody said. Models fitted on the summary and
+    /// their CLV are in this unit.
+    pub fn period(&self) -> Option<Period> {
+        self.period
     }
 
     /// Records where the rows came from (file and 1-based lines), for [`RfmSummary::locate`].

@@ -5,7 +5,7 @@
 //! a customer's transactions turn out not to be in order.
 
 use crate::data::{Period, Timestamp, TransactionLog};
-use crate::summary::builder::CustomerRow;
+use crate::summary::row::CustomerRow;
 
 const NONE: i64 = i64::MIN;
 

@@ -25,7 +25,8 @@
 //!
 //! ```
 //! use ltv::models::pareto_nbd::ParetoNbd;
-//! use ltv::value::{ClvSettings, Months, MonthlyDiscountRate, Period};
+//! use ltv::Period;
+//! use ltv::value::{ClvSettings, Months, MonthlyDiscountRate};
 //!
 //! // Pareto/NBD estimates on the CDNOW sample (weeks)
 //! let model = ParetoNbd::new(0.5533, 10.578, 0.6062, 11.667)?;
@@ -46,10 +47,11 @@
 
 use crate::hashing::{key_bits, BitsMap};
 
-use super::units::{MonthlyDiscountRate, Months, Period};
+use super::units::{MonthlyDiscountRate, Months};
 use crate::error::{Error, Result};
 use crate::models::gamma_gamma::GammaGamma;
 use crate::models::{check_columns, TransactionModel};
+use crate::Period;
 
 /// How to turn a transaction model's predictions into CLV: the model's time unit, the horizon
 /// and the discount rate.
@@ -279,7 +281,8 @@ pub fn customer_lifetime_value<M: TransactionModel + ?Sized>(
 ///
 /// ```
 /// use ltv::models::{bgnbd::BgNbd, gamma_gamma::GammaGamma};
-/// use ltv::value::{gamma_gamma_customer_lifetime_value, ClvSettings, Months, MonthlyDiscountRate, Period};
+/// use ltv::Period;
+/// use ltv::value::{gamma_gamma_customer_lifetime_value, ClvSettings, Months, MonthlyDiscountRate};
 /// // lifetimes' CDNOW estimates (weeks)
 /// let bgnbd = BgNbd::new(0.2426, 4.4135, 0.7929, 2.4258)?;
 /// let spend = GammaGamma::new(6.2488, 3.7446, 15.4477)?;

@@ -186,6 +186,60 @@ fn discounted_gradient_one<M: PurchasesGradient + ?Sized>(
     Ok(d)
 }
 
+/// `D` and `∇D` for each distinct history (the gradient row-major, `k` = the model's number of
+/// parameters per history), in parallel: the analytic derivatives the campaign report chains
+/// into its group intervals.
+pub(crate) fn discounted_with_gradients<M: PurchasesGradient + ?Sized>(
+    model: &M,
+    settings: &ClvSettings,
+    h: &DistinctHistories,
+) -> Result<(Vec<f64>, Vec<f64>)> {
+    settings.validate()?;
+    let horizons = settings.horizons();
+    let discounts = settings.discount_factors();
+    let k = model.parameters().len();
+    let n_steps = horizons.len();
+    let new_scratch = || Scratch {
+        values: vec![0.0; n_steps],
+        gradient: vec![0.0; n_steps * k],
+        d_gradient: vec![0.0; k],
+    };
+    let one = |i: usize, scratch: &mut Scratch| -> Result<(f64, Vec<f64>)> {
+        let d = discounted_gradient_one(
+            model,
+            &horizons,
+            &discounts,
+            h.frequency[i],
+            h.recency[i],
+            h.t_age[i],
+            scratch,
+        )?;
+        Ok((d, scratch.d_gradient.clone()))
+    };
+    #[cfg(feature = "parallel")]
+    let rows: Result<Vec<(f64, Vec<f64>)>> = {
+        use rayon::prelude::*;
+        (0..h.len())
+            .into_par_iter()
+            .with_min_len(256)
+            .map_init(new_scratch, |scratch, i| one(i, scratch))
+            .collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let rows: Result<Vec<(f64, Vec<f64>)>> = {
+        let mut scratch = new_scratch();
+        (0..h.len()).map(|i| one(i, &mut scratch)).collect()
+    };
+    let rows = rows?;
+    let mut d = Vec::with_capacity(rows.len());
+    let mut gradients = Vec::with_capacity(rows.len() * k);
+    for (di, gi) in rows {
+        d.push(di);
+        gradients.extend(gi);
+    }
+    Ok((d, gradients))
+}
+
 /// `D` and `Var(D) = ∇D' Σ ∇D` for each distinct history, in parallel.
 fn discounted_with_variance<M: PurchasesGradient + ?Sized>(
     model: &M,
@@ -244,7 +298,8 @@ mod tests {
     use super::*;
     use crate::models::pareto_nbd::ParetoNbd;
     use crate::models::TransactionModel;
-    use crate::value::{MonthlyDiscountRate, Months, Period};
+    use crate::value::{MonthlyDiscountRate, Months};
+    use crate::Period;
     use rand::SeedableRng;
     use rand_distr::{Distribution, StandardNormal};
 

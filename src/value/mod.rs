@@ -8,8 +8,9 @@
 //!   ([`PurchasesGradient`]), which the intervals chain through the CLV sum;
 //! * [`dert`]: closed-form discounted expected residual transactions of the Pareto/NBD model
 //!   (continuous discounting, the value CLVTools reports);
-//! * [`units`]: the typed horizon ([`Months`]), rates ([`MonthlyDiscountRate`],
-//!   [`ContinuousDiscountRate`]) and the model's time unit ([`Period`]).
+//! * [`units`]: the typed horizon ([`Months`]) and rates ([`MonthlyDiscountRate`],
+//!   [`ContinuousDiscountRate`]); the model's time unit is the summary's
+//!   [`Period`](crate::Period).
 
 pub mod clv;
 pub mod dert;
@@ -24,4 +25,4 @@ pub use clv::{
 };
 pub use gradient::PurchasesGradient;
 pub use interval::{customer_lifetime_value_with_intervals, ClvWithIntervals};
-pub use units::{ContinuousDiscountRate, MonthlyDiscountRate, Months, Period};
+pub use units::{ContinuousDiscountRate, MonthlyDiscountRate, Months};

@@ -16,53 +16,15 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use ltv::error::ModelFileRule;
-use ltv::models::gamma_gamma::FittedGammaGamma;
 use ltv::models::{ModelFile, SavedModel};
-use ltv::value::{
-    customer_lifetime_value, customer_lifetime_value_with_intervals, ClvSettings,
-    MonthlyDiscountRate, Months, Period,
-};
+use ltv::pipeline::{ClvColumns, SpendHistory};
+use ltv::value::{ClvSettings, MonthlyDiscountRate, Months};
+use ltv::Period;
 use ltv::{Error, Result};
 
 use crate::fit::SummaryColumns;
 use crate::io::{output, write_err};
 use crate::table::{Column, CsvTable};
-
-/// The models' time unit, as `--period` takes it.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PeriodArg {
-    /// Hours (720 per month).
-    Hour,
-    /// Days (30 per month).
-    Day,
-    /// Weeks (4.345 per month).
-    Week,
-    /// Months.
-    Month,
-}
-
-impl From<PeriodArg> for Period {
-    fn from(p: PeriodArg) -> Period {
-        match p {
-            PeriodArg::Hour => Period::Hour,
-            PeriodArg::Day => Period::Day,
-            PeriodArg::Week => Period::Week,
-            PeriodArg::Month => Period::Month,
-        }
-    }
-}
-
-/// The summary period of `--period` (`ltv pipeline` summarises with it).
-impl From<PeriodArg> for ltv::data::Period {
-    fn from(p: PeriodArg) -> ltv::data::Period {
-        match p {
-            PeriodArg::Hour => ltv::data::Period::Hour,
-            PeriodArg::Day => ltv::data::Period::Day,
-            PeriodArg::Week => ltv::data::Period::Week,
-            PeriodArg::Month => ltv::data::Period::Month,
-        }
-    }
-}
 
 /// Arguments of `ltv clv`.
 #[derive(clap::Args)]
@@ -88,7 +50,7 @@ pub struct Args {
     /// period recorded in the model file (`ltv fit --period`); required when the file
     /// records none, and an error when it contradicts the recorded one.
     #[arg(long, value_enum)]
-    period: Option<PeriodArg>,
+    period: Option<Period>,
     /// Column with the mean repeat spend.
     #[arg(long, default_value = "monetary_value")]
     monetary_value_col: String,
@@ -128,11 +90,7 @@ pub fn run(args: Args) -> Result<()> {
     let spend = spend_file.as_spend_model()?;
     crate::io::warn_unconverged("ltv clv", &args.transaction_model, &transactions);
     crate::io::warn_unconverged("ltv clv", &args.spend_model, &spend_file);
-    let period = resolve_period(
-        recorded,
-        args.period.map(Period::from),
-        &args.transaction_model,
-    )?;
+    let period = resolve_period(recorded, args.period, &args.transaction_model)?;
     let settings = ClvSettings::new(
         period,
         Months::new(args.months),
@@ -145,15 +103,14 @@ pub fn run(args: Args) -> Result<()> {
             .monetary_value_col(args.monetary_value_col.clone()),
         &args.input,
     )?;
-    let (x, tx, t) = (summary.frequency(), summary.recency(), summary.t());
-    let monetary = summary
-        .monetary_value()
-        .ok_or_else(|| Error::MissingColumn {
+    if summary.monetary_value().is_none() {
+        return Err(Error::MissingColumn {
             column: args.monetary_value_col.clone(),
             found: "(no monetary value read)".into(),
-        })?;
-
-    let (spend_x, spend_m, excluded) = spend_history(x, monetary, args.exclude_nonpositive_spend);
+        });
+    }
+    let history = SpendHistory::new(&summary, args.exclude_nonpositive_spend)?;
+    let excluded = history.excluded;
     if excluded > 0 {
         eprintln!(
             "ltv clv: {excluded} repeat customers with mean spend <= 0 valued at the population \
@@ -161,16 +118,17 @@ pub fn run(args: Args) -> Result<()> {
         );
     }
     let with_intervals = !args.no_intervals;
-    let columns = clv_columns(
+    let columns = ClvColumns::compute(
         &transactions,
         spend,
         &settings,
-        [x, tx, t],
-        (&spend_x, &spend_m),
+        &summary,
+        &history,
         with_intervals.then_some(args.level),
-        "ltv clv",
-    )
-    .map_err(|e| summary.locate(e))?;
+    )?;
+    if let Some(e) = &columns.no_intervals {
+        eprintln!("ltv clv: warning: clv_lower and clv_upper left empty (no intervals): {e}");
+    }
     let path = args.output.as_deref();
     let mut out = output(path)?;
     let err = write_err(path);
@@ -206,8 +164,8 @@ fn resolve_period(
         (Some(r), Some(g)) if r != g => Err(Error::ModelFormat {
             path: Some(path.to_path_buf()),
             rule: ModelFileRule::PeriodMismatch {
-                recorded: period_name(r).into(),
-                given: period_name(g).into(),
+                recorded: r.to_string(),
+                given: g.to_string(),
             },
         }),
         (Some(p), _) | (None, Some(p)) => Ok(p),
@@ -218,117 +176,11 @@ fn resolve_period(
     }
 }
 
-/// `hour`, `day`, `week` or `month`.
-fn period_name(p: Period) -> &'static str {
-    match p {
-        Period::Hour => "hour",
-        Period::Day => "day",
-        Period::Week => "week",
-        Period::Month => "month",
-    }
-}
-
-/// CLV and what goes with it, for `ltv clv` and `ltv pipeline`.
-pub struct ClvColumns {
-    /// Gamma-Gamma conditional expected value per purchase of each customer.
-    pub value: Vec<f64>,
-    /// CLV of each customer.
-    pub clv: Vec<f64>,
-    /// Delta-method bounds, when intervals were asked for and can be computed.
-    pub bounds: Option<(Vec<f64>, Vec<f64>)>,
-}
-
-/// CLV of the customers `[frequency, recency, T]` with the spend model fed `spend_history`
-/// (frequency and mean repeat spend), and intervals at `level` when it is given and both
-/// models carry a covariance and the transaction model has parameter derivatives — otherwise
-/// without intervals, saying why on stderr (prefixed with `who`).
-pub fn clv_columns(
-    transactions: &SavedModel,
-    spend: &FittedGammaGamma,
-    settings: &ClvSettings,
-    [x, tx, t]: [&[f64]; 3],
-    (spend_x, spend_m): (&[f64], &[f64]),
-    level: Option<f64>,
-    who: &str,
-) -> Result<ClvColumns> {
-    let model = transactions.as_transaction_model()?;
-    let gradient_model = match level {
-        None => None,
-        Some(_) => match (
-            transactions.as_purchases_gradient(),
-            model.covariance(),
-            spend.fit().covariance(),
-        ) {
-            (Ok(m), Ok(_), Ok(_)) => Some(m),
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
-                eprintln!("{who}: warning: clv_lower and clv_upper left empty (no intervals): {e}");
-                None
-            }
-        },
-    };
-    match (gradient_model, level) {
-        (Some(gradient_model), Some(level)) => {
-            let (value, variance) =
-                spend.conditional_expected_average_values_with_variance(spend_x, spend_m)?;
-            let c = customer_lifetime_value_with_intervals(
-                gradient_model,
-                settings,
-                x,
-                tx,
-                t,
-                &value,
-                Some(&variance),
-                level,
-            )?;
-            Ok(ClvColumns {
-                value,
-                clv: c.clv,
-                bounds: Some((c.lower, c.upper)),
-            })
-        }
-        _ => {
-            let value = spend.conditional_expected_average_values(spend_x, spend_m)?;
-            let clv = customer_lifetime_value(model, settings, x, tx, t, &value)?;
-            Ok(ClvColumns {
-                value,
-                clv,
-                bounds: None,
-            })
-        }
-    }
-}
-
-/// The (frequency, mean spend) pairs the spend model is fitted on and predicts from. With
-/// `exclude`, repeat customers whose mean spend is not > 0 become (0, 0) — a customer
-/// without repeat purchases, whom Gamma-Gamma values at the population mean — and are
-/// counted; without it they stay, and the fit reports them as an error naming the row.
-pub fn spend_history(
-    frequency: &[f64],
-    monetary: &[f64],
-    exclude: bool,
-) -> (Vec<f64>, Vec<f64>, usize) {
-    let (mut x, mut m, mut excluded) = (frequency.to_vec(), monetary.to_vec(), 0);
-    if exclude {
-        for i in 0..x.len() {
-            if x[i] > 0.0 && (m[i].is_nan() || m[i] <= 0.0) {
-                x[i] = 0.0;
-                m[i] = 0.0;
-                excluded += 1;
-            }
-        }
-    }
-    (x, m, excluded)
-}
-
 /// `ltv clv` when a model was fitted with covariates (see `covariates.rs`): each customer's
 /// own models, written as `customer_id,clv`.
 fn run_with_covariates(args: Args) -> Result<()> {
     let recorded = crate::covariates::recorded_period(&args.transaction_model)?;
-    let period = resolve_period(
-        recorded,
-        args.period.map(Period::from),
-        &args.transaction_model,
-    )?;
+    let period = resolve_period(recorded, args.period, &args.transaction_model)?;
     let settings = ClvSettings::new(
         period,
         Months::new(args.months),

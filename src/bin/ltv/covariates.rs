@@ -40,7 +40,8 @@ use ltv::models::mbgnbd::MbgNbd;
 use ltv::models::pareto_nbd::ParetoNbd;
 use ltv::models::{SavedModel, TransactionModel};
 use ltv::summary::RfmSummary;
-use ltv::value::{customer_lifetime_value, ClvSettings, Period};
+use ltv::value::{customer_lifetime_value, ClvSettings};
+use ltv::Period;
 use ltv::{Error, Result};
 
 use crate::fit::ModelKind;

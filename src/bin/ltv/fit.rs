@@ -15,9 +15,8 @@ use ltv::models::mbgnbd::MbgNbd;
 use ltv::models::pareto_nbd::ParetoNbd;
 use ltv::models::{ModelFile, SavedModel};
 use ltv::summary::{RfmSummary, SummaryCsvOptions};
-use ltv::Result;
+use ltv::{Period, Result};
 
-use crate::clv::PeriodArg;
 use crate::io::{output, write_err};
 
 pub use ltv::models::ModelKind;
@@ -83,7 +82,7 @@ pub struct Args {
     /// the model file so that `ltv clv` converts months correctly (4.345 weeks, 30 days, 720
     /// hours a month).
     #[arg(long, value_enum)]
-    period: Option<PeriodArg>,
+    period: Option<Period>,
     /// Iteration cap of each optimizer stage (L-BFGS; Nelder-Mead, the fallback, gets 4x;
     /// the fit may run L-BFGS twice, so the total can exceed this cap).
     #[arg(long, default_value_t = 1000)]
@@ -240,7 +239,7 @@ pub fn run(args: Args) -> Result<()> {
             path,
             args.penalizer,
             args.max_iterations,
-            args.period.map(Into::into),
+            args.period,
             args.output.as_deref(),
         );
     }
@@ -267,7 +266,7 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(path) = &args.output {
         let file = ModelFile {
             model: saved,
-            period: args.period.map(Into::into),
+            period: args.period,
         };
         file.save(path)?;
         eprintln!("ltv fit: model written to {}", path.display());

@@ -1,5 +1,6 @@
 //! `ltv pipeline`: a transaction log in, per-customer value out, in one process — read,
-//! RFM summary, transaction model fit, Gamma-Gamma fit, CLV with intervals.
+//! RFM summary, transaction model fit, Gamma-Gamma fit, CLV with intervals: the library's
+//! [`ltv::Pipeline`] stage by stage, with timings and files.
 //!
 //! This is what `ltv summary`, `ltv fit` (twice) and `ltv clv` do one after another, without
 //! writing and re-reading the intermediate files; the models' time unit comes from
@@ -18,16 +19,13 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use ltv::data::Period;
 use ltv::fit::FitOptions;
-use ltv::models::gamma_gamma::{GammaGamma, SpendData};
-use ltv::models::{ModelFile, SavedModel};
+use ltv::models::{ModelFile, ModelKind, SavedModel};
+use ltv::pipeline::FittedModels;
 use ltv::summary::write_summary_csv;
-use ltv::value::{ClvSettings, MonthlyDiscountRate, Months};
-use ltv::{Error, Result};
+use ltv::{Error, Period, Pipeline, Result};
 
-use crate::clv::{clv_columns, spend_history, ClvColumns, PeriodArg};
-use crate::fit::{fit_model, FitPrintout, ModelKind};
+use crate::fit::FitPrintout;
 use crate::io::{output, write_err};
 use crate::log_args::LogArgs;
 use crate::table::{Column, CsvTable};
@@ -42,7 +40,7 @@ pub struct Args {
     amount_col: String,
     /// Unit of frequency, recency and T, and of the fitted models.
     #[arg(long, value_enum)]
-    period: PeriodArg,
+    period: Period,
     /// Transaction model.
     #[arg(long, default_value = "bgnbd", value_parser = transaction_model_kind())]
     model: ModelKind,
@@ -121,27 +119,29 @@ impl Stages {
     }
 }
 
-/// Runs `ltv pipeline`.
+/// Runs `ltv pipeline`: the library's [`Pipeline`] stage by stage, timing each.
 pub fn run(args: Args) -> Result<()> {
     let mut stages = Stages::new();
-    let period: Period = args.period.into();
+    let period = args.period;
     let end = args.log.end()?.shown();
-    // the CLV unit is the summary's own period
-    let settings = ClvSettings::new(
-        period.try_into()?,
-        Months::new(args.months),
-        MonthlyDiscountRate::new(args.discount_rate)?,
-    );
-    let options = {
-        let mut o = FitOptions::default();
-        o.penalizer = args.penalizer;
-        o
-    };
-    let spend_options = {
-        let mut o = FitOptions::default();
-        o.penalizer = args.spend_penalizer;
-        o
-    };
+    let mut pipeline = Pipeline::with_summary(args.log.summary_options(period)?)
+        .model(args.model)
+        .fit_options({
+            let mut o = FitOptions::default();
+            o.penalizer = args.penalizer;
+            o
+        })
+        .spend_fit_options({
+            let mut o = FitOptions::default();
+            o.penalizer = args.spend_penalizer;
+            o
+        })
+        .months(args.months)
+        .discount(args.discount_rate)?
+        .exclude_nonpositive_spend(args.exclude_nonpositive_spend);
+    if !args.no_intervals {
+        pipeline = pipeline.intervals(args.level);
+    }
 
     let log = args.log.read(Some(&args.amount_col))?;
     stages.end(
@@ -153,7 +153,7 @@ pub fn run(args: Args) -> Result<()> {
         ),
     );
 
-    let out = args.log.summary_options(period)?.summarise(&log)?;
+    let out = pipeline.summarise(&log)?;
     drop(log);
     let summary = out.summary;
     stages.end(
@@ -173,7 +173,7 @@ pub fn run(args: Args) -> Result<()> {
         stages.end("write summary", path.display());
     }
 
-    let transactions = fit_model(args.model, &summary, &options)?;
+    let transactions = pipeline.fit_transactions(&summary)?;
     let fit = transactions.fit();
     stages.end(
         "fit transaction model",
@@ -184,24 +184,16 @@ pub fn run(args: Args) -> Result<()> {
             fit.convergence().iterations
         ),
     );
-    let monetary = summary
-        .monetary_value()
-        .ok_or_else(|| Error::MissingColumn {
-            column: args.amount_col.clone(),
-            found: "(no amounts read)".into(),
-        })?;
-    // the (frequency, mean spend) the spend model sees: excluded customers as non-repeaters
-    let (spend_x, spend_m, excluded) = spend_history(
-        summary.frequency(),
-        monetary,
-        args.exclude_nonpositive_spend,
-    );
-    let spend_file = fit_spend_model(summary.customer_ids(), &spend_x, &spend_m, &spend_options)?;
+    let spend = pipeline.fit_spend(&summary)?;
+    if let Some(warning) = &spend.warning {
+        eprintln!("ltv pipeline: warning: {warning}");
+    }
+    let excluded = spend.excluded;
     stages.end(
         "fit gamma-gamma",
         format_args!(
             "LL {:.4}{}",
-            spend_file.fit().log_likelihood(),
+            spend.model.fit().log_likelihood(),
             if excluded > 0 {
                 format!(
                     "; {excluded} repeat customers with mean spend <= 0 left out and valued at \
@@ -212,21 +204,23 @@ pub fn run(args: Args) -> Result<()> {
             }
         ),
     );
+    let spend_file = SavedModel::from(spend.model.clone());
+    let models = FittedModels::new(transactions, spend);
     for (path, saved) in [
-        (&args.transaction_model_output, &transactions),
+        (&args.transaction_model_output, &models.transactions),
         (&args.spend_model_output, &spend_file),
     ] {
         if let Some(path) = path {
             // with the period, so that `ltv clv` reads the model file without `--period`
             ModelFile {
                 model: saved.clone(),
-                period: Some(settings.period),
+                period: Some(period),
             }
             .save(path)?;
         }
     }
     // the fits as `ltv fit` prints them, for the log
-    for saved in [&transactions, &spend_file] {
+    for saved in [&models.transactions, &spend_file] {
         let text =
             serde_json::to_string(&FitPrintout::new(saved.name(), saved.fit())).map_err(|e| {
                 Error::Json {
@@ -237,21 +231,11 @@ pub fn run(args: Args) -> Result<()> {
         eprintln!("ltv pipeline: {text}");
     }
 
-    let model = transactions.as_transaction_model()?;
-    let spend = spend_file.as_spend_model()?;
-    let (x, tx, t) = (summary.frequency(), summary.recency(), summary.t());
-    let horizon = f64::from(args.months) * settings.period.periods_per_month();
-    let (expected, p_alive) = model.expected_purchases_and_alive(horizon, x, tx, t)?;
-    let ClvColumns { value, clv, bounds } = clv_columns(
-        &transactions,
-        spend,
-        &settings,
-        [x, tx, t],
-        (&spend_x, &spend_m),
-        (!args.no_intervals).then_some(args.level),
-        "ltv pipeline",
-    )?;
-    let total: f64 = clv.iter().sum();
+    let values = pipeline.value(&summary, &models)?;
+    if let Some(e) = &values.no_intervals {
+        eprintln!("ltv pipeline: warning: clv_lower and clv_upper left empty (no intervals): {e}");
+    }
+    let total: f64 = values.clv.iter().sum();
     stages.end(
         "predict + clv",
         format_args!(
@@ -260,27 +244,28 @@ pub fn run(args: Args) -> Result<()> {
         ),
     );
 
+    let monetary = summary.monetary_value().unwrap_or(&[]);
     let mut columns = vec![
-        Column::new("frequency", x),
-        Column::new("recency", tx),
-        Column::new("T", t),
+        Column::new("frequency", summary.frequency()),
+        Column::new("recency", summary.recency()),
+        Column::new("T", summary.t()),
         Column::new("monetary_value", monetary),
-        Column::new("p_alive", &p_alive),
-        Column::new("expected_purchases", &expected),
-        Column::new("expected_average_value", &value),
-        Column::new("clv", &clv),
+        Column::new("p_alive", &values.p_alive),
+        Column::new("expected_purchases", &values.expected_purchases),
+        Column::new("expected_average_value", &values.expected_average_value),
+        Column::new("clv", &values.clv),
     ];
-    match &bounds {
-        Some((lower, upper)) => {
+    match (&values.clv_lower, &values.clv_upper) {
+        (Some(lower), Some(upper)) => {
             columns.push(Column::new("clv_lower", lower));
             columns.push(Column::new("clv_upper", upper));
         }
         // intervals asked for but unavailable (the reason is on stderr): the columns stay, empty
-        None if !args.no_intervals => {
+        _ if !args.no_intervals => {
             columns.push(Column::empty("clv_lower"));
             columns.push(Column::empty("clv_upper"));
         }
-        None => {}
+        _ => {}
     }
     let path = args.output.as_deref();
     let mut sink = output(path)?;
@@ -306,44 +291,8 @@ pub fn run(args: Args) -> Result<()> {
     );
     // The process ends here: leave the million-row columns to the operating system instead
     // of freeing them one allocation at a time (a million id strings).
-    std::mem::forget((
-        summary, value, clv, bounds, expected, p_alive, spend_x, spend_m,
-    ));
+    std::mem::forget((summary, values));
     Ok(())
-}
-
-/// Gamma-Gamma on the repeat customers of `(frequency, monetary)` (errors name the summary row
-/// and the customer id), as `ltv fit --model
-/// gamma-gamma` fits it (with its independence warning on stderr).
-fn fit_spend_model(
-    ids: &[String],
-    frequency: &[f64],
-    monetary: &[f64],
-    options: &FitOptions,
-) -> Result<SavedModel> {
-    let mut xs = Vec::new();
-    let mut ms = Vec::new();
-    for (i, (&x, &m)) in frequency.iter().zip(monetary).enumerate() {
-        if x > 0.0 {
-            if !(m > 0.0 && m.is_finite()) {
-                return Err(Error::invalid_field(
-                    i as u64 + 1,
-                    "monetary_value",
-                    format!("{m} (customer {})", ids[i]),
-                    "the mean spend of a repeat customer must be finite and > 0 (the \
-                     Gamma-Gamma model has no zero or negative spends; see \
-                     --exclude-nonpositive-spend)",
-                ));
-            }
-            xs.push(x);
-            ms.push(m);
-        }
-    }
-    let spend = SpendData::new(&xs, &ms, None)?;
-    if let Some(warning) = spend.independence_warning() {
-        eprintln!("ltv pipeline: warning: {warning}");
-    }
-    Ok(GammaGamma::fit(&spend, options)?.into())
 }
 
 /// `--model`: the continuous-time transaction models CLV is defined for, parsed into the

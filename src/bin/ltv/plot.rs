@@ -19,7 +19,6 @@ use ltv::plot::{
 use ltv::summary::{CalibrationHoldout, RfmSummary};
 use ltv::{Error, Result};
 
-use crate::clv::PeriodArg;
 use crate::fit::{fit_model, ModelKind};
 use crate::log_args::{parse_date, End, LogArgs};
 
@@ -58,7 +57,7 @@ pub struct Args {
     calibration_end: Option<String>,
     /// Time unit of the summary and the model; the axes are in it.
     #[arg(long, value_enum, default_value = "week")]
-    period: PeriodArg,
+    period: Period,
     /// A fitted model (`ltv fit --output`), fitted on a summary in --period.
     #[arg(long, value_name = "FILE", conflicts_with = "fit")]
     model: Option<PathBuf>,
@@ -113,8 +112,8 @@ fn model(args: &Args, summary: &RfmSummary) -> Result<SavedModel> {
     if let Some(path) = &args.model {
         let file = ModelFile::load(path)?;
         // a model fitted in another period would put its predictions on the wrong axes
-        let wanted = ltv::value::Period::try_from(Period::from(args.period));
-        if let (Some(recorded), Ok(wanted)) = (file.period, wanted) {
+        let wanted = args.period;
+        if let Some(recorded) = file.period {
             if recorded != wanted {
                 return Err(Error::ModelFormat {
                     path: Some(path.to_path_buf()),
@@ -147,7 +146,7 @@ fn json(value: &impl serde::Serialize) -> Result<String> {
 /// Runs `ltv plot`.
 pub fn run(args: Args) -> Result<()> {
     let log: TransactionLog = args.log.read(None)?;
-    let period: Period = args.period.into();
+    let period = args.period;
     let unit = period_unit(period);
     let format = args.log.date_format()?;
     if args.log.exact_times {

@@ -21,8 +21,7 @@ use ltv::report::{
     output, parse_date_arg, parse_time_zone, read_costs, read_credit_ledger, read_fx,
     read_installs, read_transactions, BuyTillYouDieValue, CampaignReport, CohortBy, CostColumns,
     CreditLedgerColumns, FitStatus, FxColumns, HierarchicalValue, InstallColumns, Level,
-    ModelPeriod, OptionalColumn, ReportConfig, ReportInputs, TimestampFormat, TransactionColumns,
-    ValueModel,
+    OptionalColumn, ReportConfig, ReportInputs, TimestampFormat, TransactionColumns, ValueModel,
 };
 use ltv::{Error, Result};
 use std::collections::BTreeMap;
@@ -474,7 +473,7 @@ pub(crate) fn prepare(args: &Args, log: &Log) -> Result<Prepared> {
     config.horizon.months = args.horizon_months;
     config.horizon.discount_rate = args.discount_rate;
     config.horizon.interval_level = args.interval_level;
-    config.horizon.period = ModelPeriod::parse(&args.period)?;
+    config.horizon.period = args.period.parse::<ltv::Period>()?;
     config.group_by = args.group_by.parse()?;
     config.cohort = CohortBy::parse(&args.cohort)?;
     config.ranking = args.rank_by.parse()?;
@@ -639,7 +638,7 @@ pub fn run(args: Args) -> Result<()> {
         },
         config.as_of,
         config.time_zone.name(),
-        config.horizon.period.name()
+        config.horizon.period
     ));
     let spinner =
         Progress::new(&[], args.quiet).spinner(format!("fitting {} + gamma-gamma", args.model));

@@ -24,7 +24,7 @@
 //!   gradient of the alive term minus the analytic log-likelihood gradient the fit uses.
 //!
 //! Every derivative is checked against central finite differences of the model's own
-//! predictions (rebuilt through [`TransactionModel::with_parameters`]) in this module's
+//! predictions (rebuilt through [`TransactionModel::with_parameters`](crate::models::TransactionModel::with_parameters)) in this module's
 //! tests, over histories with frequency 0 and large frequencies and over short and long
 //! horizons.
 
@@ -34,54 +34,8 @@ pub mod pareto_nbd;
 mod tests;
 
 use crate::error::{Error, Result};
-use crate::models::{Fitted, ModelParameters, TransactionModel};
 
-/// A transaction model that also gives the derivatives of its conditional expected purchases
-/// with respect to its parameters (in the order of [`TransactionModel::parameters`]).
-///
-/// Implemented by [`BgNbd`](crate::models::bgnbd::BgNbd),
-/// [`MbgNbd`](crate::models::mbgnbd::MbgNbd), [`ParetoNbd`](crate::models::pareto_nbd::ParetoNbd)
-/// and their [`Fitted`] forms; this is what
-/// [`customer_lifetime_value_with_intervals`](crate::value::customer_lifetime_value_with_intervals)
-/// needs. The trait is object safe.
-pub trait PurchasesGradient: TransactionModel {
-    /// Conditional expected purchases in `(T, T + t]` at each horizon `t` of `horizons`
-    /// (periods) into `values` (as
-    /// [`TransactionModel::conditional_expected_purchases_path_one`]), and their parameter
-    /// derivatives into `gradient`, row-major: `gradient[h * k + j] = ∂E(horizons[h]) / ∂θ_j`
-    /// with `k` the number of parameters.
-    ///
-    /// Inputs are not re-checked here (as the other `*_one` methods).
-    ///
-    /// # Errors
-    /// [`Error::LengthMismatch`] for buffers of the wrong length; a model's numerical error.
-    fn conditional_expected_purchases_path_gradient_one(
-        &self,
-        horizons: &[f64],
-        frequency: f64,
-        recency: f64,
-        t_age: f64,
-        values: &mut [f64],
-        gradient: &mut [f64],
-    ) -> Result<()>;
-}
-
-impl<M: PurchasesGradient + ModelParameters> PurchasesGradient for Fitted<M> {
-    fn conditional_expected_purchases_path_gradient_one(
-        &self,
-        horizons: &[f64],
-        frequency: f64,
-        recency: f64,
-        t_age: f64,
-        values: &mut [f64],
-        gradient: &mut [f64],
-    ) -> Result<()> {
-        self.model()
-            .conditional_expected_purchases_path_gradient_one(
-                horizons, frequency, recency, t_age, values, gradient,
-            )
-    }
-}
+pub use crate::models::PurchasesGradient;
 
 /// Checks the buffer lengths of a path gradient for `k` parameters.
 pub(crate) fn check_buffers(
