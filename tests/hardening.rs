@@ -118,6 +118,8 @@ fn located(e: &Error) -> bool {
     match e {
         Error::InvalidField { line, .. }
         | Error::Csv { line, .. }
+        | Error::FieldNotUtf8 { line, .. }
+        | Error::HeaderNotUtf8 { line }
         | Error::FieldCount { line, .. } => *line >= 1,
         Error::NonFiniteAggregate { key, .. } => !key.is_empty(),
         // header-level and whole-input problems have no row to name

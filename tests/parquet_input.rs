@@ -187,7 +187,10 @@ fn summary_written_to_parquet_reads_back_equal_to_its_csv() {
     );
     let from_parquet = SummaryCsvOptions::new().read_parquet(&path).unwrap();
     assert_eq!(from_parquet, from_csv);
-    assert_eq!(from_parquet, s);
+    // the period is not in either file: given, both readers carry it like the summary
+    let with_period = SummaryCsvOptions::new().period(Period::Week);
+    assert_eq!(with_period.read_parquet(&path).unwrap(), s);
+    assert_eq!(with_period.read(&csv[..]).unwrap(), s);
 }
 
 #[test]

@@ -10,7 +10,7 @@
 //!
 //! ```
 //! use ltv::{Period, Pipeline};
-//! let log = ltv::data::datasets::cdnow_master()?; // read from its embedded text
+//! let log = ltv::datasets::cdnow_master()?; // read from its embedded text
 //! let out = Pipeline::new(Period::Week)
 //!     .months(12)
 //!     .discount(0.01)?

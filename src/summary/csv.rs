@@ -40,7 +40,7 @@ pub struct SummaryCsvOptions {
     pub(super) weights: Option<String>,
     delimiter: u8,
     timing_optional: bool,
-    period: Option<Period>,
+    pub(super) period: Option<Period>,
 }
 
 impl Default for SummaryCsvOptions {

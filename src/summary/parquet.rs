@@ -90,6 +90,10 @@ impl SummaryCsvOptions {
             }
             first_row += batch.num_rows() as u64;
         }
-        RfmSummary::new(ids, freq, rec, t, money, weights)
+        let summary = RfmSummary::new(ids, freq, rec, t, money, weights)?;
+        Ok(match self.period {
+            Some(p) => summary.with_period(p),
+            None => summary,
+        })
     }
 }
