@@ -123,6 +123,24 @@ pub enum Error {
         rule: String,
     },
 
+    /// A per-customer quantity of a summary made from a transaction log (not read from a file,
+    /// so there is no summary line to name) breaks a rule: the customer is named, and the
+    /// rows to look at are that customer's transactions in the log.
+    #[error(
+        "customer `{customer}` (summary made from the transaction log: see this customer's \
+         rows), `{column}` = {value}: {rule}"
+    )]
+    InvalidCustomerValue {
+        /// The customer id.
+        customer: String,
+        /// The summary column (`monetary_value`, ...).
+        column: String,
+        /// The offending value as text.
+        value: String,
+        /// The rule that was broken.
+        rule: String,
+    },
+
     /// A sum or mean over input rows is not a finite number: the rows' values, each finite,
     /// add up past `f64`'s range (about 1.8e308). Named by the group whose rows overflow.
     #[error(

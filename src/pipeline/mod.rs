@@ -250,13 +250,24 @@ impl Pipeline {
         {
             if x > 0.0 {
                 if !(m > 0.0 && m.is_finite()) {
+                    const RULE: &str = "the mean spend of a repeat customer must be finite and \
+                         > 0 (the Gamma-Gamma model has no zero or negative spends; see \
+                         Pipeline::exclude_nonpositive_spend, --exclude-nonpositive-spend)";
+                    let customer = summary.customer_ids()[i].clone();
+                    if !summary.has_file_lines() {
+                        // made from a log: a summary "line" would point nowhere
+                        return Err(Error::InvalidCustomerValue {
+                            customer,
+                            column: "monetary_value".into(),
+                            value: m.to_string(),
+                            rule: RULE.into(),
+                        });
+                    }
                     return Err(Error::invalid_field(
                         summary.line_of(i),
                         "monetary_value",
-                        format!("{m} (customer {})", summary.customer_ids()[i]),
-                        "the mean spend of a repeat customer must be finite and > 0 (the \
-                         Gamma-Gamma model has no zero or negative spends; see \
-                         Pipeline::exclude_nonpositive_spend, --exclude-nonpositive-spend)",
+                        format!("{m} (customer {customer})"),
+                        RULE,
                     ));
                 }
                 xs.push(x);

@@ -230,6 +230,12 @@ impl RfmSummary {
         &self.origin
     }
 
+    /// True when the rows were read from a file whose lines are known (a summary CSV), false
+    /// for a summary made from a transaction log or built in memory.
+    pub fn has_file_lines(&self) -> bool {
+        !self.origin.lines.is_empty()
+    }
+
     /// The 1-based line of row `i` (0-based) in the file it was read from (header = line 1);
     /// `i + 2` when the summary was not read from a file.
     pub fn line_of(&self, i: usize) -> u64 {
