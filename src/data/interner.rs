@@ -102,11 +102,6 @@ impl Interner {
         &self.arena[start..self.ends[k]]
     }
 
-    /// [`hash_id`] of each id, in number order.
-    pub(crate) fn hashes(&self) -> &[u64] {
-        &self.hashes
-    }
-
     /// The ids in number order.
     pub(crate) fn names(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         (0..self.len()).map(|k| self.name(k))

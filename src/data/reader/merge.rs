@@ -34,30 +34,25 @@ impl Accumulator {
     }
 
     /// Appends parsed pieces in order; `line_cursor` = input lines before the first piece,
-    /// advanced past each merged piece. Each piece's distinct ids are interned once, in their
-    /// order of first appearance in the piece (so customers stay numbered in order of first
-    /// appearance in the input), then its rows are renumbered through a small table.
+    /// advanced past each merged piece.
     pub(super) fn merge(&mut self, pieces: Vec<Piece>, line_cursor: &mut u64) -> Result<()> {
-        let mut global: Vec<u32> = Vec::new();
         for piece in pieces {
             let base = *line_cursor;
-            let names = &piece.names;
-            global.clear();
-            global.reserve(names.len());
+            self.customer.reserve(piece.hashes.len());
             // touch the table slots of a batch first so that their cache misses overlap
             const BATCH: usize = 16;
             let mut touched = 0u64;
-            let hashes = names.hashes();
-            for (b, batch) in hashes.chunks(BATCH).enumerate() {
-                touched ^= self.interner.touch(batch.iter().copied());
-                for (j, &hash) in batch.iter().enumerate() {
-                    let id = names.name(b * BATCH + j).as_bytes();
-                    global.push(self.interner.intern_hashed(id, hash, base + 1)?);
+            let mut start = 0usize;
+            for (ends, hashes) in piece.ends.chunks(BATCH).zip(piece.hashes.chunks(BATCH)) {
+                touched ^= self.interner.touch(hashes.iter().copied());
+                for (&end, &hash) in ends.iter().zip(hashes) {
+                    let id = &piece.ids[start..end as usize];
+                    start = end as usize;
+                    let k = self.interner.intern_hashed(id, hash, base + 1)?;
+                    self.customer.push(k);
                 }
             }
             std::hint::black_box(touched);
-            self.customer
-                .extend(piece.local.iter().map(|&l| global[l as usize]));
             self.timestamp.extend_from_slice(&piece.timestamps);
             if let Some(a) = &mut self.amount {
                 a.extend_from_slice(&piece.amounts);

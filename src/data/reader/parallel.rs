@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use std::io::{Cursor, Read};
 
 /// Input block size of the fast path (bytes).
-pub(super) const BLOCK: usize = 16 << 20;
+pub(super) const BLOCK: usize = 4 << 20;
 /// Target size of one piece parsed as a unit (bytes).
 pub(super) const PIECE: usize = 1 << 20;
 

@@ -3,7 +3,7 @@
 use super::layout::Layout;
 use super::options::Delimiter;
 use super::scan::{is_blank_line, split_line};
-use crate::data::interner::{hash_id, Interner};
+use crate::data::interner::hash_id;
 use crate::data::number::parse_f64;
 use crate::data::timestamp::CompiledDateFormat;
 use crate::data::transactions::check_amount;
@@ -12,13 +12,13 @@ use crate::error::{Error, Result};
 
 /// The parsed rows of one piece of input, owning its data (so parsing the next block can
 /// overlap with merging this one).
+#[derive(Default)]
 pub(super) struct Piece {
-    /// The piece's distinct customer ids, numbered in order of first appearance in the piece
-    /// (a small table that stays in cache: the sequential merge then looks up each distinct
-    /// id of a piece once, not each row).
-    pub(super) names: Interner,
-    /// Each row's customer, as a number in `names`.
-    pub(super) local: Vec<u32>,
+    /// The rows' customer ids (valid UTF-8) back to back; row i ends at `ends[i]`.
+    pub(super) ids: Vec<u8>,
+    pub(super) ends: Vec<u32>,
+    /// [`hash_id`] of each row's id.
+    pub(super) hashes: Vec<u64>,
     pub(super) timestamps: Vec<Timestamp>,
     pub(super) amounts: Vec<f64>,
     /// Input lines in the piece (its `\n` count, + 1 for a last line without one).
@@ -96,8 +96,9 @@ pub(super) fn parse_piece(bytes: &[u8], delim: Delimiter, rp: &RowParser<'_, '_>
     let layout = rp.layout;
     let est = bytes.len() / 24 + 1;
     let mut piece = Piece {
-        names: Interner::with_capacity(est / 2),
-        local: Vec::with_capacity(est),
+        ids: Vec::with_capacity(bytes.len() / 2),
+        ends: Vec::with_capacity(est),
+        hashes: Vec::with_capacity(est),
         timestamps: Vec::with_capacity(est),
         amounts: Vec::with_capacity(if layout.amount.is_some() { est } else { 0 }),
         lines: 0,
@@ -137,8 +138,12 @@ pub(super) fn parse_piece(bytes: &[u8], delim: Delimiter, rp: &RowParser<'_, '_>
                 None => None,
             };
             let id = rp.id(fields[0], line_no)?;
-            let k = piece.names.intern_hashed(id, hash_id(id), line_no)?;
-            piece.local.push(k);
+            piece.ids.extend_from_slice(id);
+            let end = u32::try_from(piece.ids.len()).map_err(|_| {
+                Error::invalid_field(line_no, layout.id_name, lossy(id), "ids longer than 4 GB")
+            })?;
+            piece.ends.push(end);
+            piece.hashes.push(hash_id(id));
             piece.timestamps.push(ts);
             if let Some(a) = amount {
                 piece.amounts.push(a);
