@@ -611,7 +611,7 @@ impl SummaryOptions {
         };
         for (c, r) in rows.iter().enumerate() {
             if let Some(r) = r {
-                push(&log.customer_ids()[c], r)?;
+                push(log.customer_id(c), r)?;
                 stats.excluded_before_birth += r.before_birth as usize;
                 if births.is_some() && birth_of[c].is_none() {
                     stats.customers_without_birth += 1;
