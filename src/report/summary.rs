@@ -42,6 +42,13 @@ fn summarise(
     clock: impl Fn(i64) -> Result<Timestamp>,
     cut: Timestamp,
 ) -> Result<RfmSummary> {
+    if users.is_empty() {
+        // no user, no row (a births table is never empty)
+        return Ok(
+            RfmSummary::new(vec![], vec![], vec![], vec![], Some(vec![]), None)?
+                .with_period(options.period()),
+        );
+    }
     let options = options.observation_end_exclusive(cut);
     let births: Vec<Timestamp> = users
         .birth_times()
