@@ -154,6 +154,7 @@ def main():
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     out = args.out or tempfile.mkdtemp(prefix="ltv-spark-")
+    os.makedirs(out, exist_ok=True)
     path = {k: os.path.join(out, k) for k in ("log", "installs", "costs", "summary", "clv")}
     prep, prep_cpu = {}, {}
     have = all(os.path.exists(path[k] + ext) for k in ("log", "installs", "costs") for ext in (".parquet", ".csv"))

@@ -388,9 +388,16 @@ def _report_users(installs_df, payments_df, cut, period, user_col="user_id", ins
     revenue to date and the RFM summary at the cut, every user born at install."""
     from pyspark.sql import Window
 
+    from pyspark.sql.types import ByteType, IntegerType, LongType, ShortType
+
     F = _F()
+    # users are matched by id as text (the crate reads ids as strings); integer ids on both
+    # sides match the same way as integers, which hash and sort faster than their text
+    integral = (ByteType, ShortType, IntegerType, LongType)
+    key = "long" if all(isinstance(d.schema[user_col].dataType, integral)
+                        for d in (installs_df, payments_df)) else "string"
     inst = installs_df.select(
-        F.col(user_col).cast("string").alias("_u"),
+        F.col(user_col).cast(key).alias("_u"),
         _wall_seconds(F.col(install_time_col)).alias("_t"),
         F.trim(F.coalesce(F.col("network").cast("string"), F.lit(""))).alias("_net"),
         F.trim(F.coalesce(F.col("campaign").cast("string"), F.lit(""))).alias("_camp"),
@@ -407,7 +414,7 @@ def _report_users(installs_df, payments_df, cut, period, user_col="user_id", ins
         "_u", F.col("_i._t").alias("_install"), F.col("_i._net").alias("network"),
         F.col("_i._camp").alias("campaign"))
     pay = payments_df.select(
-        F.col(user_col).cast("string").alias("_u"),
+        F.col(user_col).cast(key).alias("_u"),
         _wall_seconds(F.col(time_col)).alias("_s"),
         F.col(amount_col).cast("double").alias("_v"),
         F.monotonically_increasing_id().alias("_o"),
