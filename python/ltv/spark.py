@@ -543,8 +543,8 @@ def report(installs_df, payments_df, costs_df, as_of, model="bgnbd", horizon_mon
     ``users``, ``payers``, ``cost``, ``cost_per_install``, ``revenue_to_date``,
     ``estimated_future_revenue`` with ``_lower``/``_upper``, ``estimated_total_revenue``,
     ``roas_to_date``, ``estimated_roas`` with ``_lower``/``_upper``) and a dict with the
-    fitted models (``transaction``, ``spend``), users, distinct histories and notes on fits
-    that stopped short of their tolerance.
+    fitted models (``transaction``, ``spend``), users, distinct histories, ``model_step``
+    (``"pooled"``) and notes on fits that stopped short of their tolerance.
     """
     import datetime as dt
     import statistics
@@ -674,6 +674,7 @@ def report(installs_df, payments_df, costs_df, as_of, model="bgnbd", horizon_mon
         "distinct_histories": distinct,
         "transaction_model": tm,
         "spend_model": gg,
+        "model_step": "pooled",  # never the hierarchical default of `ltv report`
         "fit_status": "not_converged" if notes else "converged",
         "unconverged_fits": notes,
     }

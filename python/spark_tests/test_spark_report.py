@@ -172,4 +172,5 @@ def test_report_integer_ids_equal_text_ids(spark, app):
     ref, ref_meta = ltv.campaign_report(cost, inst, pay, AS_OF, horizon_months=12, discount_rate=0.01,
                                         period="day", group_by="network,campaign", model="bgnbd")
     assert meta["users"] == ref_meta["users"]
+    assert meta["model_step"] == "pooled"
     assert_same(rows, ref, ["network", "campaign"])
