@@ -3,9 +3,10 @@
 
 The four steps and where each runs:
 
-1. :func:`rfm_summary` — the RFM summary as Spark DataFrame operations (GROUP BYs on the
-   executors), equal row for row to the crate's summary (:func:`ltv.summary`): calendar periods
-   with lifetimes' semantics, or exact times (``exact_times=True``), optionally from births.
+1. :func:`rfm_summary` — the RFM summary as Spark DataFrame operations on the executors (one
+   shuffle by customer, one sort, window sums), equal row for row to the crate's summary
+   (:func:`ltv.summary`): calendar periods with lifetimes' semantics, or exact times
+   (``exact_times=True``), optionally from births.
 2. :func:`compress` — identical summary rows merged with a count, on the cluster. A million
    customers compress to a few thousand rows.
 3. :func:`fit` — compress on the cluster, collect the compressed rows, fit in Rust on the
@@ -25,10 +26,17 @@ Times are read as wall-clock times (the session time zone's calendar for ``Times
 naive pandas datetimes. Periods: ``"H"``, ``"D"``, ``"W"`` (weeks starting on Monday, pandas'
 ``W-SUN``), ``"M"`` (calendar months; exact times use the average month of 30.436875 days).
 
-Monetary values are summed in time order (``array_sort`` + ``aggregate``), lines at one second
-in the order of the log (``monotonically_increasing_id``: the order of the input's partitions),
-which is the order the crate sums them, so the floating-point results are identical, not
-merely close.
+Monetary values are summed in time order (window sums over rows sorted by customer, period,
+second and log order: Spark folds a window frame row by row in that order), lines at one
+second in the order of the log (``monotonically_increasing_id``: the order of the input's
+partitions), which is the order the crate sums them, so the floating-point results are
+identical, not merely close.
+
+Performance notes (``python/benches/spark_scaling.txt``): no per-customer arrays and no Python
+in the summary and the report's users (Spark interprets array lambdas row by row); calls
+into Rust from ``mapInArrow`` get batches of at least 262,144 rows (:data:`_CALL_ROWS`); for
+``local[N]`` set ``spark.sql.shuffle.partitions`` to a few per core per million customers
+rather than the default 200.
 """
 
 import datetime as _dt
@@ -97,12 +105,6 @@ def _index_of_seconds(s, period):
         return s // 3600
     days = s // 86_400
     return days if period == "D" else (days + 3) // 7
-
-
-def _ordered_sum(values):
-    """Sum of an array column of ``struct(t, v)`` in time order (the crate's order)."""
-    F = _F()
-    return F.aggregate(F.array_sort(values), F.lit(0.0).cast("double"), lambda acc, x: acc + x["v"])
 
 
 def rfm_summary(df, customer_col, time_col, amount_col=None, period="W", observation_end=None,
