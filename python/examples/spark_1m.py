@@ -4,10 +4,13 @@ networks, and a daily cost table; every stage timed, then what one machine does 
 files (`ltv pipeline` and `ltv report --hierarchy none`, the release binary).
 
     nice -n 10 target/python-venv/bin/python python/examples/spark_1m.py \
-        [--customers 1000000] [--ltv target/release/ltv] [--out DIR] [--skip-single]
+        [--customers 1000000] [--ltv target/release/ltv] [--out DIR [--reuse]] [--skip-single]
 
-Stages (each one Spark job graph, timed from reading Parquet to writing Parquet or collecting):
+Stages, each timed in wall-clock seconds and in CPU seconds of this process, the Spark JVM and
+its Python workers (on a shared machine the wall time follows the load; the CPU time much less):
 
+* generate  — the app's tables in numpy on the driver (not Spark: the input a warehouse holds)
+* write     — those tables as Parquet (for Spark) and CSV (for the one-machine runs)
 * summary   — ltv.spark.rfm_summary (weeks), Parquet in → Parquet out
 * compress  — ltv.spark.compress, counted
 * fit       — ltv.spark.fit: compress on the cluster, BG/NBD + Gamma-Gamma in Rust on the driver
@@ -93,11 +96,45 @@ def write_csv(df, path):
     pacsv.write_csv(pa.table(cols, names=t.column_names), path)
 
 
-def timed(label, times, fn):
+def cpu_seconds():
+    """CPU seconds used so far by this process and its children (the Spark JVM and its Python
+    workers), from /proc (Linux; None elsewhere). On a shared machine the wall time depends on
+    the load; the CPU time much less."""
+    try:
+        tick = os.sysconf("SC_CLK_TCK")
+        children, own = {}, {}
+        for p in os.listdir("/proc"):
+            if not p.isdigit():
+                continue
+            try:
+                with open("/proc/{}/stat".format(p)) as f:
+                    st = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(st[1]), []).append(int(p))
+            # user + system time, its own and that of its children that have ended
+            own[int(p)] = (int(st[11]) + int(st[12]) + int(st[13]) + int(st[14])) / tick
+        total, stack = own.get(os.getpid(), 0.0), [os.getpid()]
+        while stack:
+            for c in children.get(stack.pop(), []):
+                total += own[c]
+                stack.append(c)
+        return total
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def timed(label, times, fn, cpu=None):
+    c0 = cpu_seconds()
     t = time.perf_counter()
     out = fn()
     times[label] = time.perf_counter() - t
-    print("  {:12s} {:8.1f} s".format(label, times[label]), flush=True)
+    c1 = cpu_seconds()
+    used = None if c0 is None or c1 is None else c1 - c0
+    if cpu is not None:
+        cpu[label] = used
+    print("  {:12s} {:8.1f} s{}".format(label, times[label], "" if used is None else
+                                         "   (CPU {:7.1f} s)".format(used)), flush=True)
     return out
 
 
@@ -108,6 +145,7 @@ def main():
     ap.add_argument("--ltv", default="target/release/ltv", help="the ltv binary for the one-machine runs")
     ap.add_argument("--skip-single", action="store_true")
     ap.add_argument("--driver-memory", default="6g")
+    ap.add_argument("--reuse", action="store_true", help="reuse the generated files in --out when present")
     args = ap.parse_args()
 
     from pyspark.sql import SparkSession
@@ -116,26 +154,45 @@ def main():
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     out = args.out or tempfile.mkdtemp(prefix="ltv-spark-")
+    os.makedirs(out, exist_ok=True)
     path = {k: os.path.join(out, k) for k in ("log", "installs", "costs", "summary", "clv")}
-    t0 = time.perf_counter()
-    log, installs, costs = generate(args.customers)
-    for name, df in (("log", log), ("installs", installs), ("costs", costs)):
-        df.to_parquet(path[name] + ".parquet", index=False, coerce_timestamps="us", allow_truncated_timestamps=True)
-        write_csv(df, path[name] + ".csv")
-    n_tx, n_inst = len(log), len(installs)
-    del log, installs, costs
-    print("generated {:,} payments of {:,} customers, {:,} installs in {:.1f} s".format(
-        n_tx, args.customers, n_inst, time.perf_counter() - t0), flush=True)
+    prep, prep_cpu = {}, {}
+    have = all(os.path.exists(path[k] + ext) for k in ("log", "installs", "costs") for ext in (".parquet", ".csv"))
+    if args.reuse and have:
+        print("reusing the generated files in {}".format(out), flush=True)
+    else:
+        print("data, on the driver (numpy, pyarrow):")
+        log, installs, costs = timed("generate", prep, lambda: generate(args.customers), prep_cpu)
 
+        def write():
+            for name, df in (("log", log), ("installs", installs), ("costs", costs)):
+                df.to_parquet(path[name] + ".parquet", index=False, coerce_timestamps="us",
+                              allow_truncated_timestamps=True)
+                write_csv(df, path[name] + ".csv")
+
+        timed("write", prep, write, prep_cpu)
+        print("  {:,} payments of {:,} customers, {:,} installs".format(len(log), args.customers, len(installs)),
+              flush=True)
+        del log, installs, costs
+    import pyarrow.parquet as pq
+
+    n_tx = pq.ParquetFile(path["log"] + ".parquet").metadata.num_rows
+    n_inst = pq.ParquetFile(path["installs"] + ".parquet").metadata.num_rows
+
+    # local[2]: 8 shuffle partitions per million customers (AQE merges small ones); the
+    # default 200 would make 200 tiny sort-and-write tasks per shuffle
+    parts = max(8, 8 * args.customers // 1_000_000)
+    t0 = time.perf_counter()
     spark = (SparkSession.builder.master("local[2]").appName("ltv-spark-1m")
              .config("spark.driver.memory", args.driver_memory)
              .config("spark.sql.session.timeZone", "UTC")
-             .config("spark.sql.shuffle.partitions", "8")
+             .config("spark.sql.shuffle.partitions", str(parts))
              .config("spark.ui.enabled", "false")
              .getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
-    times = {}
-    print("Spark, local[2]:")
+    times, cpu = {}, {}
+    print("Spark, local[2], {} shuffle partitions (session started in {:.1f} s):".format(
+        parts, time.perf_counter() - t0), flush=True)
 
     def summary():
         df = spark.read.parquet(path["log"] + ".parquet")
@@ -143,17 +200,18 @@ def main():
                                observation_end=END + " 23:59:59")
         s.write.mode("overwrite").parquet(path["summary"])
 
-    timed("summary", times, summary)
-    s = spark.read.parquet(path["summary"]).cache()
-    s.count()
-    rows = timed("compress", times, lambda: lspark.compress(s).count())
-    models = timed("fit", times, lambda: (lspark.fit(s, model="bgnbd"), lspark.fit(s, model="gamma-gamma")))
+    timed("summary", times, summary, cpu)
+    # the summary is read back from Parquet by each stage (cheaper than cache() here: reading
+    # a million rows of Parquet is faster than building and scanning the in-memory copy)
+    s = spark.read.parquet(path["summary"])
+    rows = timed("compress", times, lambda: lspark.compress(s).count(), cpu)
+    models = timed("fit", times, lambda: (lspark.fit(s, model="bgnbd"), lspark.fit(s, model="gamma-gamma")), cpu)
 
     def clv():
         lspark.clv(s, models[0], models[1], months=12, discount_rate=0.01, period="W") \
             .write.mode("overwrite").parquet(path["clv"])
 
-    timed("clv", times, clv)
+    timed("clv", times, clv, cpu)
 
     def report():
         return lspark.report(spark.read.parquet(path["installs"] + ".parquet"),
@@ -161,13 +219,13 @@ def main():
                              spark.read.parquet(path["costs"] + ".parquet"),
                              END, horizon_months=12, discount_rate=0.0, period="day")
 
-    rep, meta = timed("report", times, report)
+    rep, meta = timed("report", times, report, cpu)
     spark.stop()
     total = sum(times.values())
     print("  {:12s} {:8.1f} s   ({:,} compressed rows; report: {:,} users, {:,} distinct histories, {} groups)".format(
         "total", total, rows, meta["users"], meta["distinct_histories"], len(rep)), flush=True)
 
-    single = {}
+    single, single_cpu = {}, {}
     if not args.skip_single:
         print("one machine ({}):".format(args.ltv))
 
@@ -178,14 +236,15 @@ def main():
             args.ltv, "pipeline", "--input", path["log"] + ".csv", "--customer-col", "user_id",
             "--date-col", "time", "--amount-col", "amount", "--observation-end", END + " 23:59:59",
             "--period", "week", "--months", "12", "--discount-rate", "0.01",
-            "--exclude-nonpositive-spend", "--output", os.path.join(out, "pipeline.csv")]))
+            "--exclude-nonpositive-spend", "--output", os.path.join(out, "pipeline.csv")]), single_cpu)
         timed("report", single, lambda: run([
             args.ltv, "report", "--installs", path["installs"] + ".csv", "--transactions",
             path["log"] + ".csv", "--costs", path["costs"] + ".csv", "--as-of", END,
             "--hierarchy", "none", "--discount-rate", "0", "--quiet", "--output",
-            os.path.join(out, "report.csv")]))
+            os.path.join(out, "report.csv")]), single_cpu)
     print("RESULT " + json.dumps({"customers": args.customers, "transactions": n_tx, "installs": n_inst,
-                                  "spark": times, "spark_total": total, "single": single}), flush=True)
+                                  "data": prep, "data_cpu": prep_cpu, "spark": times, "spark_cpu": cpu,
+                                  "spark_total": total, "single": single, "single_cpu": single_cpu}), flush=True)
     if args.out is None:
         shutil.rmtree(out, ignore_errors=True)
 

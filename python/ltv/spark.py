@@ -3,9 +3,10 @@
 
 The four steps and where each runs:
 
-1. :func:`rfm_summary` — the RFM summary as Spark DataFrame operations (GROUP BYs on the
-   executors), equal row for row to the crate's summary (:func:`ltv.summary`): calendar periods
-   with lifetimes' semantics, or exact times (``exact_times=True``), optionally from births.
+1. :func:`rfm_summary` — the RFM summary as Spark DataFrame operations on the executors (one
+   shuffle by customer, one sort, window sums), equal row for row to the crate's summary
+   (:func:`ltv.summary`): calendar periods with lifetimes' semantics, or exact times
+   (``exact_times=True``), optionally from births.
 2. :func:`compress` — identical summary rows merged with a count, on the cluster. A million
    customers compress to a few thousand rows.
 3. :func:`fit` — compress on the cluster, collect the compressed rows, fit in Rust on the
@@ -25,10 +26,17 @@ Times are read as wall-clock times (the session time zone's calendar for ``Times
 naive pandas datetimes. Periods: ``"H"``, ``"D"``, ``"W"`` (weeks starting on Monday, pandas'
 ``W-SUN``), ``"M"`` (calendar months; exact times use the average month of 30.436875 days).
 
-Monetary values are summed in time order (``array_sort`` + ``aggregate``), lines at one second
-in the order of the log (``monotonically_increasing_id``: the order of the input's partitions),
-which is the order the crate sums them, so the floating-point results are identical, not
-merely close.
+Monetary values are summed in time order (window sums over rows sorted by customer, period,
+second and log order: Spark folds a window frame row by row in that order), lines at one
+second in the order of the log (``monotonically_increasing_id``: the order of the input's
+partitions), which is the order the crate sums them, so the floating-point results are
+identical, not merely close.
+
+Performance notes (``python/benches/spark_scaling.txt``): no per-customer arrays and no Python
+in the summary and the report's users (Spark interprets array lambdas row by row); calls
+into Rust from ``mapInArrow`` get batches of at least 262,144 rows (:data:`_CALL_ROWS`); for
+``local[N]`` set ``spark.sql.shuffle.partitions`` to a few per core per million customers
+rather than the default 200.
 """
 
 import datetime as _dt
@@ -56,10 +64,16 @@ def _check_period(period):
 
 
 def _wall_seconds(col):
-    """Wall-clock seconds since 1970-01-01 of a date/timestamp column (floored to the second)."""
+    """Wall-clock seconds since 1970-01-01 of a date/timestamp column (floored to the second):
+    the session time zone's wall clock for ``TimestampType``, dates at midnight."""
     F = _F()
-    days = F.datediff(F.to_date(col), F.lit("1970-01-01").cast("date")).cast("long")
-    return days * 86_400 + F.hour(col).cast("long") * 3600 + F.minute(col).cast("long") * 60 + F.second(col).cast("long")
+    ntz = col.cast("timestamp_ntz")
+    s = F.unix_timestamp(ntz)  # truncated toward zero: right from 1970-01-01 00:00:01 on
+    # before that a fraction of a second would round up: floor it from the calendar fields
+    days = F.datediff(F.to_date(ntz), F.lit("1970-01-01").cast("date")).cast("long")
+    floored = (days * 86_400 + F.hour(ntz).cast("long") * 3600 + F.minute(ntz).cast("long") * 60
+               + F.second(ntz).cast("long"))
+    return F.when(s > 0, s).otherwise(floored)
 
 
 def _period_index(col, seconds, period):
@@ -93,12 +107,6 @@ def _index_of_seconds(s, period):
     return days if period == "D" else (days + 3) // 7
 
 
-def _ordered_sum(values):
-    """Sum of an array column of ``struct(t, v)`` in time order (the crate's order)."""
-    F = _F()
-    return F.aggregate(F.array_sort(values), F.lit(0.0).cast("double"), lambda acc, x: acc + x["v"])
-
-
 def rfm_summary(df, customer_col, time_col, amount_col=None, period="W", observation_end=None,
                 births=None, birth_col=None, exact_times=False, include_first_transaction=False,
                 observation_end_exclusive=None):
@@ -110,26 +118,37 @@ def rfm_summary(df, customer_col, time_col, amount_col=None, period="W", observa
     costs one aggregation job). ``observation_end_exclusive``: instead, a cut: transactions at
     it or later are left out, exact-time T runs to the cut (the crate's
     ``SummaryOptions::observation_end_exclusive``; for calendar periods the same as an
-    inclusive end one second earlier). "Through the end of day D" is the next midnight. ``births``: optional Spark DataFrame with ``customer_col`` and
-    ``birth_col`` (default ``time_col``): each customer's time starts at its birth, purchases
-    before the birth period (exact times: instant) are left out, customers born without
-    buying get a row of zeros. ``exact_times``: recency and T in real periods between exact
-    timestamps (the crate's ``SummaryOptions::exact_times``).
+    inclusive end one second earlier). "Through the end of day D" is the next midnight.
+    ``births``: optional Spark DataFrame with ``customer_col`` and ``birth_col`` (default
+    ``time_col``), one row per customer: each customer's time starts at its birth, purchases
+    before the birth period (exact times: instant) are left out, customers born without buying
+    get a row of zeros. ``exact_times``: recency and T in real periods between exact timestamps
+    (the crate's ``SummaryOptions::exact_times``).
+
+    How it runs: the log (and the births, as rows without an amount) is shuffled once by
+    customer and sorted once by (customer, purchase unit, second, log order); window passes
+    over that order sum each purchase's lines and then each customer's counted purchases, in
+    time order, which is the crate's order, so the sums are identical, not merely close. No
+    per-customer arrays, no Python on the executors.
 
     Rows come in no particular order (the crate returns them in order of first appearance).
     """
+    from pyspark.sql import Window
+
     F = _F()
     _check_period(period)
+    if observation_end is not None and observation_end_exclusive is not None:
+        raise ValueError("give observation_end or observation_end_exclusive, not both")
     amount = F.col(amount_col).cast("double") if amount_col else F.lit(0.0).cast("double")
+    secs = _wall_seconds(F.col(time_col))
+    # _u: the purchase unit, a calendar period's index or (exact times) the second
     tx = df.select(
         F.col(customer_col).alias("_c"),
-        _wall_seconds(F.col(time_col)).alias("_s"),
-        _period_index(F.col(time_col), _wall_seconds(F.col(time_col)), period).alias("_p"),
+        secs.alias("_s"),
+        (secs if exact_times else _period_index(F.col(time_col), secs, period)).alias("_u"),
         amount.alias("_v"),
         F.monotonically_increasing_id().alias("_o"),  # log order: ties at one second
     )
-    if observation_end is not None and observation_end_exclusive is not None:
-        raise ValueError("give observation_end or observation_end_exclusive, not both")
     if observation_end_exclusive is not None:
         # the last observed second; exact-time T runs to the cut itself
         t_end = _seconds_of(observation_end_exclusive)
@@ -143,71 +162,59 @@ def rfm_summary(df, customer_col, time_col, amount_col=None, period="W", observa
         end = _seconds_of(observation_end)
         t_end = end
     length = _PERIOD_SECONDS[period]
-    e = _index_of_seconds(end, period)
-
-    # one purchase per period (calendar) or per second (exact), amounts summed in time order
-    unit = "_s" if exact_times else "_p"
-    kept = tx.where(F.col("_s") <= end) if exact_times else tx.where(F.col("_p") <= e)
-    purchases = kept.groupBy("_c", unit).agg(
-        F.min("_s").alias("_s0"),
-        _ordered_sum(F.collect_list(F.struct(F.col("_s").alias("t"), F.col("_o").alias("o"),
-                                            F.col("_v").alias("v")))).alias("_v"),
-    )
-    if not exact_times:
-        purchases = purchases.withColumnRenamed("_p", "_u")
-    else:
-        purchases = purchases.withColumn("_u", F.col("_s"))
+    e = end if exact_times else _index_of_seconds(end, period)
+    tx = tx.where(F.col("_u") <= F.lit(e)).withColumn("_bu", F.lit(None).cast("long"))
 
     if births is not None:
-        bcol = birth_col or time_col
+        # a birth is a row without a purchase unit, carrying the birth's unit
+        bcol = F.col(birth_col or time_col)
+        bsecs = _wall_seconds(bcol)
         b = births.select(
             F.col(customer_col).alias("_c"),
-            _wall_seconds(F.col(bcol)).alias("_bs"),
-            _period_index(F.col(bcol), _wall_seconds(F.col(bcol)), period).alias("_bp"),
+            F.lit(None).cast("long").alias("_s"),
+            F.lit(None).cast("long").alias("_u"),
+            F.lit(None).cast("double").alias("_v"),
+            F.lit(None).cast("long").alias("_o"),
+            (bsecs if exact_times else _period_index(bcol, bsecs, period)).alias("_bu"),
         )
-        # origin unit: the birth's period (calendar) or second (exact)
-        b = b.withColumn("_bu", F.col("_bs") if exact_times else F.col("_bp"))
-        purchases = purchases.join(b, "_c", "left")
-        before = F.col("_bu").isNotNull() & (F.col("_u") < F.col("_bu"))
-        purchases = purchases.where(~before | F.col("_bu").isNull())
-    else:
-        purchases = purchases.withColumn("_bs", F.lit(None).cast("long")).withColumn("_bu", F.lit(None).cast("long"))
+        tx = tx.unionByName(b)
 
-    per = purchases.groupBy("_c").agg(
-        F.first("_bs", ignorenulls=True).alias("_bs"),
-        F.first("_bu", ignorenulls=True).alias("_bu"),
-        F.min("_u").alias("_first"),
-        F.max("_u").alias("_last"),
-        F.count(F.lit(1)).alias("_n"),
-        F.array_sort(F.collect_list(F.struct(F.col("_u").alias("t"), F.col("_v").alias("v")))).alias("_vals"),
-    )
-    if births is not None:
-        # customers born without a purchase in the window (or with purchases only before birth)
-        never = b.join(per.select("_c"), "_c", "left_anti").select(
-            "_c", "_bs", "_bu",
-            F.lit(None).cast("long").alias("_first"), F.lit(None).cast("long").alias("_last"),
-            F.lit(0).cast("long").alias("_n"),
-            F.array_sort(F.array().cast("array<struct<t:bigint,v:double>>")).alias("_vals"),
-        )
-        per = per.unionByName(never)
+    # one order for every window: customer, unit, second, log order
+    full = (Window.unboundedPreceding, Window.unboundedFollowing)
+    by_c = Window.partitionBy("_c").orderBy("_u", "_s", "_o")
+    by_cu = Window.partitionBy("_c", "_u").orderBy("_s", "_o")
+    # each row carries its customer's birth unit (null: no birth)
+    bu = F.col("_bu") if births is None else F.max("_bu").over(by_c.rowsBetween(*full)).alias("_bu")
+    # 1. one row per purchase unit, its lines' amounts summed in time order
+    units = tx.repartition("_c").select(
+        "_c", "_u", bu,
+        F.sum("_v").over(by_cu.rowsBetween(*full)).alias("_v"),
+        F.row_number().over(by_cu).alias("_k"),
+    ).where(F.col("_k") == 1)
     born = F.col("_bu").isNotNull()
-    origin = F.when(born, F.col("_bu")).otherwise(F.col("_first"))  # in units (period or second)
-    if exact_times:
-        origin_s = origin
-        keep_row = origin_s <= F.lit(end)
+    # a unit before the birth (and the birth's own row) is no purchase
+    valid = F.col("_u").isNotNull() & (~born | (F.col("_u") >= F.col("_bu")))
+    by_cu2 = Window.partitionBy("_c").orderBy("_u")
+    units = units.select("_c", "_u", "_v", "_bu", valid.alias("_ok"), F.row_number().over(by_cu2).alias("_k"))
+    # counted purchases: all after the origin unit, and the origin's own unless it is the first
+    # purchase of a customer without a birth (lifetimes does not count the first purchase)
+    if include_first_transaction:
+        counted = F.col("_ok")
+    elif exact_times:
+        counted = F.col("_ok") & (born | (F.col("_k") > 1))
     else:
-        keep_row = F.lit(e) >= origin
-    per = per.where(keep_row)
-
-    # counted purchases: all after the origin unit, and the origin's own unless it is the birth
-    # of a customer without births (lifetimes does not count the first purchase)
-    if exact_times:
-        counts = lambda x: born | F.lit(bool(include_first_transaction)) | (x["t"] > origin)  # noqa: E731
-    else:
-        counts = lambda x: F.lit(bool(include_first_transaction)) | (x["t"] > origin)  # noqa: E731
-    counted = F.filter(F.col("_vals"), counts)
-    n = F.size(counted).cast("double")
-    total = F.aggregate(counted, F.lit(0.0).cast("double"), lambda acc, x: acc + x["v"])
+        counted = F.col("_ok") & F.when(born, F.col("_u") > F.col("_bu")).otherwise(F.col("_k") > 1)
+    w = by_cu2.rowsBetween(*full)
+    per = units.select(
+        "_c", "_bu", "_k",
+        F.min(F.when(F.col("_ok"), F.col("_u"))).over(w).alias("_first"),
+        F.max(F.when(F.col("_ok"), F.col("_u"))).over(w).alias("_last"),
+        F.count(F.when(counted, F.lit(1))).over(w).alias("_n"),
+        F.sum(F.when(counted, F.col("_v"))).over(w).alias("_total"),  # in unit order
+    ).where(F.col("_k") == 1)
+    origin = F.coalesce(F.col("_bu"), F.col("_first"))  # in units (period or second)
+    per = per.where(origin <= F.lit(e))
+    n = F.col("_n").cast("double")
     if exact_times:
         recency = F.when(F.col("_last").isNull(), F.lit(0.0)).otherwise(
             (F.col("_last") - origin).cast("double") / F.lit(float(length)))
@@ -215,15 +222,10 @@ def rfm_summary(df, customer_col, time_col, amount_col=None, period="W", observa
     else:
         recency = F.when(F.col("_last").isNull(), F.lit(0.0)).otherwise((F.col("_last") - origin).cast("double"))
         t_age = (F.lit(e) - origin).cast("double")
-    cols = [
-        F.col("_c").alias(customer_col),
-        n.alias("frequency"),
-        recency.alias("recency"),
-        t_age.alias("T"),
-    ]
+    out = [F.col("_c").alias(customer_col), n.alias("frequency"), recency.alias("recency"), t_age.alias("T")]
     if amount_col:
-        cols.append(F.when(n > 0, total / n).otherwise(F.lit(0.0)).alias("monetary_value"))
-    return per.select(*cols)
+        out.append(F.when(F.col("_n") > 0, F.col("_total") / n).otherwise(F.lit(0.0)).alias("monetary_value"))
+    return per.select(*out)
 
 
 def compress(summary_df, columns=("frequency", "recency", "T")):
@@ -256,6 +258,28 @@ def fit(summary_df, model="bgnbd", penalizer=0.0, **kwargs):
     return fitter.fit(c["frequency"], c["recency"], c["T"], weights=c["weight"].values, **kwargs)
 
 
+#: Rows per call into the Rust code on the executors. Spark hands ``mapInArrow`` batches of
+#: ``spark.sql.execution.arrow.maxRecordsPerBatch`` rows (10,000 by default); the valuation with
+#: bounds has a fixed cost per call (about 35 ms), so batches are merged up to this many rows.
+_CALL_ROWS = 262_144
+
+
+def _rebatch(batches, rows=_CALL_ROWS):
+    """Arrow record batches merged into batches of at least ``rows`` rows (the last one may be
+    smaller), in their order."""
+    import pyarrow as pa
+
+    pending, n = [], 0
+    for batch in batches:
+        pending.append(batch)
+        n += batch.num_rows
+        if n >= rows:
+            yield pa.Table.from_batches(pending).combine_chunks().to_batches()[0]
+            pending, n = [], 0
+    if n:
+        yield pa.Table.from_batches(pending).combine_chunks().to_batches()[0]
+
+
 def _broadcast(spark_df, fitted):
     sc = spark_df.sparkSession.sparkContext
     return sc.broadcast(None if fitted is None else fitted._model.to_json())
@@ -281,7 +305,7 @@ def predict(summary_df, fitted, horizon, spend=None):
 
         tm = _ltv.Model.from_json(tm_b.value)
         gg = None if gg_b.value is None else _ltv.Model.from_json(gg_b.value)
-        for batch in batches:
+        for batch in _rebatch(batches):
             f, r, t = (np.ascontiguousarray(batch.column(c).to_numpy(zero_copy_only=False), dtype=float)
                        for c in ("frequency", "recency", "T"))
             cols = list(batch.columns) + [
@@ -334,7 +358,7 @@ def clv(summary_df, fitted, spend, months=12, discount_rate=0.01, period="W", le
 
         tm = _ltv.Model.from_json(tm_b.value)
         gg = _ltv.Model.from_json(gg_b.value)
-        for batch in batches:
+        for batch in _rebatch(batches):
             f, r, t, m = (np.ascontiguousarray(batch.column(c).to_numpy(zero_copy_only=False), dtype=float)
                           for c in ("frequency", "recency", "T", "monetary_value"))
             sf, sm = _spend_inputs(f, m)
@@ -364,9 +388,18 @@ def _report_users(installs_df, payments_df, cut, period, user_col="user_id", ins
                   time_col="time", amount_col="amount"):
     """One row per report user (the crate's ``ReportUsers`` + ``report_summary``): placement,
     revenue to date and the RFM summary at the cut, every user born at install."""
+    from pyspark.sql import Window
+
+    from pyspark.sql.types import ByteType, IntegerType, LongType, ShortType
+
     F = _F()
+    # users are matched by id as text (the crate reads ids as strings); integer ids on both
+    # sides match the same way as integers, which hash and sort faster than their text
+    integral = (ByteType, ShortType, IntegerType, LongType)
+    key = "long" if all(isinstance(d.schema[user_col].dataType, integral)
+                        for d in (installs_df, payments_df)) else "string"
     inst = installs_df.select(
-        F.col(user_col).cast("string").alias("_u"),
+        F.col(user_col).cast(key).alias("_u"),
         _wall_seconds(F.col(install_time_col)).alias("_t"),
         F.trim(F.coalesce(F.col("network").cast("string"), F.lit(""))).alias("_net"),
         F.trim(F.coalesce(F.col("campaign").cast("string"), F.lit(""))).alias("_camp"),
@@ -383,35 +416,44 @@ def _report_users(installs_df, payments_df, cut, period, user_col="user_id", ins
         "_u", F.col("_i._t").alias("_install"), F.col("_i._net").alias("network"),
         F.col("_i._camp").alias("campaign"))
     pay = payments_df.select(
-        F.col(user_col).cast("string").alias("_u"),
+        F.col(user_col).cast(key).alias("_u"),
         _wall_seconds(F.col(time_col)).alias("_s"),
         F.col(amount_col).cast("double").alias("_v"),
         F.monotonically_increasing_id().alias("_o"),
     ).where(F.col("_s") < F.lit(cut))
     days = F.floor(F.col("_s") / F.lit(86_400)).cast("long")
     pay = pay.withColumn("_p", days if period == "day" else F.floor((days + 3) / F.lit(7)).cast("long"))
-    paid = pay.groupBy("_u").agg(
-        F.min("_s").alias("_first_pay"),
-        F.array_sort(F.collect_list(F.struct(F.col("_s").alias("t"), F.col("_o").alias("o"),
-                                             F.col("_p").alias("p"), F.col("_v").alias("v")))).alias("_pays"),
-    )
+    # per payer, in time order (a window over one shuffle and one sort, no arrays): revenue
+    # summed in the crate's order, the first payment, the distinct periods paid in, the last
+    by_u = Window.partitionBy("_u").orderBy("_s", "_o")
+    full = by_u.rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)
+    prev = F.lag("_p").over(by_u)
+    paid = pay.repartition("_u").select(
+        "_u", "_s", "_o", "_p",
+        F.sum("_v").over(full).alias("_rev"),
+        F.row_number().over(by_u).alias("_k"),
+        F.when(prev.isNull() | (prev != F.col("_p")), F.lit(1)).otherwise(F.lit(0)).alias("_new"),
+    ).select(
+        "_u", "_k", "_rev", F.col("_s").alias("_first_pay"),
+        F.sum("_new").over(full).alias("_periods"),
+        F.max("_p").over(full).alias("_last_pay"),
+    ).where(F.col("_k") == 1)
     users = first.join(paid, "_u", "full_outer")
     organic = F.col("_install").isNull()
     birth = F.when(organic, F.col("_first_pay")).otherwise(
         F.least(F.col("_install"), F.coalesce(F.col("_first_pay"), F.col("_install"))))
     bdays = F.floor(birth / F.lit(86_400)).cast("long")
     born = bdays if period == "day" else F.floor((bdays + 3) / F.lit(7)).cast("long")
-    pays = F.coalesce(F.col("_pays"), F.array().cast("array<struct<t:bigint,o:bigint,p:bigint,v:double>>"))
-    total = F.aggregate(pays, F.lit(0.0).cast("double"), lambda acc, x: acc + x["v"])
-    periods = F.size(F.array_distinct(F.transform(pays, lambda x: x["p"]))).cast("double")
-    last = F.aggregate(pays, born, lambda acc, x: F.greatest(acc, x["p"]))
+    total = F.coalesce(F.col("_rev"), F.lit(0.0).cast("double"))
+    periods = F.coalesce(F.col("_periods"), F.lit(0)).cast("double")
+    last = F.greatest(born, F.col("_last_pay"))  # greatest skips a null (no payment)
     end_days = (cut - 1) // 86_400
     e = end_days if period == "day" else (end_days + 3) // 7
     users = users.select(
         F.col("_u").alias("user_id"),
         F.when(organic, F.lit("organic")).otherwise(F.col("network")).alias("network"),
         F.when(organic, F.lit("organic")).otherwise(F.col("campaign")).alias("campaign"),
-        born.alias("_born"), pays.alias("_pays"), total.alias("revenue_to_date"),
+        born.alias("_born"), total.alias("revenue_to_date"),
         periods.alias("frequency"), last.alias("_last"),
     ).select(
         "user_id", "network", "campaign", "revenue_to_date", "frequency",
@@ -503,8 +545,8 @@ def report(installs_df, payments_df, costs_df, as_of, model="bgnbd", horizon_mon
     ``users``, ``payers``, ``cost``, ``cost_per_install``, ``revenue_to_date``,
     ``estimated_future_revenue`` with ``_lower``/``_upper``, ``estimated_total_revenue``,
     ``roas_to_date``, ``estimated_roas`` with ``_lower``/``_upper``) and a dict with the
-    fitted models (``transaction``, ``spend``), users, distinct histories and notes on fits
-    that stopped short of their tolerance.
+    fitted models (``transaction``, ``spend``), users, distinct histories, ``model_step``
+    (``"pooled"``) and notes on fits that stopped short of their tolerance.
     """
     import datetime as dt
     import statistics
@@ -566,7 +608,7 @@ def report(installs_df, payments_df, costs_df, as_of, model="bgnbd", horizon_mon
         def value(batches):
             t_model = _ltv.Model.from_json(tm_b.value)
             s_model = _ltv.Model.from_json(gg_b.value)
-            for batch in batches:
+            for batch in _rebatch(batches):
                 f, r, t, m = (np.ascontiguousarray(batch.column(c).to_numpy(zero_copy_only=False), dtype=float)
                               for c in ("frequency", "recency", "T", "monetary_value"))
                 v, g, _, kk = _ltv.report_user_values(t_model, s_model, f, r, t, m, months, rate, period)
@@ -634,6 +676,7 @@ def report(installs_df, payments_df, costs_df, as_of, model="bgnbd", horizon_mon
         "distinct_histories": distinct,
         "transaction_model": tm,
         "spend_model": gg,
+        "model_step": "pooled",  # never the hierarchical default of `ltv report`
         "fit_status": "not_converged" if notes else "converged",
         "unconverged_fits": notes,
     }
