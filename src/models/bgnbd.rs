@@ -113,15 +113,20 @@ impl BgNbd {
         Self::from_parameters(&[r, alpha, a, b])
     }
 
-    /// Estimates the model by maximum likelihood on a compressed summary (see [`crate::fit`]
+    /// Estimates the model by maximum likelihood on a summary (compressed inside when it is
+    /// per customer:
+    /// [`ToCompressed`](crate::summary::ToCompressed)) (see [`crate::fit`]
     /// for the optimizer, convergence and the penalizer).
     ///
     /// # Errors
     /// [`Error::EmptyInput`] for no rows; [`Error::Unidentifiable`] when nobody made a repeat
     /// purchase (the dropout process is then not identified and the likelihood has no
     /// maximum); [`Error::NotConverged`] and the other errors of the optimizer.
-    pub fn fit(data: &CompressedSummary, options: &FitOptions) -> Result<FittedBgNbd> {
-        BgNbdLikelihood::fit(data, options)
+    pub fn fit(
+        data: &(impl crate::summary::ToCompressed + ?Sized),
+        options: &FitOptions,
+    ) -> Result<FittedBgNbd> {
+        BgNbdLikelihood::fit(&data.to_compressed(), options)
     }
 
     /// Log-likelihood of the data at these parameters, summed over customers (weights).

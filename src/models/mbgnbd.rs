@@ -94,14 +94,19 @@ impl MbgNbd {
         Self::from_parameters(&[r, alpha, a, b])
     }
 
-    /// Estimates the model by maximum likelihood on a compressed summary (see
+    /// Estimates the model by maximum likelihood on a summary (compressed inside when it is
+    /// per customer:
+    /// [`ToCompressed`](crate::summary::ToCompressed)) (see
     /// [`crate::fit`]).
     ///
     /// # Errors
     /// [`Error::EmptyInput`] for no rows; [`Error::Unidentifiable`] when nobody made a repeat
     /// purchase; [`Error::NotConverged`] and the other errors of the optimizer.
-    pub fn fit(data: &CompressedSummary, options: &FitOptions) -> Result<FittedMbgNbd> {
-        MbgNbdLikelihood::fit(data, options)
+    pub fn fit(
+        data: &(impl crate::summary::ToCompressed + ?Sized),
+        options: &FitOptions,
+    ) -> Result<FittedMbgNbd> {
+        MbgNbdLikelihood::fit(&data.to_compressed(), options)
     }
 
     /// Log-likelihood of the data at these parameters, summed over customers (weights).
