@@ -24,7 +24,7 @@ pub trait PurchasesGradient: TransactionModel {
     /// Inputs are not re-checked here (as the other `*_one` methods).
     ///
     /// # Errors
-    /// [`Error::LengthMismatch`] for buffers of the wrong length; a model's numerical error.
+    /// [`Error::LengthMismatch`](crate::Error::LengthMismatch) for buffers of the wrong length; a model's numerical error.
     fn conditional_expected_purchases_path_gradient_one(
         &self,
         horizons: &[f64],

@@ -29,7 +29,7 @@ pub trait TransactionModel: Send + Sync {
     /// [`TransactionModel::parameters`].
     ///
     /// # Errors
-    /// [`Error::SingularInformation`] when the parameters were given rather than estimated,
+    /// [`Error::SingularInformation`](crate::Error::SingularInformation) when the parameters were given rather than estimated,
     /// or when the information matrix was singular.
     fn covariance(&self) -> Result<DMatrix<f64>>;
 
@@ -37,8 +37,8 @@ pub trait TransactionModel: Send + Sync {
     /// without covariance; for delta-method and bootstrap intervals.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when a parameter is out of its domain,
-    /// [`Error::LengthMismatch`] for a wrong number of parameters.
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a parameter is out of its domain,
+    /// [`Error::LengthMismatch`](crate::Error::LengthMismatch) for a wrong number of parameters.
     fn with_parameters(&self, parameters: &[f64]) -> Result<Box<dyn TransactionModel>>;
 
     /// Expected number of purchases in `(T, T + t]` of one customer with `frequency` repeat
