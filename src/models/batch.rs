@@ -19,11 +19,10 @@ use crate::Period;
 /// * `period` — the time unit of `recency` and `T`, carried from the summary, so that CLV can
 ///   refuse settings in another unit ([`Error::PeriodMismatch`]).
 ///
-/// Build it from a validated summary ([`From<&RfmSummary>`](#impl-From<%26RfmSummary>-for-CustomerBatch<'a>),
-/// [`From<&CompressedSummary>`](#impl-From<%26CompressedSummary>-for-CustomerBatch<'a>)) — no row
-/// is checked again — or from raw columns with [`CustomerBatch::new`], which applies the
-/// summary's row rules ([`RfmSummary::new`]) once and names the offending row. The predictions
-/// then never re-check a row.
+/// Build it from a validated summary — `CustomerBatch::from(&summary)` for an [`RfmSummary`]
+/// or a [`CompressedSummary`] — and no row is checked again; or from raw columns with
+/// [`CustomerBatch::new`], which applies the summary's row rules ([`RfmSummary::new`]) once
+/// and names the offending row. The predictions then never re-check a row.
 ///
 /// ```
 /// use ltv::models::{bgnbd::BgNbd, CustomerBatch, TransactionModel};
@@ -269,5 +268,16 @@ mod tests {
         let c = s.compress();
         let b = CustomerBatch::from(&c);
         assert_eq!(b.weights().map(|w| w.iter().sum::<f64>()), Some(5.0));
+    }
+
+    /// Fitting takes the per-customer summary and compresses inside: the same fit, bit for bit,
+    /// as on the compressed summary.
+    #[test]
+    fn fit_takes_the_summary_and_compresses_inside() {
+        let s = crate::datasets::cdnow_summary().unwrap();
+        let opts = crate::fit::FitOptions::default();
+        let a = crate::models::bgnbd::BgNbd::fit(&s, &opts).unwrap();
+        let b = crate::models::bgnbd::BgNbd::fit(&s.compress(), &opts).unwrap();
+        assert_eq!(a, b);
     }
 }

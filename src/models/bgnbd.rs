@@ -44,7 +44,7 @@
 //!
 //! ```
 //! use ltv::fit::FitOptions;
-//! use ltv::models::{bgnbd::BgNbd, TransactionModel};
+//! use ltv::models::{bgnbd::BgNbd, CustomerBatch, TransactionModel};
 //!
 //! // 5,000 customers drawn from known parameters, each observed for 52 weeks
 //! let truth = BgNbd::new(0.25, 4.0, 0.8, 2.5)?;
@@ -53,7 +53,8 @@
 //! println!("{}", fitted.fit()); // estimates, standard errors, 95% intervals
 //! // expected purchases in the next 52 weeks of a customer with 3 repeat purchases, the last
 //! // in week 30, observed for 38 weeks
-//! let next_year = fitted.conditional_expected_purchases(52.0, &[3.0], &[30.0], &[38.0])?;
+//! let customer = CustomerBatch::new(&[3.0], &[30.0], &[38.0])?;
+//! let next_year = fitted.conditional_expected_purchases(52.0, &customer)?;
 //! assert!(next_year[0] > 0.0);
 //! # Ok::<(), ltv::Error>(())
 //! ```

@@ -38,10 +38,11 @@
 //! ## Example
 //!
 //! ```
-//! use ltv::models::{mbgnbd::MbgNbd, TransactionModel};
+//! use ltv::models::{mbgnbd::MbgNbd, CustomerBatch, TransactionModel};
 //! // lifetimes 0.11.3 estimates on CDNOW (weeks)
 //! let m = MbgNbd::new(0.5248, 6.1830, 0.8914, 1.6140)?;
-//! let p = m.probability_alive(&[0.0, 2.0], &[0.0, 30.43], &[38.86, 38.86])?;
+//! let customers = CustomerBatch::new(&[0.0, 2.0], &[0.0, 30.43], &[38.86, 38.86])?;
+//! let p = m.probability_alive(&customers)?;
 //! assert!(p[0] < 1.0 && p[1] > 0.5);
 //! # Ok::<(), ltv::Error>(())
 //! ```

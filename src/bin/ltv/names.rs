@@ -14,20 +14,22 @@ use clap::ValueEnum;
 use ltv::error::NameKind;
 use ltv::Error;
 
-/// The clap value parser of a name type `T`: possible values from `T`'s [`ValueEnum`],
-/// parsing by `T`'s [`FromStr`].
+/// The clap value parser of a name type `T`: possible values from the [`ValueEnum`] `Names`
+/// (`T` itself, or the element of a list such as `GroupBy`'s `Level`), parsing by `T`'s
+/// [`FromStr`].
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct NameParser<T>(PhantomData<fn() -> T>);
+pub(crate) struct NameParser<T, Names = T>(PhantomData<fn() -> (T, Names)>);
 
-impl<T> NameParser<T> {
+impl<T, Names> NameParser<T, Names> {
     pub(crate) fn new() -> Self {
         Self(PhantomData)
     }
 }
 
-impl<T> TypedValueParser for NameParser<T>
+impl<T, Names> TypedValueParser for NameParser<T, Names>
 where
-    T: ValueEnum + FromStr<Err = Error> + Clone + Send + Sync + 'static,
+    T: FromStr<Err = Error> + Clone + Send + Sync + 'static,
+    Names: ValueEnum + 'static,
 {
     type Value = T;
 
@@ -50,7 +52,7 @@ where
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
         Some(Box::new(
-            T::value_variants()
+            Names::value_variants()
                 .iter()
                 .filter_map(ValueEnum::to_possible_value),
         ))
@@ -102,5 +104,86 @@ impl OutputFormat {
             Some(_) => OutputFormat::Csv,
             None => no_file,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ltv::report::{CohortBy, GroupBy, Level};
+
+    fn command() -> clap::Command {
+        clap::Command::new("t")
+            .arg(
+                clap::Arg::new("cohort")
+                    .long("cohort")
+                    .value_parser(NameParser::<CohortBy>::new()),
+            )
+            .arg(
+                clap::Arg::new("group-by")
+                    .long("group-by")
+                    .value_parser(NameParser::<GroupBy, Level>::new()),
+            )
+            .arg(
+                clap::Arg::new("format")
+                    .long("format")
+                    .value_parser(NameParser::<OutputFormat>::new()),
+            )
+    }
+
+    /// The library's spellings are accepted (any case, the `none` alias) and its error line
+    /// is what clap prints.
+    #[test]
+    fn names_parse_with_the_library_rules() {
+        let m = command()
+            .try_get_matches_from(["t", "--cohort", "NONE", "--group-by", "network, Campaign"])
+            .unwrap();
+        assert_eq!(m.get_one::<CohortBy>("cohort"), Some(&CohortBy::All));
+        let g = m.get_one::<GroupBy>("group-by").unwrap();
+        assert_eq!(g.levels(), [Level::Network, Level::Campaign]);
+        // an empty list is one total row, as before
+        let m = command()
+            .try_get_matches_from(["t", "--group-by", ""])
+            .unwrap();
+        assert!(m
+            .get_one::<GroupBy>("group-by")
+            .unwrap()
+            .levels()
+            .is_empty());
+        let m = command()
+            .try_get_matches_from(["t", "--format", "JSON"])
+            .unwrap();
+        assert_eq!(
+            m.get_one::<OutputFormat>("format"),
+            Some(&OutputFormat::Json)
+        );
+        for (args, line) in [
+            (["t", "--cohort", "fortnight"], "unknown cohort"),
+            (
+                ["t", "--group-by", "network,adset"],
+                "unknown group-by level",
+            ),
+            (["t", "--format", "xml"], "unknown --format"),
+        ] {
+            let e = command().try_get_matches_from(args).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidValue);
+            assert!(e.to_string().contains(line), "{e}");
+        }
+    }
+
+    /// `--help` lists the ValueEnum variants.
+    #[test]
+    fn possible_values_come_from_the_value_enum() {
+        let names: Vec<String> = NameParser::<CohortBy>::new()
+            .possible_values()
+            .unwrap()
+            .map(|v| v.get_name().to_string())
+            .collect();
+        assert_eq!(names, ["all", "day", "week", "month"]);
+        let levels = NameParser::<GroupBy, Level>::new()
+            .possible_values()
+            .unwrap()
+            .count();
+        assert_eq!(levels, 4);
     }
 }

@@ -77,9 +77,9 @@ pub struct Args {
     #[arg(long, value_name = "SIGMA")]
     shrinkage: Option<f64>,
     /// Levels to group by, comma separated: network, account, campaign, ad.
-    #[arg(long, default_value = "network,campaign", value_delimiter = ',',
-          value_parser = NameParser::<Level>::new())]
-    group_by: Vec<Level>,
+    #[arg(long, default_value = "network,campaign",
+          value_parser = NameParser::<GroupBy, Level>::new())]
+    group_by: GroupBy,
     /// Output file (.csv or .json); stdout when absent.
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
@@ -475,7 +475,7 @@ pub(crate) fn prepare(args: &Args, log: &Log) -> Result<Prepared> {
     config.horizon.discount_rate = args.discount_rate;
     config.horizon.interval_level = args.interval_level;
     config.horizon.period = args.period.parse::<ltv::Period>()?;
-    config.group_by = GroupBy::new(args.group_by.clone())?;
+    config.group_by = args.group_by.clone();
     config.cohort = args.cohort;
     config.ranking = args.rank_by.parse()?;
     config.horizon.validate()?;
