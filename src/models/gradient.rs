@@ -68,7 +68,7 @@ mod sealed {
 ///
 /// [`SavedModel::as_fitted_gradient`]: crate::models::SavedModel::as_fitted_gradient
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// use ltv::models::{bgnbd::BgNbd, CustomerBatch};
 /// use ltv::value::{customer_lifetime_value_with_intervals, ClvSettings, Months, MonthlyDiscountRate};
 /// use ltv::Period;
