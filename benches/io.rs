@@ -1,5 +1,6 @@
 //! Criterion benchmarks, groups `read` and `write`: reading a transaction log (CSV, and Parquet
-//! with the `parquet` feature) and writing an RFM summary as CSV, over sizes.
+//! with the `parquet` feature), writing an RFM summary as CSV and reading it back (what each
+//! command of a chain `summary -> fit -> clv` does), over sizes.
 //!
 //! The CSV logs are `benches/support/synthetic_log.rs`'s (`n` transactions of `n / 10`
 //! customers, ~27 bytes a line), written once to the temp directory; the Parquet copies are
@@ -13,7 +14,7 @@ mod synthetic_log;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use ltv::data::{Period, Timestamp, TransactionCsvOptions};
-use ltv::summary::{write_summary_csv, SummaryOptions};
+use ltv::summary::{write_summary_csv, SummaryCsvOptions, SummaryOptions};
 use std::hint::black_box;
 use std::path::PathBuf;
 
@@ -110,6 +111,19 @@ fn write(c: &mut Criterion) {
                     buf.clear();
                     write_summary_csv(s, &mut buf).expect("write");
                     black_box(buf.len())
+                })
+            },
+        );
+        buf.clear();
+        write_summary_csv(&summary, &mut buf).expect("write");
+        let text = buf.clone();
+        group.bench_with_input(
+            BenchmarkId::new("read_summary_csv", summary.len()),
+            &text,
+            |b, t| {
+                b.iter(|| {
+                    let s = SummaryCsvOptions::new().read(&t[..]).expect("read");
+                    black_box(s.len())
                 })
             },
         );

@@ -8,6 +8,8 @@
 //! campaign pairs ordered like the truth (105 pairs, 10 among the five new campaigns).
 //!
 //! Run: `cargo run --release --example roas_benchmark [seeds...]` (default seeds 1 2 3).
+//! `ROAS_ONLY=i` runs only the i-th configuration (0-based, in the table's order);
+//! `ROAS_DETAIL=1` prints each run's model description and warnings to stderr.
 
 use std::time::Instant;
 
@@ -237,6 +239,17 @@ fn main() -> ltv::Result<()> {
                 }
             };
             let secs = t0.elapsed().as_secs_f64();
+            if std::env::var("ROAS_DETAIL").is_ok() {
+                // the model step's description and warnings, for a closer look at one
+                // configuration (with ROAS_ONLY)
+                eprintln!(
+                    "{}",
+                    serde_json::to_string_pretty(&report.meta.model).unwrap_or_default()
+                );
+                for w in &report.meta.warnings {
+                    eprintln!("warning: {w}");
+                }
+            }
             let est: Vec<f64> = app
                 .campaigns
                 .iter()

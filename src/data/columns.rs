@@ -1,5 +1,5 @@
-//! Finding named columns in a CSV header: the one helper behind the summary, report,
-//! attribution and covariate readers (the transaction-log reader has its own fast path).
+//! Finding named columns in a CSV header: the one helper behind every reader (transaction
+//! logs, summaries, the report's inputs, attribution and covariate files).
 //!
 //! [`Header`] trims the names (and a byte-order mark), refuses a header that names a column
 //! twice (which of the two would be read is a guess), and on a missing column says when the
@@ -41,6 +41,19 @@ impl Header {
     /// [`Error::InvalidField`] on line 1 for a name that appears twice (naming both column
     /// positions), [`Error::EmptyInput`] for a header without any name.
     pub fn new<'a>(fields: impl IntoIterator<Item = &'a str>, delimiter: u8) -> Result<Self> {
+        Self::on_line(fields, delimiter, 1)
+    }
+
+    /// As [`Header::new`] for a header on file line `line` (a transaction log may start with
+    /// blank lines): a duplicate name's error names that line.
+    ///
+    /// # Errors
+    /// As [`Header::new`].
+    pub fn on_line<'a>(
+        fields: impl IntoIterator<Item = &'a str>,
+        delimiter: u8,
+        line: u64,
+    ) -> Result<Self> {
         let names: Vec<String> = fields
             .into_iter()
             .enumerate()
@@ -64,7 +77,7 @@ impl Header {
             }
             if let Some(first) = names[..j].iter().position(|h| h == name) {
                 return Err(Error::invalid_field(
-                    1,
+                    line,
                     name.as_str(),
                     name.as_str(),
                     format!(
@@ -204,5 +217,24 @@ mod tests {
         let e = Header::new(["x", "y", "x"], b',').unwrap_err().to_string();
         assert!(e.contains("columns 1 and 3"), "{e}");
         assert!(Header::new(["\u{feff}id"], b',').unwrap().find("id") == Some(0));
+    }
+
+    /// The transaction-log reader finds its columns with this helper too: the same missing
+    /// column message (with the delimiter hint), and a duplicate name refused on the header's
+    /// own line (a log may start with blank lines).
+    #[test]
+    fn transaction_log_header_uses_the_helper() {
+        use crate::data::TransactionCsvOptions;
+        let o = TransactionCsvOptions::new("c", "d");
+        let e = o.read_str("c;d\nu;2024-01-01\n").unwrap_err().to_string();
+        assert!(e.contains("is the delimiter `;`? use --delimiter"), "{e}");
+        let e = o.read_str("\n\nc,d,c\nu,2024-01-01,x\n").unwrap_err();
+        assert!(matches!(&e, Error::InvalidField { line: 3, .. }), "{e}");
+        assert!(e.to_string().contains("columns 1 and 3"), "{e}");
+        // quoted input goes through the csv crate: the same rules
+        let e = o.read_str("\nc,\"d\",c\nu,2024-01-01,x\n").unwrap_err();
+        assert!(matches!(&e, Error::InvalidField { line: 2, .. }), "{e}");
+        let e = o.read_str("x,\"y\"\nu,v\n").unwrap_err().to_string();
+        assert!(e.contains("(found: x,y)"), "{e}");
     }
 }

@@ -236,6 +236,15 @@ impl Interner {
         self.slots = slots;
     }
 
+    /// The distinct ids in one arena (the table is dropped).
+    pub(crate) fn into_arena(self) -> Names {
+        let mut arena = self.arena;
+        let mut ends = self.ends;
+        arena.shrink_to_fit();
+        ends.shrink_to_fit();
+        Names { arena, ends }
+    }
+
     /// The distinct ids in number order.
     /// (One allocation per id: with the `parallel` feature they are made on every core.)
     pub(crate) fn into_names(self) -> Vec<String> {
@@ -251,6 +260,46 @@ impl Interner {
         #[cfg(not(feature = "parallel"))]
         {
             self.names().map(str::to_string).collect()
+        }
+    }
+}
+
+/// Distinct ids back to back in one text arena (an [`Interner`] without its table): the ids of
+/// a transaction log read from a file, kept without a `String` per customer.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Names {
+    arena: String,
+    /// End offset in `arena` of id k (its start is the previous end).
+    ends: Vec<usize>,
+}
+
+impl Names {
+    /// Number of ids.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The id numbered `k` (panics when `k >= len()`, like slice indexing).
+    #[inline]
+    pub(crate) fn name(&self, k: usize) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] };
+        &self.arena[start..self.ends[k]]
+    }
+
+    /// One `String` per id, in number order (made on every core with the `parallel` feature).
+    pub(crate) fn to_strings(&self) -> Vec<String> {
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            (0..self.len())
+                .into_par_iter()
+                .with_min_len(1 << 14)
+                .map(|k| self.name(k).to_string())
+                .collect()
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            (0..self.len()).map(|k| self.name(k).to_string()).collect()
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The transaction log: who bought when, and for how much.
 
-use crate::data::interner::Interner;
+use crate::data::interner::{Interner, Names};
 use crate::data::Timestamp;
 use crate::error::{Error, Result};
 
@@ -34,7 +34,7 @@ use crate::error::{Error, Result};
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransactionLog {
-    customer_ids: Vec<String>,
+    customer_ids: CustomerIds,
     customer: Vec<u32>,
     timestamp: Vec<Timestamp>,
     amount: Option<Vec<f64>>,
@@ -99,6 +99,31 @@ impl TransactionLog {
     /// Assembles a log from parts already checked by a reader in this crate.
     pub(crate) fn from_checked_parts(
         customer_ids: Vec<String>,
+        customer: Vec<u32>,
+        timestamp: Vec<Timestamp>,
+        amount: Option<Vec<f64>>,
+    ) -> Result<Self> {
+        Self::from_checked_ids(
+            CustomerIds::strings(customer_ids),
+            customer,
+            timestamp,
+            amount,
+        )
+    }
+
+    /// As [`TransactionLog::from_checked_parts`], the ids in one text arena (the CSV
+    /// reader's: no `String` per customer until [`TransactionLog::customer_ids`] asks).
+    pub(crate) fn from_checked_arena(
+        names: Names,
+        customer: Vec<u32>,
+        timestamp: Vec<Timestamp>,
+        amount: Option<Vec<f64>>,
+    ) -> Result<Self> {
+        Self::from_checked_ids(CustomerIds::arena(names), customer, timestamp, amount)
+    }
+
+    fn from_checked_ids(
+        customer_ids: CustomerIds,
         customer: Vec<u32>,
         timestamp: Vec<Timestamp>,
         amount: Option<Vec<f64>>,
@@ -208,8 +233,18 @@ impl TransactionLog {
     }
 
     /// Distinct original customer ids; customer number `k` is `customer_ids()[k]`.
+    ///
+    /// A log read from a file keeps its ids in one block of text; the first call makes one
+    /// `String` per customer (kept for later calls). [`TransactionLog::customer_id`] reads
+    /// one id without that.
     pub fn customer_ids(&self) -> &[String] {
-        &self.customer_ids
+        self.customer_ids.all()
+    }
+
+    /// Original id of customer number `k` (`customer_ids()[k]`, without making the list).
+    /// Panics if `k >= n_customers()`.
+    pub fn customer_id(&self, k: usize) -> &str {
+        self.customer_ids.get(k)
     }
 
     /// Customer number of each transaction (an index into [`TransactionLog::customer_ids`]).
@@ -229,7 +264,7 @@ impl TransactionLog {
 
     /// Original customer id of transaction `i`. Panics if `i >= len()`.
     pub fn customer_id_of(&self, i: usize) -> &str {
-        &self.customer_ids[self.customer[i] as usize]
+        self.customer_ids.get(self.customer[i] as usize)
     }
 
     /// Earliest transaction time.
@@ -240,6 +275,59 @@ impl TransactionLog {
     /// Latest transaction time.
     pub fn last_timestamp(&self) -> Timestamp {
         self.last
+    }
+}
+
+/// The customer ids of a log: one `String` each, or one text arena whose `String`s are made
+/// on the first call of [`TransactionLog::customer_ids`].
+#[derive(Debug, Clone, Default)]
+struct CustomerIds {
+    arena: Option<Names>,
+    strings: std::sync::OnceLock<Vec<String>>,
+}
+
+impl CustomerIds {
+    fn strings(ids: Vec<String>) -> Self {
+        Self {
+            arena: None,
+            strings: std::sync::OnceLock::from(ids),
+        }
+    }
+
+    fn arena(names: Names) -> Self {
+        Self {
+            arena: Some(names),
+            strings: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match (&self.arena, self.strings.get()) {
+            (Some(names), _) => names.len(),
+            (None, Some(ids)) => ids.len(),
+            (None, None) => 0,
+        }
+    }
+
+    #[inline]
+    fn get(&self, k: usize) -> &str {
+        match (&self.arena, self.strings.get()) {
+            (Some(names), _) => names.name(k),
+            (None, Some(ids)) => &ids[k],
+            (None, None) => panic!("customer number {k} of a log without customers"),
+        }
+    }
+
+    fn all(&self) -> &[String] {
+        self.strings
+            .get_or_init(|| self.arena.as_ref().map_or_else(Vec::new, Names::to_strings))
+    }
+}
+
+impl PartialEq for CustomerIds {
+    /// The same ids in the same order, however they are held.
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && (0..self.len()).all(|k| self.get(k) == other.get(k))
     }
 }
 

@@ -92,6 +92,9 @@ pub struct SpendFit {
     /// Gamma-Gamma's warning when frequency and mean spend are correlated
     /// ([`SpendData::independence_warning`]).
     pub warning: Option<String>,
+    /// Pearson correlation of frequency and mean spend over the customers fitted
+    /// ([`SpendData::frequency_spend_correlation`]; `None` when undefined).
+    pub frequency_spend_correlation: Option<f64>,
 }
 
 /// Everything a [`Pipeline::run`] produced.
@@ -281,6 +284,7 @@ impl Pipeline {
             model: GammaGamma::fit(&data, &self.spend_fit_options)?,
             excluded: history.excluded,
             warning: data.independence_warning(),
+            frequency_spend_correlation: data.frequency_spend_correlation(),
         })
     }
 

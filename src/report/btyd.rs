@@ -1,29 +1,33 @@
 //! The report's default model step: a "buy till you die" transaction model and Gamma-Gamma
-//! spend, fitted on every user at the as-of date.
+//! spend, fitted on every user at the as-of date, through the crate's summary, [`Pipeline`]
+//! and value modules.
 //!
-//! 1. The users' RFM summary at the as-of date, each user born at install (see
-//!    [`ReportUsers`]; users who have not paid have frequency 0 and their age as T).
+//! 1. The users' RFM summary at the as-of date, each user born at install: the crate's
+//!    summary on the users' local times ([`crate::report`]'s summary adapter; users who have
+//!    not paid have frequency 0 and their age as T).
 //! 2. The transaction model ([`ModelKind`], BG/NBD by default) fitted by maximum
-//!    likelihood on the compressed summary.
-//! 3. Gamma-Gamma fitted on the users with a purchase of positive value.
+//!    likelihood on the compressed summary ([`Pipeline::fit_transactions`]).
+//! 3. Gamma-Gamma fitted on the users with a purchase of positive value
+//!    ([`Pipeline::fit_spend`]).
 //! 4. Each user's value over the horizon: discounted expected purchases × conditional expected
-//!    spend (lifetimes' CLV sum, months of 4.345 weeks or 30 days), with the gradients that
-//!    give each group's interval by the delta method over both models' parameters.
+//!    spend (the crate's CLV sum, months of 4.345 weeks or 30 days), with the gradients that
+//!    give each group's interval by the delta method over both models' parameters
+//!    ([`horizon_values`]).
+//!
+//! What stays here is the report's own: fits per segment with the pooled fit as fallback,
+//! stalled fits used and marked, and the block-diagonal parameter covariance that group
+//! intervals need.
 
-use crate::error::{Error, NameKind, Result};
+use crate::error::{Error, Result};
 use crate::fit::{Fit, FitOptions};
-use crate::models::bgnbd::BgNbd;
-use crate::models::gamma_gamma::{GammaGamma, SpendData};
-use crate::models::mbgnbd::MbgNbd;
-use crate::models::pareto_nbd::ParetoNbd;
-use crate::models::ModelKind;
+use crate::models::{ModelKind, SavedModel};
+use crate::pipeline::{Pipeline, SpendFit};
 use crate::report::hierarchy::Level;
 use crate::report::horizon_value::{horizon_values, HorizonValues, SpendParams};
 use crate::report::summary::report_summary;
 use crate::report::users::ReportUsers;
 use crate::report::valuation::{FutureValues, Horizon, Uncertainty, UnconvergedFit, ValueModel};
-use crate::summary::{CompressedSummary, RfmSummary};
-use crate::value::gradient::PurchasesGradient;
+use crate::summary::RfmSummary;
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -129,34 +133,26 @@ fn not_converged_note(fit: &Fit) -> String {
 }
 
 impl BuyTillYouDieValue {
-    fn fit_transaction_model(
-        &self,
-        data: &CompressedSummary,
-        options: &FitOptions,
-    ) -> Result<(Box<dyn PurchasesGradient>, Fit)> {
-        Ok(match self.kind {
-            ModelKind::BgNbd => {
-                let f = BgNbd::fit(data, options)?;
-                let fit = f.fit().clone();
-                (Box::new(f), fit)
-            }
-            ModelKind::MbgNbd => {
-                let f = MbgNbd::fit(data, options)?;
-                let fit = f.fit().clone();
-                (Box::new(f), fit)
-            }
-            ModelKind::ParetoNbd => {
-                let f = ParetoNbd::fit(data, options)?;
-                let fit = f.fit().clone();
-                (Box::new(f), fit)
-            }
-            other => {
-                return Err(Error::unknown_name(
-                    NameKind::TransactionModel,
-                    other.name(),
-                ))
-            }
-        })
+    /// The crate's [`Pipeline`] with this model step's choices: the transaction model and its
+    /// fit options; Gamma-Gamma by plain maximum likelihood (penalizer 0) on the users with a
+    /// purchase of positive value (a user whose payments were all 0 is left out of the fit).
+    pub fn pipeline(&self, period: crate::Period) -> Pipeline {
+        Pipeline::new(period)
+            .model(self.kind)
+            .fit_options(self.fit_options.clone())
+            .spend_fit_options(FitOptions {
+                penalizer: 0.0,
+                ..self.fit_options.clone()
+            })
+            .exclude_nonpositive_spend(true)
+    }
+}
+
+/// `options` without the demand to converge (a stalled fit is then returned).
+fn loose(options: &FitOptions) -> FitOptions {
+    FitOptions {
+        require_convergence: false,
+        ..options.clone()
     }
 }
 
@@ -192,7 +188,7 @@ struct Block {
 impl BuyTillYouDieValue {
     /// Fits both models on `summary` (one segment's users, or all) and values its users.
     fn fit_block(&self, summary: &RfmSummary, horizon: &Horizon) -> Result<Block> {
-        let compressed = summary.compress();
+        let pipeline = self.pipeline(horizon.period);
         let mut warnings = Vec::new();
         let mut unconverged_fits = Vec::new();
         let stalled = |gradient_norm: f64, options: &FitOptions| {
@@ -200,82 +196,73 @@ impl BuyTillYouDieValue {
                 && gradient_norm < LOOSE_TOLERANCE
                 && options.require_convergence
         };
-        let (model, tx_fit) = match self.fit_transaction_model(&compressed, &self.fit_options) {
+        let transactions: SavedModel = match pipeline.fit_transactions(summary) {
             Err(Error::NotConverged { gradient_norm, .. })
                 if stalled(gradient_norm, &self.fit_options) =>
             {
-                let loose = FitOptions {
-                    require_convergence: false,
-                    ..self.fit_options.clone()
-                };
-                let (model, fit) = self.fit_transaction_model(&compressed, &loose)?;
-                warnings.push(not_converged_note(&fit));
-                unconverged_fits.push(unconverged(&fit));
-                (model, fit)
+                let saved = pipeline
+                    .clone()
+                    .fit_options(loose(&self.fit_options))
+                    .fit_transactions(summary)?;
+                warnings.push(not_converged_note(saved.fit()));
+                unconverged_fits.push(unconverged(saved.fit()));
+                saved
             }
             other => other?,
         };
+        let model = transactions.as_purchases_gradient()?;
+        let tx_fit = transactions.fit();
         let money = summary.monetary_value().unwrap_or(&[]);
-        let (mut x, mut m) = (Vec::new(), Vec::new());
-        for (f, z) in summary.frequency().iter().zip(money) {
-            if *f > 0.0 && *z > 0.0 {
-                x.push(*f);
-                m.push(*z);
-            }
-        }
-        if x.is_empty() {
+        if !summary
+            .frequency()
+            .iter()
+            .zip(money)
+            .any(|(f, z)| *f > 0.0 && *z > 0.0)
+        {
             return Err(Error::Unidentifiable {
                 model: "gamma-gamma".into(),
                 reason: "no user has a purchase with a positive amount up to the as-of date".into(),
             });
         }
-        let spend_data = SpendData::new(&x, &m, None)?;
         let spend_options = FitOptions {
             penalizer: 0.0,
             ..self.fit_options.clone()
         };
-        let gg = match GammaGamma::fit(&spend_data, &spend_options) {
+        let spend: SpendFit = match pipeline.fit_spend(summary) {
             Err(Error::NotConverged { gradient_norm, .. })
                 if stalled(gradient_norm, &spend_options) =>
             {
-                let loose = FitOptions {
-                    require_convergence: false,
-                    ..spend_options
-                };
-                let fitted = GammaGamma::fit(&spend_data, &loose)?;
-                warnings.push(not_converged_note(fitted.fit()));
-                unconverged_fits.push(unconverged(fitted.fit()));
+                let fitted = pipeline
+                    .clone()
+                    .spend_fit_options(loose(&spend_options))
+                    .fit_spend(summary)?;
+                warnings.push(not_converged_note(fitted.model.fit()));
+                unconverged_fits.push(unconverged(fitted.model.fit()));
                 fitted
             }
             other => other?,
         };
-        let gg = gg.fit().clone();
-        let (p, q, v) = (gg.params()[0], gg.params()[1], gg.params()[2]);
+        let gg = spend.model.fit();
+        let q = gg.params()[1];
         if !(q.is_finite() && q > 1.0) {
             return Err(Error::Unidentifiable {
                 model: "gamma-gamma".into(),
                 reason: format!("q = {q} <= 1: the mean spend p·v/(q−1) does not exist"),
             });
         }
-        let spend = SpendParams {
-            p,
-            q,
-            v,
-            covariance: gg.covariance().ok(),
-        };
-        let values = horizon_values(&*model, &spend, summary, horizon)?;
-        let corr = spend_data.frequency_spend_correlation();
-        warnings.extend(spend_data.independence_warning());
+        let spend_params = SpendParams::from_fitted(&spend.model);
+        let values = horizon_values(model, &spend_params, summary, horizon)?;
+        warnings.extend(spend.warning.clone());
         let payers = summary.frequency().iter().filter(|f| **f > 0.0).count();
         Ok(Block {
             description: json!({
                 "fit_status": if unconverged_fits.is_empty() { "converged" } else { "not_converged" },
-                "transaction_model": describe(&tx_fit),
-                "spend_model": describe(&gg),
+                "transaction_model": describe(tx_fit),
+                "spend_model": describe(gg),
                 "users": summary.len(),
                 "users_with_purchases": payers,
-                "distinct_histories": compressed.len(),
-                "frequency_spend_correlation": corr,
+                "distinct_histories": summary.compress().len(),
+                "frequency_spend_correlation": spend.frequency_spend_correlation,
             }),
             values,
             warnings,

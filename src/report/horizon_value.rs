@@ -25,13 +25,14 @@
 //! distinct row.
 
 use crate::error::{Error, ReportRule, Result};
+use crate::models::gamma_gamma::FittedGammaGamma;
 use crate::models::TransactionModel;
 use crate::report::valuation::{Horizon, Uncertainty};
 use crate::summary::RfmSummary;
 use crate::value::clv::DistinctHistories;
+use crate::value::discounted_expected_purchases;
 use crate::value::gradient::PurchasesGradient;
 use crate::value::interval::discounted_with_gradients;
-use crate::value::{discounted_expected_purchases, ClvSettings, MonthlyDiscountRate, Months};
 use nalgebra::DMatrix;
 
 /// Gamma-Gamma parameters (and their covariance, if estimated) as the report uses them.
@@ -48,21 +49,25 @@ pub struct SpendParams {
 }
 
 impl SpendParams {
+    /// The parameters of a fitted Gamma-Gamma model, with the covariance of its fit when
+    /// there is one.
+    pub fn from_fitted(model: &FittedGammaGamma) -> Self {
+        let fit = model.fit();
+        let pqv = fit.params();
+        Self {
+            p: pqv[0],
+            q: pqv[1],
+            v: pqv[2],
+            covariance: fit.covariance().ok(),
+        }
+    }
+
     /// E(Z | x, z̄) and its gradient in (p, q, v): the core's Gamma-Gamma formula.
     pub fn expected_spend(&self, x: f64, zbar: f64) -> (f64, [f64; 3]) {
         crate::models::gamma_gamma::expected_average_value_and_gradient(
             self.p, self.q, self.v, x, zbar,
         )
     }
-}
-
-/// The core's CLV settings of the report's horizon.
-fn clv_settings(horizon: &Horizon) -> Result<ClvSettings> {
-    Ok(ClvSettings {
-        period: horizon.period,
-        horizon: Months::new(horizon.months),
-        discount: MonthlyDiscountRate::new(horizon.discount_rate)?,
-    })
 }
 
 /// Discounted expected purchases S over the horizon for each distinct row: the crate's
@@ -72,7 +77,7 @@ fn discounted_purchases<M: TransactionModel + ?Sized>(
     rows: &DistinctHistories,
     horizon: &Horizon,
 ) -> Result<Vec<f64>> {
-    let settings = clv_settings(horizon)?;
+    let settings = horizon.clv_settings()?;
     let s = discounted_expected_purchases(model, &settings, &rows.batch())?;
     if let Some(i) = s.iter().position(|x| !(x.is_finite() && *x >= -1e-12)) {
         return Err(Error::numerical(
@@ -134,7 +139,7 @@ pub fn horizon_values<M: PurchasesGradient + ?Sized>(
             let kt = theta.len();
             let k = kt + 3;
             // ∂S/∂θ per distinct row, analytic (row-major, kt per row)
-            let (_, ds) = discounted_with_gradients(model, &clv_settings(horizon)?, &rows)?;
+            let (_, ds) = discounted_with_gradients(model, &horizon.clv_settings()?, &rows)?;
             let mut gradients = Vec::with_capacity(n * k);
             for (&r, &(e, g)) in rows.index.iter().zip(&spend_grad) {
                 let r = r as usize;

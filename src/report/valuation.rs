@@ -8,6 +8,7 @@
 
 use crate::error::{Error, ReportRule, Result};
 use crate::report::users::ReportUsers;
+use crate::value::{ClvSettings, MonthlyDiscountRate, Months};
 use crate::Period;
 
 /// What the model is asked for.
@@ -28,6 +29,19 @@ pub struct Horizon {
 }
 
 impl Horizon {
+    /// The crate's CLV settings of this horizon ([`ClvSettings`]: the period, the months and
+    /// the monthly discount rate), which the report's values are computed with.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a discount rate outside [0, 1).
+    pub fn clv_settings(&self) -> Result<ClvSettings> {
+        Ok(ClvSettings {
+            period: self.period,
+            horizon: Months::new(self.months),
+            discount: MonthlyDiscountRate::new(self.discount_rate)?,
+        })
+    }
+
     /// Checks the horizon: months > 0, discount rate in [0, 1),
     /// interval level in (0, 1), period a day or a week.
     pub fn validate(&self) -> Result<()> {

@@ -489,6 +489,90 @@ impl SummaryOptions {
         self.build(log, Some(births))
     }
 
+    /// Summarises customers known only by their birth, none of whom has bought yet (an app's
+    /// users on its first day): what [`SummaryOptions::summarise_with_births`] gives its
+    /// births-only customers, for when there is no transaction at all (a
+    /// [`TransactionLog`] is never empty).
+    ///
+    /// Each customer born at or before the end gets frequency 0, recency 0, T = periods from
+    /// birth to the end (calendar or exact, as the options say) and monetary value 0 (no
+    /// purchase, so no spend: the summary can be valued like any other). Rows in the order
+    /// of `births`; customers born after the end are left out
+    /// ([`SummaryStats::customers_dropped`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] without an observation end (there is no last transaction
+    /// to default to); [`Error::InvalidDate`] when every customer is born after the end.
+    ///
+    /// ```
+    /// use ltv::data::{Period, Timestamp};
+    /// use ltv::summary::{Births, SummaryOptions};
+    /// let t = |s: &str| Timestamp::parse(s).unwrap();
+    /// let births = Births::from_columns(&["u1", "u2"], &[t("2024-01-01 06:00:00"), t("2024-01-02")])?;
+    /// let out = SummaryOptions::new(Period::Day)
+    ///     .exact_times(true)
+    ///     .observation_end_exclusive(t("2024-01-04"))
+    ///     .summarise_births(&births)?;
+    /// assert_eq!(out.summary.t(), [2.75, 2.0]);
+    /// assert_eq!(out.summary.frequency(), [0.0, 0.0]);
+    /// assert_eq!(out.summary.monetary_value().unwrap(), [0.0, 0.0]);
+    /// # Ok::<(), ltv::Error>(())
+    /// ```
+    pub fn summarise_births(&self, births: &Births) -> Result<SummaryOutput> {
+        let Some(given_end) = self.observation_end else {
+            return Err(Error::invalid_parameter(
+                "observation_end",
+                f64::NAN,
+                "a summary of births without transactions needs an observation end",
+            ));
+        };
+        let window = self.window(given_end)?;
+        let (period, end) = (self.period, window.last_kept);
+        let (mut ids, mut freq, mut rec, mut t) = (vec![], vec![], vec![], vec![]);
+        for (id, &b) in births.ids().iter().zip(births.times()) {
+            let row = if self.exact_times {
+                summarise_customer_exact(
+                    period.length_seconds(),
+                    self.include_first_transaction,
+                    &[],
+                    Some(b),
+                    end,
+                    window.t_end,
+                )
+            } else {
+                summarise_customer(period, self.include_first_transaction, &[], Some(b), end)
+            };
+            if let Some(r) = row {
+                ids.push(id.clone());
+                freq.push(0.0);
+                rec.push(r.recency);
+                t.push(r.t);
+            }
+        }
+        if ids.is_empty() {
+            return Err(Error::InvalidDate {
+                value: end.to_string(),
+                rule: "observation end is before every birth".into(),
+            });
+        }
+        let n = ids.len();
+        let stats = SummaryStats {
+            period,
+            observation_end: given_end,
+            transactions_used: 0,
+            excluded_after_end: 0,
+            excluded_before_birth: 0,
+            customers_dropped: births.len() - n,
+            customers_without_birth: 0,
+            customers_without_purchase: n,
+        };
+        Ok(SummaryOutput {
+            summary: RfmSummary::new(ids, freq, rec, t, Some(vec![0.0; n]), None)?
+                .with_period(period),
+            stats,
+        })
+    }
+
     fn build(&self, log: &TransactionLog, births: Option<&Births>) -> Result<SummaryOutput> {
         let period = self.period;
         let window = self.window(log.last_timestamp())?;
@@ -611,7 +695,7 @@ impl SummaryOptions {
         };
         for (c, r) in rows.iter().enumerate() {
             if let Some(r) = r {
-                push(&log.customer_ids()[c], r)?;
+                push(log.customer_id(c), r)?;
                 stats.excluded_before_birth += r.before_birth as usize;
                 if births.is_some() && birth_of[c].is_none() {
                     stats.customers_without_birth += 1;

@@ -269,14 +269,14 @@ impl SummaryOptions {
                     if !value.is_finite() {
                         return Err(Error::NonFiniteAggregate {
                             group: "customer".into(),
-                            key: log.customer_ids()[c].clone(),
+                            key: log.customer_id(c).to_string(),
                             quantity: quantity.into(),
                             value,
                         });
                     }
                 }
             }
-            ids.push(log.customer_ids()[c].clone());
+            ids.push(log.customer_id(c).to_string());
             freq.push(r.cal.frequency as f64);
             rec.push(r.cal.recency);
             t.push(r.cal.t);

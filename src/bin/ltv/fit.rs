@@ -277,6 +277,8 @@ pub fn run(args: Args) -> Result<()> {
             );
         }
     }
+    // the process ends next: leave the summary's million ids to the operating system
+    std::mem::forget(summary);
     Ok(())
 }
 

@@ -81,7 +81,11 @@ pub fn run(args: Args) -> Result<()> {
                 s.stats.excluded_after_end,
                 s.stats.customers_dropped
             );
-            write_summary_csv(&s.summary, out)
+            let written = write_summary_csv(&s.summary, out);
+            // the process ends next: leave the million-row columns to the operating system
+            // instead of freeing them one id string at a time
+            std::mem::forget(s);
+            written
         }
         Some(cal) => {
             let (End::At(at) | End::Before(at)) = cal;
@@ -102,9 +106,12 @@ pub fn run(args: Args) -> Result<()> {
                 st.excluded_after_end,
                 st.excluded_new_customers
             );
-            write_calibration_holdout_csv(&split, out)
+            let written = write_calibration_holdout_csv(&split, out);
+            std::mem::forget(split);
+            written
         }
     };
+    std::mem::forget(log);
     // a write failure is reported against the output path
     result.map_err(|e| match e {
         Error::Io { source, .. } => write_err(args.output.as_deref())(source),

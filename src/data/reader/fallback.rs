@@ -5,6 +5,7 @@ use super::layout::Layout;
 use super::merge::Accumulator;
 use super::options::TransactionCsvOptions;
 use super::parse::RowParser;
+use crate::data::columns::Header;
 use crate::data::interner::hash_id;
 use crate::data::TransactionLog;
 use crate::error::{Error, Result};
@@ -15,7 +16,7 @@ pub(super) fn read_with_csv_crate<R: Read>(
     reader: R,
     delim: u8,
     opts: &TransactionCsvOptions,
-    mut header: Option<Vec<String>>,
+    mut header: Option<Header>,
     acc: Option<Accumulator>,
     lines_before: u64,
 ) -> Result<TransactionLog> {
@@ -40,14 +41,18 @@ pub(super) fn read_with_csv_crate<R: Read>(
         if header.is_none() {
             let mut h = Vec::with_capacity(record.len());
             for f in record.iter() {
-                let s = std::str::from_utf8(f).map_err(|_| Error::HeaderNotUtf8 { line })?;
-                h.push(s.trim().to_string());
+                h.push(std::str::from_utf8(f).map_err(|_| Error::HeaderNotUtf8 { line })?);
             }
-            header = Some(h);
+            // the header's own line: the record's position counts blank lines before it as
+            // its start, the reader's position is the line after it
+            let own = rdr.position().line().saturating_sub(1).max(1) + lines_before;
+            header = Some(Header::on_line(h, delim, own)?);
             continue;
         }
         if layout.is_none() {
-            layout = Some(Layout::resolve(header.as_deref().unwrap_or(&[]), opts)?);
+            if let Some(h) = &header {
+                layout = Some(Layout::resolve(h, opts)?);
+            }
         }
         let Some(lay) = layout.as_ref() else {
             continue;

@@ -1,6 +1,8 @@
-//! The header line: its fields and the positions of the columns the reader needs.
+//! The header line: the positions of the columns the reader needs, found by the crate's one
+//! header helper ([`Header`]).
 
 use super::options::{Delimiter, TransactionCsvOptions};
+use crate::data::columns::Header;
 use crate::error::{Error, Result};
 
 /// Column positions resolved from the header.
@@ -15,21 +17,18 @@ pub(super) struct Layout<'o> {
 }
 
 impl<'o> Layout<'o> {
-    pub(super) fn resolve(header: &[String], opts: &'o TransactionCsvOptions) -> Result<Self> {
-        let find = |name: &str| {
-            header
-                .iter()
-                .position(|h| h == name)
-                .ok_or_else(|| Error::MissingColumn {
-                    column: name.to_string(),
-                    found: header.join(","),
-                })
-        };
+    /// Errors with [`Error::MissingColumn`] (the header helper's message, with its delimiter
+    /// hint) for a column the options name that the header lacks.
+    pub(super) fn resolve(header: &Header, opts: &'o TransactionCsvOptions) -> Result<Self> {
         Ok(Self {
             n_fields: header.len(),
-            id: find(&opts.customer_col)?,
-            date: find(&opts.date_col)?,
-            amount: opts.amount_col.as_deref().map(find).transpose()?,
+            id: header.required(&opts.customer_col)?,
+            date: header.required(&opts.date_col)?,
+            amount: opts
+                .amount_col
+                .as_deref()
+                .map(|a| header.required(a))
+                .transpose()?,
             id_name: &opts.customer_col,
             date_name: &opts.date_col,
             amount_name: opts.amount_col.as_deref().unwrap_or(""),
@@ -37,15 +36,22 @@ impl<'o> Layout<'o> {
     }
 }
 
-/// Splits the header line into trimmed column names.
-pub(super) fn split_header(line: &[u8], delim: Delimiter, line_no: u64) -> Result<Vec<String>> {
+/// The byte a header was split on, for the helper's delimiter hint.
+pub(super) fn delimiter_byte(delim: Delimiter) -> u8 {
+    match delim {
+        Delimiter::Byte(d) => d,
+        Delimiter::Whitespace => b' ',
+    }
+}
+
+/// Splits the header line (file line `line_no`) into its columns.
+pub(super) fn split_header(line: &[u8], delim: Delimiter, line_no: u64) -> Result<Header> {
     let text = std::str::from_utf8(line).map_err(|_| Error::HeaderNotUtf8 { line: line_no })?;
-    Ok(match delim {
-        Delimiter::Byte(d) => text
-            .trim_end_matches('\r')
-            .split(d as char)
-            .map(|s| s.trim().to_string())
-            .collect(),
-        Delimiter::Whitespace => text.split_ascii_whitespace().map(str::to_string).collect(),
-    })
+    let d = delimiter_byte(delim);
+    match delim {
+        Delimiter::Byte(b) => {
+            Header::on_line(text.trim_end_matches('\r').split(b as char), d, line_no)
+        }
+        Delimiter::Whitespace => Header::on_line(text.split_ascii_whitespace(), d, line_no),
+    }
 }

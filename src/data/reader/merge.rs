@@ -74,7 +74,7 @@ impl Accumulator {
             a.shrink_to_fit();
             a
         });
-        TransactionLog::from_checked_parts(self.interner.into_names(), customer, timestamp, amount)
+        TransactionLog::from_checked_arena(self.interner.into_arena(), customer, timestamp, amount)
     }
 }
 

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use std::io::{Cursor, Read};
 
 /// Input block size of the fast path (bytes).
-pub(super) const BLOCK: usize = 16 << 20;
+pub(super) const BLOCK: usize = 4 << 20;
 /// Target size of one piece parsed as a unit (bytes).
 pub(super) const PIECE: usize = 1 << 20;
 
@@ -102,7 +102,7 @@ pub(super) fn read_stream_in_blocks<R: Read>(
     let mut target = block;
     // input lines before the first row not yet merged into `acc`
     let mut line_cursor = 0u64;
-    let mut header: Option<Vec<String>> = None;
+    let mut header: Option<crate::data::columns::Header> = None;
     let mut layout: Option<Layout<'_>> = None;
     let mut acc: Option<Accumulator> = None;
     // parsed but not yet merged

@@ -53,7 +53,7 @@ mod fitted;
 pub use design::{CovariateColumn, CovariateEncoding, Covariates, CovariatesBuilder};
 #[doc(hidden)]
 pub use engine::penalized_log_likelihood;
-pub use engine::{fit_with_covariates, CovariateModel, CovariateOptions};
+pub use engine::{fit_with_covariates, CovariateModel, CovariateOptions, LBFGS_HANDOVER};
 pub use fitted::CovariateFit;
 
 pub(crate) use engine::Patterns;

@@ -77,6 +77,23 @@ impl Plan {
     }
 }
 
+/// Deterministic starting values (see [`ParetoNbdLikelihood::start_values`]).
+pub(crate) fn start_values(d: &CompressedSummary) -> Vec<f64> {
+    let (mut sx, mut st, mut w) = (0.0, 0.0, 0.0);
+    for i in 0..d.len() {
+        sx += d.weight()[i] * d.frequency()[i];
+        st += d.weight()[i] * d.t()[i];
+        w += d.weight()[i];
+    }
+    let mean_t = if st > 0.0 && w > 0.0 { st / w } else { 1.0 };
+    let rate = if sx > 0.0 && st > 0.0 {
+        sx / st
+    } else {
+        1.0 / mean_t
+    };
+    vec![1.0, (1.0 / rate).max(1e-6), 1.0, mean_t.max(1e-6)]
+}
+
 /// The Pareto/NBD log-likelihood of a compressed summary; borrows the data.
 #[derive(Debug, Clone)]
 pub(crate) struct ParetoNbdLikelihood<'a> {
@@ -96,20 +113,7 @@ impl<'a> ParetoNbdLikelihood<'a> {
     /// is the observed repeat rate `Σ x / Σ T`; `β` the mean age (a customer stays about one
     /// observation window).
     pub(crate) fn start_values(&self) -> Vec<f64> {
-        let d = self.data;
-        let (mut sx, mut st, mut w) = (0.0, 0.0, 0.0);
-        for i in 0..d.len() {
-            sx += d.weight()[i] * d.frequency()[i];
-            st += d.weight()[i] * d.t()[i];
-            w += d.weight()[i];
-        }
-        let mean_t = if st > 0.0 && w > 0.0 { st / w } else { 1.0 };
-        let rate = if sx > 0.0 && st > 0.0 {
-            sx / st
-        } else {
-            1.0 / mean_t
-        };
-        vec![1.0, (1.0 / rate).max(1e-6), 1.0, mean_t.max(1e-6)]
+        start_values(self.data)
     }
 
     /// The tails at every planned point, in the plan's order.

@@ -55,6 +55,19 @@ impl ParetoNbd {
         Ok(self.terms(frequency, recency, t_age, true)?.grad)
     }
 
+    /// `P(alive at T)` and `∂ ln L / ∂(r, α, s, β)` of one customer from one evaluation of
+    /// the likelihood (the value module's derivatives need both; computing them apart
+    /// evaluates the tail integrals twice).
+    pub(crate) fn alive_and_gradient_one(
+        &self,
+        frequency: f64,
+        recency: f64,
+        t_age: f64,
+    ) -> Result<(f64, [f64; 4])> {
+        let t = self.terms(frequency, recency, t_age, true)?;
+        Ok((t.p_alive, t.grad))
+    }
+
     /// Probability that a customer with history `(x, t_x, T)` is alive at `T`
     /// (Fader & Hardie 2005, eq. 36–37):
     ///
@@ -133,10 +146,24 @@ impl ParetoNbd {
                 right_len: out.len(),
             });
         }
+        let pa = self.probability_alive_one(frequency, recency, t_age)?;
+        self.conditional_expected_purchases_path_given_alive(pa, horizons, frequency, t_age, out)
+    }
+
+    /// [`ParetoNbd::conditional_expected_purchases_path_one`] from a known `P(alive at T)`
+    /// (eq. 41 is `P(alive)` times a closed form in `(x, T)`), for callers that have it from
+    /// [`ParetoNbd::alive_and_gradient_one`]. `out` and `horizons` have the same length.
+    pub(crate) fn conditional_expected_purchases_path_given_alive(
+        &self,
+        pa: f64,
+        horizons: &[f64],
+        frequency: f64,
+        t_age: f64,
+        out: &mut [f64],
+    ) -> Result<()> {
         for &t in horizons {
             check_horizon("t", t)?;
         }
-        let pa = self.probability_alive_one(frequency, recency, t_age)?;
         let b = self.beta + t_age;
         let scale = pa * (self.r + frequency) / (self.alpha + t_age) * b;
         for (o, &t) in out.iter_mut().zip(horizons) {

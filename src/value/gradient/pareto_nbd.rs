@@ -40,11 +40,13 @@ impl PurchasesGradient for ParetoNbd {
         gradient: &mut [f64],
     ) -> Result<()> {
         check_buffers(horizons, values, gradient, 4)?;
-        self.conditional_expected_purchases_path_one(horizons, frequency, recency, t_age, values)?;
+        // one likelihood evaluation gives P(alive) and ∂ ln L
+        let (p_alive, d_ln_l) = self.alive_and_gradient_one(frequency, recency, t_age)?;
+        self.conditional_expected_purchases_path_given_alive(
+            p_alive, horizons, frequency, t_age, values,
+        )?;
         let (r, alpha, s, beta) = (self.r(), self.alpha(), self.s(), self.beta());
         let x = frequency;
-        let p_alive = self.probability_alive_one(x, recency, t_age)?;
-        let d_ln_l = self.log_likelihood_gradient_one(x, recency, t_age)?;
         let big_a = alpha + t_age;
         let big_b = beta + t_age;
         let digamma_diff = if x == 0.0 {
