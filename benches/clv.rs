@@ -12,6 +12,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use ltv::fit::FitOptions;
 use ltv::models::pareto_nbd::ParetoNbd;
+use ltv::models::CustomerBatch;
 use ltv::summary::RfmSummary;
 use ltv::value::{
     customer_lifetime_value, customer_lifetime_value_with_intervals, dert::pareto_nbd_dert_many,
@@ -58,8 +59,7 @@ fn bench(c: &mut Criterion) {
         let fitted = ParetoNbd::fit(&data.compress(), &FitOptions::default()).unwrap();
         g.bench_with_input(BenchmarkId::new("clv_12_months", n), &data, |b, d| {
             b.iter(|| {
-                customer_lifetime_value(&fitted, &settings(), d.frequency(), d.recency(), d.t(), &m)
-                    .unwrap()
+                customer_lifetime_value(&fitted, &settings(), &CustomerBatch::from(d), &m).unwrap()
             })
         });
         g.bench_with_input(
@@ -70,9 +70,7 @@ fn bench(c: &mut Criterion) {
                     customer_lifetime_value_with_intervals(
                         &fitted,
                         &settings(),
-                        d.frequency(),
-                        d.recency(),
-                        d.t(),
+                        &CustomerBatch::from(d),
                         &m,
                         None,
                         0.95,
@@ -84,9 +82,7 @@ fn bench(c: &mut Criterion) {
         let delta = ContinuousDiscountRate::from_annual(0.15, 52.0).unwrap();
         let params: &ParetoNbd = fitted.model();
         g.bench_with_input(BenchmarkId::new("pareto_nbd_dert", n), &data, |b, d| {
-            b.iter(|| {
-                pareto_nbd_dert_many(params, delta, d.frequency(), d.recency(), d.t()).unwrap()
-            })
+            b.iter(|| pareto_nbd_dert_many(params, delta, &CustomerBatch::from(d)).unwrap())
         });
     }
     g.finish();

@@ -10,7 +10,7 @@ mod support;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use ltv::models::bgnbd::BgNbd;
 use ltv::models::mbgnbd::MbgNbd;
-use ltv::models::TransactionModel;
+use ltv::models::{CustomerBatch, TransactionModel};
 
 fn bench(c: &mut Criterion) {
     let bg = BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap();
@@ -21,16 +21,28 @@ fn bench(c: &mut Criterion) {
         let s = support::synthetic_weekly(n, 7);
         let (f, r, t) = (s.frequency(), s.recency(), s.t());
         group.bench_function(BenchmarkId::new("bgnbd_all", n), |b| {
-            b.iter(|| bg.expected_purchases_and_alive(52.0, f, r, t).unwrap())
+            b.iter(|| {
+                bg.expected_purchases_and_alive(52.0, &CustomerBatch::new(f, r, t).unwrap())
+                    .unwrap()
+            })
         });
         group.bench_function(BenchmarkId::new("mbgnbd_all", n), |b| {
-            b.iter(|| mbg.expected_purchases_and_alive(52.0, f, r, t).unwrap())
+            b.iter(|| {
+                mbg.expected_purchases_and_alive(52.0, &CustomerBatch::new(f, r, t).unwrap())
+                    .unwrap()
+            })
         });
         group.bench_function(BenchmarkId::new("bgnbd_expected", n), |b| {
-            b.iter(|| bg.conditional_expected_purchases(52.0, f, r, t).unwrap())
+            b.iter(|| {
+                bg.conditional_expected_purchases(52.0, &CustomerBatch::new(f, r, t).unwrap())
+                    .unwrap()
+            })
         });
         group.bench_function(BenchmarkId::new("bgnbd_alive", n), |b| {
-            b.iter(|| bg.probability_alive(f, r, t).unwrap())
+            b.iter(|| {
+                bg.probability_alive(&CustomerBatch::new(f, r, t).unwrap())
+                    .unwrap()
+            })
         });
     }
     group.finish();

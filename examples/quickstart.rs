@@ -10,7 +10,7 @@ use ltv::fit::FitOptions;
 use ltv::models::bgnbd::BgNbd;
 use ltv::models::gamma_gamma::{GammaGamma, SpendData};
 use ltv::models::pareto_nbd::ParetoNbd;
-use ltv::models::TransactionModel;
+use ltv::models::{CustomerBatch, TransactionModel};
 use ltv::value::{
     customer_lifetime_value_with_intervals, ClvSettings, MonthlyDiscountRate, Months,
 };
@@ -23,9 +23,12 @@ fn main() -> ltv::Result<()> {
     println!("{}", fitted.fit());
 
     let horizon = 52.0; // weeks
+                        // the summary's rows were checked when it was built; the batch borrows them (and the
+                        // summary's period)
+    let customers = CustomerBatch::from(&summary);
+    let expected = fitted.conditional_expected_purchases(horizon, &customers)?;
+    let alive = fitted.probability_alive(&customers)?;
     let (f, r, t) = (summary.frequency(), summary.recency(), summary.t());
-    let expected = fitted.conditional_expected_purchases(horizon, f, r, t)?;
-    let alive = fitted.probability_alive(f, r, t)?;
 
     let mut order: Vec<usize> = (0..summary.len()).collect();
     order.sort_by(|&i, &j| expected[j].total_cmp(&expected[i]));
@@ -71,12 +74,11 @@ fn main() -> ltv::Result<()> {
     let monetary = spend_summary.monetary_value().unwrap_or_default();
     let (value, value_var) =
         spend.conditional_expected_average_values_with_variance(f, monetary)?;
+    // intervals need the fitted model (its covariance): `pareto`, not parameters typed in
     let clv = customer_lifetime_value_with_intervals(
         &pareto,
         &settings,
-        f,
-        r,
-        t,
+        &CustomerBatch::from(&spend_summary),
         &value,
         Some(&value_var),
         0.95,

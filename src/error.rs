@@ -261,6 +261,19 @@ pub enum Error {
         detail: String,
     },
 
+    /// Customer lifetime value was asked in one time unit for customers summarised in
+    /// another: the settings' period (what months are converted into) is not the period of
+    /// the summary the customers come from (a weekly model valued with daily months).
+    #[error(
+        "period mismatch: the CLV settings count {settings}s but the customers' recency and T are in {data}s (value with the summary's period)"
+    )]
+    PeriodMismatch {
+        /// The period of the [`ClvSettings`](crate::value::ClvSettings).
+        settings: crate::Period,
+        /// The period of the customers (their summary's).
+        data: crate::Period,
+    },
+
     /// The observed information matrix is singular or not positive definite, so standard
     /// errors are not available.
     #[error("covariance unavailable for {model}: {reason}")]

@@ -3,7 +3,7 @@
 
 use ltv::models::bgnbd::BgNbd;
 use ltv::models::mbgnbd::MbgNbd;
-use ltv::models::TransactionModel;
+use ltv::models::{CustomerBatch, TransactionModel};
 use proptest::prelude::*;
 
 /// Log-uniform on [lo, hi].
@@ -162,22 +162,21 @@ fn invalid_rows_are_errors() {
         (&[1.0, 0.0], &[1.0, 1.0], &[2.0, 2.0]),
         (&[1.0, 1.0], &[1.0], &[2.0, 2.0]),
     ];
+    // the rows are checked once, where the batch is built
     for (f, r, t) in bad {
-        assert!(m.conditional_expected_purchases(1.0, f, r, t).is_err());
-        assert!(m.probability_alive(f, r, t).is_err());
+        assert!(CustomerBatch::new(f, r, t).is_err());
     }
-    match m.probability_alive(&[1.0, 1.0], &[1.0, 3.0], &[2.0, 2.0]) {
+    match CustomerBatch::new(&[1.0, 1.0], &[1.0, 3.0], &[2.0, 2.0]) {
         Err(ltv::Error::InvalidField { line, column, .. }) => {
             assert_eq!(line, 2);
             assert_eq!(column, "recency");
         }
         other => panic!("{other:?}"),
     }
+    let one = CustomerBatch::new(&[1.0], &[1.0], &[2.0]).unwrap();
+    assert!(m.conditional_expected_purchases(-1.0, &one).is_err());
     assert!(m
-        .conditional_expected_purchases(-1.0, &[1.0], &[1.0], &[2.0])
-        .is_err());
-    assert!(m
-        .conditional_expected_purchases(f64::INFINITY, &[1.0], &[1.0], &[2.0])
+        .conditional_expected_purchases(f64::INFINITY, &one)
         .is_err());
     assert!(m.probability_of_purchases(1.0, 0.5).is_err());
     assert!(m.probability_of_purchases(f64::NAN, 1.0).is_err());
@@ -195,12 +194,19 @@ fn one_pass_and_separate_predictions_agree() {
         .map(|(x, tt)| if *x == 0.0 { 0.0 } else { tt * 0.7 })
         .collect();
     for m in models([0.243, 4.414, 0.793, 2.426]) {
-        let (e, a) = m.expected_purchases_and_alive(39.0, &f, &r, &t).unwrap();
+        let (e, a) = m
+            .expected_purchases_and_alive(39.0, &CustomerBatch::new(&f, &r, &t).unwrap())
+            .unwrap();
         assert_eq!(
             e,
-            m.conditional_expected_purchases(39.0, &f, &r, &t).unwrap()
+            m.conditional_expected_purchases(39.0, &CustomerBatch::new(&f, &r, &t).unwrap())
+                .unwrap()
         );
-        assert_eq!(a, m.probability_alive(&f, &r, &t).unwrap());
+        assert_eq!(
+            a,
+            m.probability_alive(&CustomerBatch::new(&f, &r, &t).unwrap())
+                .unwrap()
+        );
         for i in (0..f.len()).step_by(997) {
             assert_eq!(
                 e[i],
@@ -209,8 +215,6 @@ fn one_pass_and_separate_predictions_agree() {
             );
             assert_eq!(a[i], m.probability_alive_one(f[i], r[i], t[i]).unwrap());
         }
-        assert!(m
-            .expected_purchases_and_alive(39.0, &f, &r[1..], &t)
-            .is_err());
+        assert!(CustomerBatch::new(&f, &r[1..], &t).is_err());
     }
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::cli::{ltv, ok, stderr};
 use common::*;
-use ltv::models::{ModelFile, SavedModel};
+use ltv::models::{CustomerBatch, ModelFile, SavedModel};
 use ltv::Period;
 
 const CDNOW: &str = concat!(
@@ -83,8 +83,12 @@ fn fit_prints_the_issue_keys_and_saves_a_model_that_predict_reads() {
         assert_eq!(lines.next(), Some("customer_id,expected_purchases,p_alive"));
         let (ids, f, r, t) = cdnow_columns();
         let m = saved.as_transaction_model().unwrap();
-        let e = m.conditional_expected_purchases(39.0, &f, &r, &t).unwrap();
-        let a = m.probability_alive(&f, &r, &t).unwrap();
+        let e = m
+            .conditional_expected_purchases(39.0, &CustomerBatch::new(&f, &r, &t).unwrap())
+            .unwrap();
+        let a = m
+            .probability_alive(&CustomerBatch::new(&f, &r, &t).unwrap())
+            .unwrap();
         let rows: Vec<&str> = lines.collect();
         assert_eq!(rows.len(), 2357);
         for (i, row) in rows.iter().enumerate() {

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Output;
 
 use common::cli::{ltv, ok, stderr, CDNOW_SPEND, CDNOW_SPEND_COLUMNS};
-use ltv::models::{ModelFile, SavedModel};
+use ltv::models::{CustomerBatch, ModelFile, SavedModel};
 use ltv::value::{gamma_gamma_customer_lifetime_value, ClvSettings, MonthlyDiscountRate, Months};
 use ltv::Period;
 
@@ -84,9 +84,7 @@ fn clv_with_intervals_from_fitted_models() {
         pnbd.model(),
         spend,
         &settings,
-        s.frequency(),
-        s.recency(),
-        s.t(),
+        &CustomerBatch::from(&s),
         s.monetary_value().unwrap(),
     )
     .unwrap();
@@ -201,9 +199,7 @@ fn the_recorded_period_is_used_and_never_guessed() {
         bg.model(),
         spend.as_spend_model().unwrap().model(),
         &settings,
-        s.frequency(),
-        s.recency(),
-        s.t(),
+        &CustomerBatch::from(&s),
         s.monetary_value().unwrap(),
     )
     .unwrap();

@@ -108,9 +108,20 @@ fn fit_predict_and_clv_with_covariates() {
     ];
     let out = ok(ltv().args(&pargs).output().unwrap());
     let expected = lib
-        .conditional_expected_purchases(39.0, &s, &covariates)
+        .conditional_expected_purchases(
+            39.0,
+            &ltv::models::CustomerBatch::from(&s)
+                .with_covariates(&covariates)
+                .unwrap(),
+        )
         .unwrap();
-    let alive = lib.probability_alive(&s, &covariates).unwrap();
+    let alive = lib
+        .probability_alive(
+            &ltv::models::CustomerBatch::from(&s)
+                .with_covariates(&covariates)
+                .unwrap(),
+        )
+        .unwrap();
     let rows: Vec<&str> = out.lines().collect();
     assert_eq!(rows[0], "customer_id,expected_purchases,p_alive");
     assert_eq!(rows.len(), ids.len() + 1);
@@ -184,9 +195,7 @@ fn fit_predict_and_clv_with_covariates() {
         &m,
         &g,
         &settings,
-        &[x],
-        &[s.recency()[0]],
-        &[s.t()[0]],
+        &ltv::models::CustomerBatch::new(&[x], &[s.recency()[0]], &[s.t()[0]]).unwrap(),
         &[money],
     )
     .unwrap()[0];

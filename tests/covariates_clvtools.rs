@@ -151,9 +151,20 @@ fn prediction_errors<M: CovariateModel + TransactionModel>(
 ) -> (f64, f64) {
     assert_eq!(strings(&fit["predictions"]["Id"]), summary.customer_ids());
     let cet = at
-        .conditional_expected_purchases(horizon, summary, cov)
+        .conditional_expected_purchases(
+            horizon,
+            &ltv::models::CustomerBatch::from(summary)
+                .with_covariates(cov)
+                .unwrap(),
+        )
         .unwrap();
-    let alive = at.probability_alive(summary, cov).unwrap();
+    let alive = at
+        .probability_alive(
+            &ltv::models::CustomerBatch::from(summary)
+                .with_covariates(cov)
+                .unwrap(),
+        )
+        .unwrap();
     let worst = |ours: &[f64], theirs: &[f64]| {
         ours.iter()
             .zip(theirs)

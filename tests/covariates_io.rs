@@ -43,13 +43,34 @@ fn save_and_load_round_trip() {
     )
     .unwrap();
     assert_eq!(
-        back.conditional_expected_purchases(39.0, &s, &again)
-            .unwrap(),
-        fit.conditional_expected_purchases(39.0, &s, &cov).unwrap()
+        back.conditional_expected_purchases(
+            39.0,
+            &ltv::models::CustomerBatch::from(&s)
+                .with_covariates(&again)
+                .unwrap()
+        )
+        .unwrap(),
+        fit.conditional_expected_purchases(
+            39.0,
+            &ltv::models::CustomerBatch::from(&s)
+                .with_covariates(&cov)
+                .unwrap()
+        )
+        .unwrap()
     );
     assert_eq!(
-        back.probability_alive(&s, &again).unwrap(),
-        fit.probability_alive(&s, &cov).unwrap()
+        back.probability_alive(
+            &ltv::models::CustomerBatch::from(&s)
+                .with_covariates(&again)
+                .unwrap()
+        )
+        .unwrap(),
+        fit.probability_alive(
+            &ltv::models::CustomerBatch::from(&s)
+                .with_covariates(&cov)
+                .unwrap()
+        )
+        .unwrap()
     );
     // another model's loader refuses the file
     assert!(matches!(

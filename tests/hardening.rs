@@ -9,7 +9,7 @@ use ltv::data::{Period as DataPeriod, TransactionCsvOptions};
 use ltv::fit::FitOptions;
 use ltv::models::bgnbd::BgNbd;
 use ltv::models::pareto_nbd::ParetoNbd;
-use ltv::models::{SavedModel, TransactionModel};
+use ltv::models::{CustomerBatch, SavedModel, TransactionModel};
 use ltv::summary::{RfmSummary, SummaryCsvOptions, SummaryOptions};
 use ltv::value::{customer_lifetime_value, ClvSettings, MonthlyDiscountRate, Months};
 use ltv::Error;
@@ -58,7 +58,13 @@ fn item2_long_horizon_clv_is_fast_exact_and_bounded() {
     };
     let ones = vec![1.0; n];
     let start = Instant::now();
-    let d = customer_lifetime_value(&model, &settings(1200), x, tx, t, &ones).unwrap();
+    let d = customer_lifetime_value(
+        &model,
+        &settings(1200),
+        &CustomerBatch::new(x, tx, t).unwrap(),
+        &ones,
+    )
+    .unwrap();
     let took = start.elapsed().as_secs_f64();
     assert!(took < 2.0, "1200 months took {took} s");
     // the path agrees with one-horizon evaluations (each computed afresh)
@@ -75,7 +81,13 @@ fn item2_long_horizon_clv_is_fast_exact_and_bounded() {
         }
         common::assert_rel(d[i], direct, 1e-11, "path vs one-horizon CLV");
     }
-    let e = customer_lifetime_value(&model, &settings(1201), x, tx, t, &ones).unwrap_err();
+    let e = customer_lifetime_value(
+        &model,
+        &settings(1201),
+        &CustomerBatch::new(x, tx, t).unwrap(),
+        &ones,
+    )
+    .unwrap_err();
     assert!(matches!(e, Error::InvalidParameter { .. }), "{e}");
     assert!(MonthlyDiscountRate::new(1e6).is_err());
 }
@@ -231,14 +243,15 @@ fn fuzz_hostile_inputs_never_panic_or_leak_non_finite_numbers() {
                 assert!(p.is_finite() && *p > 0.0);
             }
         }
-        match model.conditional_expected_purchases(52.0, &x, &tx, &t) {
+        match model.conditional_expected_purchases(52.0, &CustomerBatch::new(&x, &tx, &t).unwrap())
+        {
             Ok(v) => assert!(
                 v.iter().all(|v| v.is_finite() && *v >= 0.0),
                 "round {round}"
             ),
             Err(e) => assert!(!format!("{e}").is_empty()),
         }
-        match model.probability_alive(&x, &tx, &t) {
+        match model.probability_alive(&CustomerBatch::new(&x, &tx, &t).unwrap()) {
             Ok(v) => assert!(v.iter().all(|v| (0.0..=1.0).contains(v))),
             Err(e) => assert!(!format!("{e}").is_empty()),
         }

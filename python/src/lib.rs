@@ -18,7 +18,9 @@ use ltv::models::bgnbd::BgNbd;
 use ltv::models::gamma_gamma::{GammaGamma, SpendData};
 use ltv::models::mbgnbd::MbgNbd;
 use ltv::models::pareto_nbd::ParetoNbd;
-use ltv::models::{Fitted, ModelFile, ModelParameters, SavedModel, TransactionModel};
+use ltv::models::{
+    CustomerBatch, Fitted, ModelFile, ModelParameters, SavedModel, TransactionModel,
+};
 use ltv::summary::{CompressedSummary, SummaryOptions};
 use ltv::value::{ClvSettings, MonthlyDiscountRate, Months};
 use ltv::Period as ClvPeriod;
@@ -170,6 +172,11 @@ impl PyModel {
 fn slice<'a>(a: &'a PyReadonlyArray1<'_, f64>) -> Res<&'a [f64]> {
     a.as_slice()
         .map_err(|e| PyValueError::new_err(format!("array must be contiguous: {e}")))
+}
+
+/// The customers of three columns, checked once (the summary's row rules).
+fn batch<'a>(f: &'a [f64], r: &'a [f64], a: &'a [f64]) -> Res<CustomerBatch<'a>> {
+    CustomerBatch::new(f, r, a).map_err(to_py)
 }
 
 fn out<'py>(py: Python<'py>, v: Vec<f64>) -> Bound<'py, PyArray1<f64>> {
@@ -327,9 +334,9 @@ impl PyModel {
         t_age: PyReadonlyArray1<'py, f64>,
     ) -> Res<Bound<'py, PyArray1<f64>>> {
         let m = self.params.transaction()?;
-        let (f, r, a) = (slice(&frequency)?, slice(&recency)?, slice(&t_age)?);
+        let c = batch(slice(&frequency)?, slice(&recency)?, slice(&t_age)?)?;
         let v = py
-            .detach(|| m.conditional_expected_purchases(t, f, r, a))
+            .detach(|| m.conditional_expected_purchases(t, &c))
             .map_err(to_py)?;
         Ok(out(py, v))
     }
@@ -343,8 +350,8 @@ impl PyModel {
         t_age: PyReadonlyArray1<'py, f64>,
     ) -> Res<Bound<'py, PyArray1<f64>>> {
         let m = self.params.transaction()?;
-        let (f, r, a) = (slice(&frequency)?, slice(&recency)?, slice(&t_age)?);
-        let v = py.detach(|| m.probability_alive(f, r, a)).map_err(to_py)?;
+        let c = batch(slice(&frequency)?, slice(&recency)?, slice(&t_age)?)?;
+        let v = py.detach(|| m.probability_alive(&c)).map_err(to_py)?;
         Ok(out(py, v))
     }
 
@@ -360,7 +367,10 @@ impl PyModel {
     ) -> Res<Bound<'py, PyArray1<f64>>> {
         let (f, r, a) = (slice(&frequency)?, slice(&recency)?, slice(&t_age)?);
         let v = match &self.params {
-            Params::ParetoNbd(m) => py.detach(|| m.probability_alive_at(t, f, r, a)),
+            Params::ParetoNbd(m) => {
+                let c = batch(f, r, a)?;
+                py.detach(|| m.probability_alive_at(t, &c))
+            }
             Params::BgBb(m) => py.detach(|| m.probability_alive_many(t, f, r, a)),
             other => {
                 return Err(PyValueError::new_err(format!(
@@ -420,9 +430,9 @@ impl PyModel {
                 "conditional_probability_of_n_purchases is defined for pareto-nbd",
             ));
         };
-        let (f, r, a) = (slice(&frequency)?, slice(&recency)?, slice(&t_age)?);
+        let c = batch(slice(&frequency)?, slice(&recency)?, slice(&t_age)?)?;
         let v = py
-            .detach(|| m.conditional_probability_of_n_purchases(n, t, f, r, a))
+            .detach(|| m.conditional_probability_of_n_purchases(n, t, &c))
             .map_err(to_py)?;
         Ok(out(py, v))
     }
@@ -729,14 +739,10 @@ fn customer_lifetime_value<'py>(
 ) -> Res<Bound<'py, PyArray1<f64>>> {
     let m = model.params.transaction()?;
     let settings = clv_settings(freq, months, discount_rate)?;
-    let (f, r, a, v) = (
-        slice(&frequency)?,
-        slice(&recency)?,
-        slice(&t_age)?,
-        slice(&value)?,
-    );
+    let c = batch(slice(&frequency)?, slice(&recency)?, slice(&t_age)?)?;
+    let v = slice(&value)?;
     let clv = py
-        .detach(|| ltv::value::customer_lifetime_value(m, &settings, f, r, a, v))
+        .detach(|| ltv::value::customer_lifetime_value(m, &settings, &c, v))
         .map_err(to_py)?;
     Ok(out(py, clv))
 }
@@ -765,7 +771,7 @@ fn customer_lifetime_value_with_intervals<'py>(
 ) -> Res<Bound<'py, PyDict>> {
     let not_fitted = || PyValueError::new_err("CLV intervals need fitted models (a covariance)");
     let tm = model.saved.as_ref().ok_or_else(not_fitted)?;
-    let grad = tm.as_purchases_gradient().map_err(to_py)?;
+    let grad = tm.as_fitted_gradient().map_err(to_py)?;
     let gg = spend
         .saved
         .as_ref()
@@ -773,12 +779,8 @@ fn customer_lifetime_value_with_intervals<'py>(
         .as_spend_model()
         .map_err(to_py)?;
     let settings = clv_settings(freq, months, discount_rate)?;
-    let (f, r, a, mv) = (
-        slice(&frequency)?,
-        slice(&recency)?,
-        slice(&t_age)?,
-        slice(&monetary_value)?,
-    );
+    let (f, mv) = (slice(&frequency)?, slice(&monetary_value)?);
+    let c = batch(f, slice(&recency)?, slice(&t_age)?)?;
     let sf = match &spend_frequency {
         Some(a) => slice(a)?,
         None => f,
@@ -789,9 +791,7 @@ fn customer_lifetime_value_with_intervals<'py>(
             ltv::value::customer_lifetime_value_with_intervals(
                 grad,
                 &settings,
-                f,
-                r,
-                a,
+                &c,
                 &values,
                 Some(&var),
                 level,

@@ -117,7 +117,9 @@ impl BgBb {
         Self::from_parameters(&[alpha, beta, gamma, delta])
     }
 
-    /// Estimates the model by maximum likelihood on a compressed summary whose `T` column
+    /// Estimates the model by maximum likelihood on a summary (compressed inside when it is
+    /// per customer:
+    /// [`ToCompressed`](crate::summary::ToCompressed)) whose `T` column
     /// holds the number of opportunities `n` (see the [module docs](self) for the data rules;
     /// [`crate::fit`] for the optimizer, convergence and the penalizer, which has lifetimes'
     /// `penalizer_coef` meaning).
@@ -127,7 +129,11 @@ impl BgBb {
     /// summary, numbered from 1) for a row that is not a discrete-time history;
     /// [`Error::Unidentifiable`] when nobody transacted or nobody had an opportunity;
     /// [`Error::NotConverged`] and the other errors of the optimizer.
-    pub fn fit(data: &CompressedSummary, options: &FitOptions) -> Result<FittedBgBb> {
+    pub fn fit(
+        data: &(impl crate::summary::ToCompressed + ?Sized),
+        options: &FitOptions,
+    ) -> Result<FittedBgBb> {
+        let data: &CompressedSummary = &data.to_compressed();
         check_data(data)?;
         Fitted::from_fit(maximize(&BgBbLikelihood::new(data), options)?)
     }
@@ -266,25 +272,22 @@ impl TransactionModel for BgBb {
         self.expected_transactions(t)
     }
 
+    /// The batch's rows also follow BG/BB's discrete-time rules (whole periods, `x ≤ t_x`),
+    /// checked here: those are the model's, not the summary's.
     fn conditional_expected_purchases(
         &self,
         t: f64,
-        frequency: &[f64],
-        recency: &[f64],
-        t_age: &[f64],
+        customers: &crate::models::CustomerBatch<'_>,
     ) -> Result<Vec<f64>> {
         check_periods("t", t)?;
-        predict::map_histories(frequency, recency, t_age, |x, tx, n| {
+        let (x, tx, n) = (customers.frequency(), customers.recency(), customers.t());
+        predict::map_histories(x, tx, n, |x, tx, n| {
             self.conditional_expected_transactions(t, x, tx, n)
         })
     }
 
-    fn probability_alive(
-        &self,
-        frequency: &[f64],
-        recency: &[f64],
-        t_age: &[f64],
-    ) -> Result<Vec<f64>> {
-        self.probability_alive_many(0.0, frequency, recency, t_age)
+    fn probability_alive(&self, customers: &crate::models::CustomerBatch<'_>) -> Result<Vec<f64>> {
+        let (x, tx, n) = (customers.frequency(), customers.recency(), customers.t());
+        self.probability_alive_many(0.0, x, tx, n)
     }
 }

@@ -44,7 +44,7 @@
 //!
 //! ```
 //! use ltv::fit::FitOptions;
-//! use ltv::models::{bgnbd::BgNbd, TransactionModel};
+//! use ltv::models::{bgnbd::BgNbd, CustomerBatch, TransactionModel};
 //!
 //! // 5,000 customers drawn from known parameters, each observed for 52 weeks
 //! let truth = BgNbd::new(0.25, 4.0, 0.8, 2.5)?;
@@ -53,7 +53,8 @@
 //! println!("{}", fitted.fit()); // estimates, standard errors, 95% intervals
 //! // expected purchases in the next 52 weeks of a customer with 3 repeat purchases, the last
 //! // in week 30, observed for 38 weeks
-//! let next_year = fitted.conditional_expected_purchases(52.0, &[3.0], &[30.0], &[38.0])?;
+//! let customer = CustomerBatch::new(&[3.0], &[30.0], &[38.0])?;
+//! let next_year = fitted.conditional_expected_purchases(52.0, &customer)?;
 //! assert!(next_year[0] > 0.0);
 //! # Ok::<(), ltv::Error>(())
 //! ```
@@ -113,15 +114,20 @@ impl BgNbd {
         Self::from_parameters(&[r, alpha, a, b])
     }
 
-    /// Estimates the model by maximum likelihood on a compressed summary (see [`crate::fit`]
+    /// Estimates the model by maximum likelihood on a summary (compressed inside when it is
+    /// per customer:
+    /// [`ToCompressed`](crate::summary::ToCompressed)) (see [`crate::fit`]
     /// for the optimizer, convergence and the penalizer).
     ///
     /// # Errors
     /// [`Error::EmptyInput`] for no rows; [`Error::Unidentifiable`] when nobody made a repeat
     /// purchase (the dropout process is then not identified and the likelihood has no
     /// maximum); [`Error::NotConverged`] and the other errors of the optimizer.
-    pub fn fit(data: &CompressedSummary, options: &FitOptions) -> Result<FittedBgNbd> {
-        BgNbdLikelihood::fit(data, options)
+    pub fn fit(
+        data: &(impl crate::summary::ToCompressed + ?Sized),
+        options: &FitOptions,
+    ) -> Result<FittedBgNbd> {
+        BgNbdLikelihood::fit(&data.to_compressed(), options)
     }
 
     /// Log-likelihood of the data at these parameters, summed over customers (weights).

@@ -149,29 +149,18 @@ impl<M: TransactionModel + ModelParameters> TransactionModel for Fitted<M> {
     fn conditional_expected_purchases(
         &self,
         t: f64,
-        frequency: &[f64],
-        recency: &[f64],
-        t_age: &[f64],
+        customers: &crate::models::CustomerBatch<'_>,
     ) -> Result<Vec<f64>> {
-        self.model
-            .conditional_expected_purchases(t, frequency, recency, t_age)
+        self.model.conditional_expected_purchases(t, customers)
     }
-    fn probability_alive(
-        &self,
-        frequency: &[f64],
-        recency: &[f64],
-        t_age: &[f64],
-    ) -> Result<Vec<f64>> {
-        self.model.probability_alive(frequency, recency, t_age)
+    fn probability_alive(&self, customers: &crate::models::CustomerBatch<'_>) -> Result<Vec<f64>> {
+        self.model.probability_alive(customers)
     }
     fn expected_purchases_and_alive(
         &self,
         t: f64,
-        frequency: &[f64],
-        recency: &[f64],
-        t_age: &[f64],
+        customers: &crate::models::CustomerBatch<'_>,
     ) -> Result<(Vec<f64>, Vec<f64>)> {
-        self.model
-            .expected_purchases_and_alive(t, frequency, recency, t_age)
+        self.model.expected_purchases_and_alive(t, customers)
     }
 }

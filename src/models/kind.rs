@@ -99,7 +99,12 @@ impl ModelKind {
     /// As the model's `fit` ([`BgNbd::fit`], [`MbgNbd::fit`], [`ParetoNbd::fit`]);
     /// [`Error::UnknownName`] (kind [`NameKind::TransactionModel`]) for BG/BB and Gamma-Gamma,
     /// which are not fitted on a compressed frequency/recency/T summary.
-    pub fn fit(self, data: &CompressedSummary, options: &FitOptions) -> Result<SavedModel> {
+    pub fn fit(
+        self,
+        data: &(impl crate::summary::ToCompressed + ?Sized),
+        options: &FitOptions,
+    ) -> Result<SavedModel> {
+        let data: &CompressedSummary = &data.to_compressed();
         Ok(match self {
             ModelKind::BgNbd => BgNbd::fit(data, options)?.into(),
             ModelKind::MbgNbd => MbgNbd::fit(data, options)?.into(),

@@ -38,10 +38,11 @@
 //! ## Example
 //!
 //! ```
-//! use ltv::models::{mbgnbd::MbgNbd, TransactionModel};
+//! use ltv::models::{mbgnbd::MbgNbd, CustomerBatch, TransactionModel};
 //! // lifetimes 0.11.3 estimates on CDNOW (weeks)
 //! let m = MbgNbd::new(0.5248, 6.1830, 0.8914, 1.6140)?;
-//! let p = m.probability_alive(&[0.0, 2.0], &[0.0, 30.43], &[38.86, 38.86])?;
+//! let customers = CustomerBatch::new(&[0.0, 2.0], &[0.0, 30.43], &[38.86, 38.86])?;
+//! let p = m.probability_alive(&customers)?;
 //! assert!(p[0] < 1.0 && p[1] > 0.5);
 //! # Ok::<(), ltv::Error>(())
 //! ```
@@ -94,14 +95,19 @@ impl MbgNbd {
         Self::from_parameters(&[r, alpha, a, b])
     }
 
-    /// Estimates the model by maximum likelihood on a compressed summary (see
+    /// Estimates the model by maximum likelihood on a summary (compressed inside when it is
+    /// per customer:
+    /// [`ToCompressed`](crate::summary::ToCompressed)) (see
     /// [`crate::fit`]).
     ///
     /// # Errors
     /// [`Error::EmptyInput`] for no rows; [`Error::Unidentifiable`] when nobody made a repeat
     /// purchase; [`Error::NotConverged`] and the other errors of the optimizer.
-    pub fn fit(data: &CompressedSummary, options: &FitOptions) -> Result<FittedMbgNbd> {
-        MbgNbdLikelihood::fit(data, options)
+    pub fn fit(
+        data: &(impl crate::summary::ToCompressed + ?Sized),
+        options: &FitOptions,
+    ) -> Result<FittedMbgNbd> {
+        MbgNbdLikelihood::fit(&data.to_compressed(), options)
     }
 
     /// Log-likelihood of the data at these parameters, summed over customers (weights).

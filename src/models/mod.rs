@@ -7,6 +7,7 @@
 //! fitted on. Transaction models implement [`TransactionModel`]; any fitted model is saved
 //! and loaded as a [`SavedModel`].
 
+mod batch;
 pub(crate) mod beta_geometric;
 mod beta_geometric_likelihood;
 mod checks;
@@ -22,8 +23,9 @@ mod tracking;
 mod traits;
 mod vectorised;
 
+pub use batch::CustomerBatch;
 pub use fitted::{Fitted, ModelParameters};
-pub use gradient::PurchasesGradient;
+pub use gradient::{FittedPurchasesGradient, PurchasesGradient};
 pub use kind::ModelKind;
 pub use saved::{ModelFile, SavedModel, FORMAT_VERSION};
 pub use simulation::SimulatedCustomers;
@@ -31,8 +33,8 @@ pub use tracking::{
     actual_cumulative_transactions, expected_cumulative_transactions, first_purchase_periods,
     probability_alive_matrix,
 };
+pub(crate) use traits::check_horizon;
 pub use traits::TransactionModel;
-pub(crate) use traits::{check_columns, check_horizon, check_row};
 
 pub mod bgbb;
 pub mod bgnbd;

@@ -33,8 +33,8 @@ use crate::models::bgnbd::FittedBgNbd;
 use crate::models::gamma_gamma::FittedGammaGamma;
 use crate::models::mbgnbd::FittedMbgNbd;
 use crate::models::pareto_nbd::FittedParetoNbd;
-use crate::models::PurchasesGradient;
 use crate::models::TransactionModel;
+use crate::models::{FittedPurchasesGradient, PurchasesGradient};
 use crate::Period;
 
 /// Version of the saved-model layout written by this crate.
@@ -155,6 +155,28 @@ impl SavedModel {
     /// [`Error::ModelFormat`] for BG/BB (discrete time: no derivatives for CLV intervals) and
     /// for a spend model.
     pub fn as_purchases_gradient(&self) -> Result<&dyn PurchasesGradient> {
+        match self {
+            SavedModel::BgNbd(m) => Ok(m),
+            SavedModel::MbgNbd(m) => Ok(m),
+            SavedModel::ParetoNbd(m) => Ok(m),
+            SavedModel::BgBb(_) => Err(Error::model_format(ModelFileRule::NoDerivatives {
+                model: "bgbb".into(),
+            })),
+            SavedModel::GammaGamma(_) => {
+                Err(Error::model_format(ModelFileRule::NotTransactionModel {
+                    model: "gamma-gamma".into(),
+                }))
+            }
+        }
+    }
+
+    /// The model as an estimated transaction model with analytic parameter derivatives: what
+    /// CLV intervals take
+    /// ([`customer_lifetime_value_with_intervals`](crate::value::customer_lifetime_value_with_intervals)).
+    ///
+    /// # Errors
+    /// As [`SavedModel::as_purchases_gradient`].
+    pub fn as_fitted_gradient(&self) -> Result<&dyn FittedPurchasesGradient> {
         match self {
             SavedModel::BgNbd(m) => Ok(m),
             SavedModel::MbgNbd(m) => Ok(m),

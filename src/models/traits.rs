@@ -3,7 +3,8 @@
 use nalgebra::DMatrix;
 
 use crate::error::Result;
-pub(crate) use crate::models::checks::{check_columns, check_horizon, check_row, check_rows_with};
+pub(crate) use crate::models::checks::check_horizon;
+use crate::models::CustomerBatch;
 
 /// A transaction model with known parameters (fitted, or given) that predicts purchases.
 ///
@@ -11,9 +12,9 @@ pub(crate) use crate::models::checks::{check_columns, check_horizon, check_row, 
 /// trait. Everything is in the **periods of the summary the model was fitted on** (weeks for a
 /// weekly summary): `t`, `recency` and `T` in periods, purchases per customer.
 ///
-/// Implementors write the per-customer methods (`*_one`); the vectorised methods check
-/// their inputs and run in parallel (feature `parallel`); models may override them with
-/// faster versions. The trait is object safe: `&dyn TransactionModel` works.
+/// Implementors write the per-customer methods (`*_one`); the vectorised methods take a
+/// [`CustomerBatch`] (rows checked once, where it was built) and run in parallel (feature
+/// `parallel`); models may override them with faster versions. The trait is object safe: `&dyn TransactionModel` works.
 pub trait TransactionModel: Send + Sync {
     /// Model name (`"bgnbd"`, `"mbgnbd"`, ...), as in saved files.
     fn name(&self) -> &'static str;
@@ -28,7 +29,7 @@ pub trait TransactionModel: Send + Sync {
     /// [`TransactionModel::parameters`].
     ///
     /// # Errors
-    /// [`Error::SingularInformation`] when the parameters were given rather than estimated,
+    /// [`Error::SingularInformation`](crate::Error::SingularInformation) when the parameters were given rather than estimated,
     /// or when the information matrix was singular.
     fn covariance(&self) -> Result<DMatrix<f64>>;
 
@@ -36,14 +37,15 @@ pub trait TransactionModel: Send + Sync {
     /// without covariance; for delta-method and bootstrap intervals.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when a parameter is out of its domain,
-    /// [`Error::LengthMismatch`] for a wrong number of parameters.
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when a parameter is out of its domain,
+    /// [`Error::LengthMismatch`](crate::Error::LengthMismatch) for a wrong number of parameters.
     fn with_parameters(&self, parameters: &[f64]) -> Result<Box<dyn TransactionModel>>;
 
     /// Expected number of purchases in `(T, T + t]` of one customer with `frequency` repeat
     /// purchases, last purchase at age `recency` and age `t_age` (= `T`), all in periods.
     ///
-    /// Inputs are not re-checked here; use the vectorised method for untrusted data.
+    /// Inputs are not re-checked here; build a [`CustomerBatch`] and use the vectorised
+    /// method for untrusted data.
     fn conditional_expected_purchases_one(
         &self,
         t: f64,
@@ -59,21 +61,19 @@ pub trait TransactionModel: Send + Sync {
     /// Expected number of repeat purchases in `(0, t]` of a new customer (`t` in periods).
     fn expected_purchases(&self, t: f64) -> Result<f64>;
 
-    /// Vectorised [`TransactionModel::conditional_expected_purchases_one`] over customers.
+    /// Vectorised [`TransactionModel::conditional_expected_purchases_one`] over the customers
+    /// of a batch (rows already checked), in order.
     ///
     /// # Errors
-    /// [`Error::LengthMismatch`] for columns of different lengths, [`Error::InvalidField`]
-    /// (row numbered from 1) for an invalid row, [`Error::InvalidParameter`] for a negative or
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for a negative or
     /// non-finite `t`, and any numerical error of a customer.
     fn conditional_expected_purchases(
         &self,
         t: f64,
-        frequency: &[f64],
-        recency: &[f64],
-        t_age: &[f64],
+        customers: &CustomerBatch<'_>,
     ) -> Result<Vec<f64>> {
         check_horizon("t", t)?;
-        map_checked_rows(frequency, recency, t_age, |x, tx, tt| {
+        map_rows(customers, |x, tx, tt| {
             self.conditional_expected_purchases_one(t, x, tx, tt)
         })
     }
@@ -87,29 +87,20 @@ pub trait TransactionModel: Send + Sync {
     fn expected_purchases_and_alive(
         &self,
         t: f64,
-        frequency: &[f64],
-        recency: &[f64],
-        t_age: &[f64],
+        customers: &CustomerBatch<'_>,
     ) -> Result<(Vec<f64>, Vec<f64>)> {
         Ok((
-            self.conditional_expected_purchases(t, frequency, recency, t_age)?,
-            self.probability_alive(frequency, recency, t_age)?,
+            self.conditional_expected_purchases(t, customers)?,
+            self.probability_alive(customers)?,
         ))
     }
 
-    /// Vectorised [`TransactionModel::probability_alive_one`] over customers.
+    /// Vectorised [`TransactionModel::probability_alive_one`] over the customers of a batch.
     ///
     /// # Errors
-    /// As [`TransactionModel::conditional_expected_purchases`].
-    fn probability_alive(
-        &self,
-        frequency: &[f64],
-        recency: &[f64],
-        t_age: &[f64],
-    ) -> Result<Vec<f64>> {
-        map_checked_rows(frequency, recency, t_age, |x, tx, tt| {
-            self.probability_alive_one(x, tx, tt)
-        })
+    /// A numerical error of a customer.
+    fn probability_alive(&self, customers: &CustomerBatch<'_>) -> Result<Vec<f64>> {
+        map_rows(customers, |x, tx, tt| self.probability_alive_one(x, tx, tt))
     }
 
     /// [`TransactionModel::conditional_expected_purchases_one`] of one customer at several
@@ -133,17 +124,13 @@ pub trait TransactionModel: Send + Sync {
     }
 }
 
-/// Applies `f` to every (frequency, recency, T) row, in parallel chunks with feature
-/// `parallel`.
-pub(crate) fn map_rows<F>(
-    frequency: &[f64],
-    recency: &[f64],
-    t_age: &[f64],
-    f: F,
-) -> Result<Vec<f64>>
+/// Applies `f` to every (frequency, recency, T) row of a batch, in parallel chunks with
+/// feature `parallel`.
+pub(crate) fn map_rows<F>(customers: &CustomerBatch<'_>, f: F) -> Result<Vec<f64>>
 where
     F: Fn(f64, f64, f64) -> Result<f64> + Sync,
 {
+    let (frequency, recency, t_age) = (customers.frequency(), customers.recency(), customers.t());
     crate::models::vectorised::fill_rows(frequency.len(), |start, out, _| {
         for (k, v) in out.iter_mut().enumerate() {
             let i = start + k;
@@ -151,29 +138,4 @@ where
         }
         Ok(())
     })
-}
-
-/// [`check_columns`], then [`map_rows`]: `f` on every (frequency, recency, T) row of checked
-/// columns.
-pub(crate) fn map_checked_rows(
-    frequency: &[f64],
-    recency: &[f64],
-    t_age: &[f64],
-    f: impl Fn(f64, f64, f64) -> Result<f64> + Sync,
-) -> Result<Vec<f64>> {
-    map_rows_checked_with(frequency, recency, t_age, "T", check_row, f)
-}
-
-/// [`check_rows_with`] (the third column called `t_name`, rows checked by `check`), then
-/// [`map_rows`].
-pub(crate) fn map_rows_checked_with(
-    frequency: &[f64],
-    recency: &[f64],
-    t_age: &[f64],
-    t_name: &str,
-    check: impl Fn(u64, f64, f64, f64) -> Result<()>,
-    f: impl Fn(f64, f64, f64) -> Result<f64> + Sync,
-) -> Result<Vec<f64>> {
-    check_rows_with(frequency, recency, t_age, t_name, check)?;
-    map_rows(frequency, recency, t_age, f)
 }

@@ -3,7 +3,7 @@
 use crate::hashing::BitsMap;
 
 use crate::error::Result;
-use crate::models::checks::check_lengths;
+use crate::models::CustomerBatch;
 
 /// Cache of a quantity that depends on (frequency, T) only, keyed by their bit patterns.
 pub(crate) type PairCache = BitsMap<(u64, u64), f64>;
@@ -60,25 +60,17 @@ pub(crate) fn cached(
     Ok(v)
 }
 
-/// One value per customer: each row is checked (rules of
-/// [`crate::summary::RfmSummary::new`], row numbered from 1) and passed to `f(x, t_x, T,
-/// cache)`, in parallel chunks, in a single pass over the data.
-pub(crate) fn per_customer<F>(
-    frequency: &[f64],
-    recency: &[f64],
-    t_age: &[f64],
-    f: F,
-) -> Result<Vec<f64>>
+/// One value per customer of a (checked) batch: each row is passed to `f(x, t_x, T, cache)`,
+/// in parallel chunks, in a single pass over the data.
+pub(crate) fn per_customer<F>(customers: &CustomerBatch<'_>, f: F) -> Result<Vec<f64>>
 where
     F: Fn(f64, f64, f64, &mut PairCache) -> Result<f64> + Sync,
 {
-    check_lengths(frequency, recency, t_age, "T")?;
+    let (frequency, recency, t_age) = (customers.frequency(), customers.recency(), customers.t());
     fill_rows(frequency.len(), |start, out, cache| {
         for (k, v) in out.iter_mut().enumerate() {
             let i = start + k;
-            let (x, tx, tt) = (frequency[i], recency[i], t_age[i]);
-            crate::models::check_row(i as u64 + 1, x, tx, tt)?;
-            *v = f(x, tx, tt, cache)?;
+            *v = f(frequency[i], recency[i], t_age[i], cache)?;
         }
         Ok(())
     })
@@ -86,15 +78,13 @@ where
 
 /// Two values per customer, as [`per_customer`].
 pub(crate) fn per_customer_pair<F>(
-    frequency: &[f64],
-    recency: &[f64],
-    t_age: &[f64],
+    customers: &CustomerBatch<'_>,
     f: F,
 ) -> Result<(Vec<f64>, Vec<f64>)>
 where
     F: Fn(f64, f64, f64, &mut PairCache) -> Result<(f64, f64)> + Sync,
 {
-    check_lengths(frequency, recency, t_age, "T")?;
+    let (frequency, recency, t_age) = (customers.frequency(), customers.recency(), customers.t());
     let n = frequency.len();
     let (mut first, mut second) = (vec![0.0; n], vec![0.0; n]);
     let chunk = chunk_len(n);
@@ -102,9 +92,7 @@ where
         let mut cache = PairCache::default();
         for k in 0..a.len() {
             let i = c * chunk + k;
-            let (x, tx, tt) = (frequency[i], recency[i], t_age[i]);
-            crate::models::check_row(i as u64 + 1, x, tx, tt)?;
-            (a[k], b[k]) = f(x, tx, tt, &mut cache)?;
+            (a[k], b[k]) = f(frequency[i], recency[i], t_age[i], &mut cache)?;
         }
         Ok(())
     };
@@ -134,7 +122,7 @@ where
 /// expectation factors as `E[Y(t) | x, t_x, T] = N(t | x, T) · P(alive | x, t_x, T)` (BG/NBD,
 /// MBG/NBD), given `self.alive_expected(t, x, T)` (the expected purchases `N` of a customer
 /// known to be alive) and `self.probability_alive_one`: the one-customer expectation and the
-/// vectorised methods, which check every row once, run in parallel chunks and compute `N`
+/// vectorised methods over a checked [`CustomerBatch`], which run in parallel chunks and compute `N`
 /// once per distinct (frequency, T) pair and chunk (weekly summaries repeat pairs a lot).
 macro_rules! alive_factored_predictions {
     () => {
@@ -178,19 +166,17 @@ macro_rules! alive_factored_predictions {
             Ok(())
         }
 
-        /// Vectorised over customers in one checked pass; the part that depends only on
+        /// Vectorised over customers in one pass; the part that depends only on
         /// (frequency, T) is computed once per distinct pair and parallel chunk (weekly
         /// summaries repeat pairs a lot).
         fn conditional_expected_purchases(
             &self,
             t: f64,
-            frequency: &[f64],
-            recency: &[f64],
-            t_age: &[f64],
+            customers: &$crate::models::CustomerBatch<'_>,
         ) -> $crate::error::Result<Vec<f64>> {
             use $crate::models::vectorised::{cached, per_customer};
             $crate::models::check_horizon("t", t)?;
-            per_customer(frequency, recency, t_age, |x, tx, tt, cache| {
+            per_customer(customers, |x, tx, tt, cache| {
                 let n = cached(cache, x, tt, || self.alive_expected(t, x, tt))?;
                 Ok(n * self.probability_alive_one(x, tx, tt)?)
             })
@@ -198,11 +184,9 @@ macro_rules! alive_factored_predictions {
 
         fn probability_alive(
             &self,
-            frequency: &[f64],
-            recency: &[f64],
-            t_age: &[f64],
+            customers: &$crate::models::CustomerBatch<'_>,
         ) -> $crate::error::Result<Vec<f64>> {
-            $crate::models::vectorised::per_customer(frequency, recency, t_age, |x, tx, tt, _| {
+            $crate::models::vectorised::per_customer(customers, |x, tx, tt, _| {
                 self.probability_alive_one(x, tx, tt)
             })
         }
@@ -211,13 +195,11 @@ macro_rules! alive_factored_predictions {
         fn expected_purchases_and_alive(
             &self,
             t: f64,
-            frequency: &[f64],
-            recency: &[f64],
-            t_age: &[f64],
+            customers: &$crate::models::CustomerBatch<'_>,
         ) -> $crate::error::Result<(Vec<f64>, Vec<f64>)> {
             use $crate::models::vectorised::{cached, per_customer_pair};
             $crate::models::check_horizon("t", t)?;
-            per_customer_pair(frequency, recency, t_age, |x, tx, tt, cache| {
+            per_customer_pair(customers, |x, tx, tt, cache| {
                 let n = cached(cache, x, tt, || self.alive_expected(t, x, tt))?;
                 let alive = self.probability_alive_one(x, tx, tt)?;
                 Ok((n * alive, alive))

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::models::gamma_gamma::FittedGammaGamma;
-use crate::models::SavedModel;
+use crate::models::{CustomerBatch, SavedModel};
 use crate::summary::RfmSummary;
 use crate::value::{customer_lifetime_value, customer_lifetime_value_with_intervals, ClvSettings};
 
@@ -101,9 +101,8 @@ impl CustomerValues {
     ) -> Result<Self> {
         let horizon = f64::from(settings.horizon.get()) * settings.period.periods_per_month();
         let model = transactions.as_transaction_model()?;
-        let (x, tx, t) = (summary.frequency(), summary.recency(), summary.t());
         let (expected_purchases, p_alive) = model
-            .expected_purchases_and_alive(horizon, x, tx, t)
+            .expected_purchases_and_alive(horizon, &CustomerBatch::from(summary))
             .map_err(|e| summary.locate(e))?;
         let c = ClvColumns::compute(transactions, spend, settings, summary, history, level)?;
         Ok(Self {
@@ -148,13 +147,13 @@ impl ClvColumns {
         level: Option<f64>,
     ) -> Result<Self> {
         let model = transactions.as_transaction_model()?;
-        let (x, tx, t) = (summary.frequency(), summary.recency(), summary.t());
+        let customers = CustomerBatch::from(summary);
         let (spend_x, spend_m) = (&history.frequency, &history.monetary_value);
         let mut no_intervals = None;
         let gradient_model = match level {
             None => None,
             Some(_) => match (
-                transactions.as_purchases_gradient(),
+                transactions.as_fitted_gradient(),
                 model.covariance(),
                 spend.fit().covariance(),
             ) {
@@ -174,9 +173,7 @@ impl ClvColumns {
                 let c = customer_lifetime_value_with_intervals(
                     gradient_model,
                     settings,
-                    x,
-                    tx,
-                    t,
+                    &customers,
                     &value,
                     Some(&variance),
                     level,
@@ -202,8 +199,8 @@ impl ClvColumns {
                 let value = spend
                     .conditional_expected_average_values(spend_x, spend_m)
                     .map_err(located)?;
-                let clv =
-                    customer_lifetime_value(model, settings, x, tx, t, &value).map_err(located)?;
+                let clv = customer_lifetime_value(model, settings, &customers, &value)
+                    .map_err(located)?;
                 Ok(Self {
                     value,
                     clv,

@@ -8,9 +8,11 @@ use chrono::{Datelike, NaiveDate};
 /// How to split users (and costs) into install cohorts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum CohortBy {
     /// One cohort: every install up to the as-of date (label `all`).
     #[default]
+    #[cfg_attr(feature = "cli", value(alias = "none"))]
     All,
     /// Install day (label `2024-03-01`).
     Day,

@@ -15,6 +15,7 @@ pub const ORGANIC: &str = "organic";
 /// One level of the hierarchy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Level {
     /// The ad network (or media source).
     Network,

@@ -78,13 +78,7 @@ fn discounted_purchases<M: TransactionModel + ?Sized>(
     horizon: &Horizon,
 ) -> Result<Vec<f64>> {
     let settings = horizon.clv_settings()?;
-    let s = discounted_expected_purchases(
-        model,
-        &settings,
-        &rows.frequency,
-        &rows.recency,
-        &rows.t_age,
-    )?;
+    let s = discounted_expected_purchases(model, &settings, &rows.batch())?;
     if let Some(i) = s.iter().position(|x| !(x.is_finite() && *x >= -1e-12)) {
         return Err(Error::numerical(
             "report horizon value",
@@ -123,7 +117,7 @@ pub fn horizon_values<M: PurchasesGradient + ?Sized>(
     summary: &RfmSummary,
     horizon: &Horizon,
 ) -> Result<HorizonValues> {
-    let rows = DistinctHistories::new(summary.frequency(), summary.recency(), summary.t());
+    let rows = DistinctHistories::new(&crate::models::CustomerBatch::from(summary));
     let s = discounted_purchases(model, &rows, horizon)?;
     let zbar = summary.monetary_value().ok_or_else(|| Error::Report {
         rule: ReportRule::NoMonetaryValues,

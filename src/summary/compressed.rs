@@ -166,3 +166,24 @@ impl CompressedSummary {
         self.weight.iter().sum()
     }
 }
+
+/// What a transaction model is fitted on: a [`CompressedSummary`] as it is, or a per-customer
+/// [`RfmSummary`](crate::summary::RfmSummary) compressed on the way (identical rows merged;
+/// its rows were checked when it was built). Every `fit` of a transaction model takes
+/// either, so `BgNbd::fit(&summary, &options)` works without a `compress()` call.
+pub trait ToCompressed {
+    /// The compressed rows (borrowed when `self` already is compressed).
+    fn to_compressed(&self) -> std::borrow::Cow<'_, CompressedSummary>;
+}
+
+impl ToCompressed for CompressedSummary {
+    fn to_compressed(&self) -> std::borrow::Cow<'_, CompressedSummary> {
+        std::borrow::Cow::Borrowed(self)
+    }
+}
+
+impl ToCompressed for crate::summary::RfmSummary {
+    fn to_compressed(&self) -> std::borrow::Cow<'_, CompressedSummary> {
+        std::borrow::Cow::Owned(self.compress())
+    }
+}

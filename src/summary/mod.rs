@@ -22,6 +22,7 @@ mod stream;
 pub use self::csv::{write_calibration_holdout_csv, write_summary_csv, SummaryCsvOptions};
 pub use births::Births;
 pub use builder::{SummaryOptions, SummaryOutput, SummaryStats};
-pub use compressed::CompressedSummary;
+pub use compressed::{CompressedSummary, ToCompressed};
 pub use holdout::{CalibrationHoldout, HoldoutStats};
 pub use rfm::RfmSummary;
+pub(crate) use rfm::{check_rfm_row, check_weight};

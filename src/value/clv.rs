@@ -24,7 +24,7 @@
 //! silently gives a different number. Here each has its own type:
 //!
 //! ```
-//! use ltv::models::pareto_nbd::ParetoNbd;
+//! use ltv::models::{pareto_nbd::ParetoNbd, CustomerBatch};
 //! use ltv::Period;
 //! use ltv::value::{ClvSettings, Months, MonthlyDiscountRate};
 //!
@@ -35,10 +35,16 @@
 //!     Months::new(12),                          // months, not weeks
 //!     MonthlyDiscountRate::from_annual(0.1268)?, // ≈ 1% a month
 //! );
-//! // one customer: 2 repeat purchases, last at week 30.43, observed for 38.86 weeks,
+//! // one customer: 2 repeat purchases, last at week 30.43, observed for 38.86 weeks
+//! let customers = CustomerBatch::new(&[2.0], &[30.43], &[38.86])?.with_period(Period::Week);
 //! // expected spend per purchase $24.66 (from a Gamma-Gamma model)
-//! let clv = ltv::value::customer_lifetime_value(
-//!     &model, &settings, &[2.0], &[30.43], &[38.86], &[24.66])?;
+//! let clv = ltv::value::customer_lifetime_value(&model, &settings, &customers, &[24.66])?;
+//! // daily settings for weekly customers are refused, not silently valued
+//! let daily = ClvSettings::new(Period::Day, Months::new(12), MonthlyDiscountRate::new(0.01)?);
+//! assert!(matches!(
+//!     ltv::value::customer_lifetime_value(&model, &daily, &customers, &[24.66]),
+//!     Err(ltv::Error::PeriodMismatch { .. })
+//! ));
 //! // months are steps of 4.345 weeks: month k's purchases are E(4.345 k) - E(4.345 (k-1)),
 //! // discounted by 1.01^k
 //! assert!(clv[0] > 40.0 && clv[0] < 45.0);
@@ -50,7 +56,7 @@ use crate::hashing::{key_bits, BitsMap};
 use super::units::{MonthlyDiscountRate, Months};
 use crate::error::{Error, Result};
 use crate::models::gamma_gamma::GammaGamma;
-use crate::models::{check_columns, TransactionModel};
+use crate::models::{CustomerBatch, TransactionModel};
 use crate::Period;
 
 /// How to turn a transaction model's predictions into CLV: the model's time unit, the horizon
@@ -95,6 +101,21 @@ impl ClvSettings {
         Ok(())
     }
 
+    /// Checks that `customers` are in the settings' period when their period is known (a
+    /// batch built from a summary that knows its period).
+    ///
+    /// # Errors
+    /// [`Error::PeriodMismatch`] when the two differ.
+    pub fn check_period(&self, customers: &CustomerBatch<'_>) -> Result<()> {
+        match customers.period() {
+            Some(data) if data != self.period => Err(Error::PeriodMismatch {
+                settings: self.period,
+                data,
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// Horizons `k f`, `k = 0..=N`, in model periods (`f` periods per month).
     pub(crate) fn horizons(&self) -> Vec<f64> {
         let f = self.period.periods_per_month();
@@ -119,7 +140,9 @@ pub(crate) struct DistinctHistories {
 }
 
 impl DistinctHistories {
-    pub(crate) fn new(frequency: &[f64], recency: &[f64], t_age: &[f64]) -> Self {
+    pub(crate) fn new(customers: &CustomerBatch<'_>) -> Self {
+        let (frequency, recency, t_age) =
+            (customers.frequency(), customers.recency(), customers.t());
         let n = frequency.len();
         let mut map: BitsMap<(u64, u64, u64), u32> = BitsMap::default();
         let mut out = Self {
@@ -148,6 +171,12 @@ impl DistinctHistories {
 
     pub(crate) fn len(&self) -> usize {
         self.frequency.len()
+    }
+
+    /// The distinct histories as a batch (rows of a checked batch, so still valid; no
+    /// period: the caller's settings carry it).
+    pub(crate) fn batch(&self) -> CustomerBatch<'_> {
+        CustomerBatch::from_checked(&self.frequency, &self.recency, &self.t_age)
     }
 }
 
@@ -239,17 +268,15 @@ pub(crate) fn check_values(n: usize, values: &[f64], name: &str) -> Result<()> {
 /// of value per purchase.
 ///
 /// # Errors
-/// [`Error::LengthMismatch`] / [`Error::InvalidField`] (1-based row) for bad columns; a
-/// model's numerical error.
+/// [`Error::PeriodMismatch`] when the customers' period is not the settings';
+/// [`Error::InvalidParameter`] for a horizon over [`Months::MAX`]; a model's numerical error.
 pub fn discounted_expected_purchases<M: TransactionModel + ?Sized>(
     model: &M,
     settings: &ClvSettings,
-    frequency: &[f64],
-    recency: &[f64],
-    t_age: &[f64],
+    customers: &CustomerBatch<'_>,
 ) -> Result<Vec<f64>> {
-    check_columns(frequency, recency, t_age)?;
-    let h = DistinctHistories::new(frequency, recency, t_age);
+    settings.check_period(customers)?;
+    let h = DistinctHistories::new(customers);
     let d = discounted_for_histories(model, settings, &h)?;
     Ok(h.index.iter().map(|&i| d[i as usize]).collect())
 }
@@ -259,28 +286,27 @@ pub fn discounted_expected_purchases<M: TransactionModel + ?Sized>(
 /// (for lifetimes parity, the Gamma-Gamma conditional expected average value).
 ///
 /// # Errors
-/// As [`discounted_expected_purchases`]; [`Error::InvalidField`] for a negative or
-/// non-finite expected value.
+/// As [`discounted_expected_purchases`]; [`Error::LengthMismatch`] unless there is one
+/// expected value per customer, [`Error::InvalidField`] (1-based row) for a negative or
+/// non-finite one.
 pub fn customer_lifetime_value<M: TransactionModel + ?Sized>(
     model: &M,
     settings: &ClvSettings,
-    frequency: &[f64],
-    recency: &[f64],
-    t_age: &[f64],
+    customers: &CustomerBatch<'_>,
     expected_value: &[f64],
 ) -> Result<Vec<f64>> {
-    check_values(frequency.len(), expected_value, "expected_value")?;
-    let d = discounted_expected_purchases(model, settings, frequency, recency, t_age)?;
+    check_values(customers.len(), expected_value, "expected_value")?;
+    let d = discounted_expected_purchases(model, settings, customers)?;
     Ok(d.iter().zip(expected_value).map(|(d, m)| d * m).collect())
 }
 
 /// lifetimes' `GammaGammaFitter.customer_lifetime_value`: CLV with the Gamma-Gamma
 /// conditional expected average value of each customer as the value per purchase
-/// ([`GammaGamma::conditional_expected_average_value`] from `frequency` and
+/// ([`GammaGamma::conditional_expected_average_value`] from the customers' frequency and
 /// `monetary_value`, the mean repeat spend).
 ///
 /// ```
-/// use ltv::models::{bgnbd::BgNbd, gamma_gamma::GammaGamma};
+/// use ltv::models::{bgnbd::BgNbd, gamma_gamma::GammaGamma, CustomerBatch};
 /// use ltv::Period;
 /// use ltv::value::{gamma_gamma_customer_lifetime_value, ClvSettings, Months, MonthlyDiscountRate};
 /// // lifetimes' CDNOW estimates (weeks)
@@ -288,8 +314,8 @@ pub fn customer_lifetime_value<M: TransactionModel + ?Sized>(
 /// let spend = GammaGamma::new(6.2488, 3.7446, 15.4477)?;
 /// let settings = ClvSettings::new(Period::Week, Months::new(12), MonthlyDiscountRate::new(0.01)?);
 /// // CDNOW customer 1: x = 2, t_x = 30.43, T = 38.86, mean repeat spend 22.35
-/// let clv = gamma_gamma_customer_lifetime_value(
-///     &bgnbd, &spend, &settings, &[2.0], &[30.43], &[38.86], &[22.35])?;
+/// let customers = CustomerBatch::new(&[2.0], &[30.43], &[38.86])?;
+/// let clv = gamma_gamma_customer_lifetime_value(&bgnbd, &spend, &settings, &customers, &[22.35])?;
 /// assert!((clv[0] - 36.28).abs() < 0.01); // lifetimes: 36.2785
 /// # Ok::<(), ltv::Error>(())
 /// ```
@@ -301,13 +327,11 @@ pub fn gamma_gamma_customer_lifetime_value<M: TransactionModel + ?Sized>(
     model: &M,
     spend: &GammaGamma,
     settings: &ClvSettings,
-    frequency: &[f64],
-    recency: &[f64],
-    t_age: &[f64],
+    customers: &CustomerBatch<'_>,
     monetary_value: &[f64],
 ) -> Result<Vec<f64>> {
-    let value = spend.conditional_expected_average_values(frequency, monetary_value)?;
-    customer_lifetime_value(model, settings, frequency, recency, t_age, &value)
+    let value = spend.conditional_expected_average_values(customers.frequency(), monetary_value)?;
+    customer_lifetime_value(model, settings, customers, &value)
 }
 
 #[cfg(test)]

@@ -53,21 +53,17 @@ pub fn pareto_nbd_dert(
     Ok(pa * (params.r + frequency) / (params.alpha + t_age) * b * w)
 }
 
-/// [`pareto_nbd_dert`] over customers (columns of equal length), computed once per distinct
-/// `(x, t_x, T)` history.
+/// [`pareto_nbd_dert`] over a batch of customers, computed once per distinct `(x, t_x, T)`
+/// history. `delta` is per period of the customers' summary.
 ///
 /// # Errors
-/// [`crate::Error::LengthMismatch`] / [`crate::Error::InvalidField`] (1-based row) for bad
-/// columns; otherwise as [`pareto_nbd_dert`].
+/// As [`pareto_nbd_dert`].
 pub fn pareto_nbd_dert_many(
     model: &ParetoNbd,
     delta: ContinuousDiscountRate,
-    frequency: &[f64],
-    recency: &[f64],
-    t_age: &[f64],
+    customers: &crate::models::CustomerBatch<'_>,
 ) -> Result<Vec<f64>> {
-    crate::models::check_columns(frequency, recency, t_age)?;
-    let h = DistinctHistories::new(frequency, recency, t_age);
+    let h = DistinctHistories::new(customers);
     let one = |i: usize| pareto_nbd_dert(model, delta, h.frequency[i], h.recency[i], h.t_age[i]);
     #[cfg(feature = "parallel")]
     let d: Vec<f64> = {

@@ -37,7 +37,7 @@ use statrs::distribution::{ContinuousCDF, Normal};
 use super::clv::{check_values, ClvSettings, DistinctHistories};
 use super::gradient::PurchasesGradient;
 use crate::error::{Error, Result};
-use crate::models::check_columns;
+use crate::models::{CustomerBatch, FittedPurchasesGradient};
 
 /// CLV per customer with a confidence interval.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,22 +56,24 @@ pub struct ClvWithIntervals {
 
 /// CLV with delta-method intervals (see the [module docs](self)).
 ///
+/// * `model`: a **fitted** transaction model ([`FittedPurchasesGradient`]: a
+///   [`Fitted`](crate::models::Fitted) BG/NBD, MBG/NBD or Pareto/NBD, or a saved one through
+///   [`SavedModel::as_fitted_gradient`](crate::models::SavedModel::as_fitted_gradient)); a
+///   model built from given parameters has no covariance and does not compile here;
+/// * `customers`: the customers ([`CustomerBatch`], rows checked once);
 /// * `expected_value`: expected value per purchase of each customer (≥ 0);
 /// * `expected_value_variance`: its variance from the spend model's parameter uncertainty
 ///   (≥ 0), or `None` to treat the values as known;
 /// * `level`: confidence level in (0, 1), e.g. 0.95.
 ///
 /// # Errors
-/// [`Error::SingularInformation`] when the model has no covariance (parameters given rather
-/// than estimated); [`Error::InvalidParameter`] for a level outside (0, 1); otherwise as
+/// [`Error::SingularInformation`] when the fit's information matrix was singular (no
+/// covariance); [`Error::InvalidParameter`] for a level outside (0, 1); otherwise as
 /// [`crate::value::customer_lifetime_value`].
-#[allow(clippy::too_many_arguments)]
-pub fn customer_lifetime_value_with_intervals<M: PurchasesGradient + ?Sized>(
+pub fn customer_lifetime_value_with_intervals<M: FittedPurchasesGradient + ?Sized>(
     model: &M,
     settings: &ClvSettings,
-    frequency: &[f64],
-    recency: &[f64],
-    t_age: &[f64],
+    customers: &CustomerBatch<'_>,
     expected_value: &[f64],
     expected_value_variance: Option<&[f64]>,
     level: f64,
@@ -83,13 +85,13 @@ pub fn customer_lifetime_value_with_intervals<M: PurchasesGradient + ?Sized>(
             "must be in (0, 1), e.g. 0.95",
         ));
     }
-    check_columns(frequency, recency, t_age)?;
-    let n = frequency.len();
+    settings.check_period(customers)?;
+    let n = customers.len();
     check_values(n, expected_value, "expected_value")?;
     if let Some(v) = expected_value_variance {
         check_values(n, v, "expected_value_variance")?;
     }
-    let cov = model.covariance()?;
+    let cov = model.fit().covariance()?;
     let theta = model.parameters();
     let k = theta.len();
     if cov.nrows() != k || cov.ncols() != k {
@@ -103,7 +105,7 @@ pub fn customer_lifetime_value_with_intervals<M: PurchasesGradient + ?Sized>(
         });
     }
 
-    let h = DistinctHistories::new(frequency, recency, t_age);
+    let h = DistinctHistories::new(customers);
     let (d, var_d) = discounted_with_variance(model, settings, &h, &cov)?;
 
     let z = Normal::standard().inverse_cdf(0.5 + level / 2.0);
@@ -297,7 +299,7 @@ fn discounted_with_variance<M: PurchasesGradient + ?Sized>(
 mod tests {
     use super::*;
     use crate::models::pareto_nbd::ParetoNbd;
-    use crate::models::TransactionModel;
+    use crate::models::{CustomerBatch, TransactionModel};
     use crate::value::{MonthlyDiscountRate, Months};
     use crate::Period;
     use rand::SeedableRng;
@@ -329,7 +331,8 @@ mod tests {
                     let mut p = theta.clone();
                     p[j] *= 1.0 + sign * STEP;
                     let m = model.with_parameters(&p).unwrap();
-                    crate::value::discounted_expected_purchases(m.as_ref(), &settings(), x, tx, t)
+                    let batch = CustomerBatch::new(x, tx, t).unwrap();
+                    crate::value::discounted_expected_purchases(m.as_ref(), &settings(), &batch)
                         .unwrap()
                 };
                 let (up, down) = (at(1.0), at(-1.0));
@@ -362,7 +365,8 @@ mod tests {
         let opts = crate::fit::FitOptions::default();
         let (x, tx, t) = (s.frequency(), s.recency(), s.t());
         let ones = vec![1.0; x.len()];
-        let models: Vec<Box<dyn PurchasesGradient>> = vec![
+        let batch = CustomerBatch::from(&s);
+        let models: Vec<Box<dyn FittedPurchasesGradient>> = vec![
             Box::new(ParetoNbd::fit(&data, &opts).unwrap()),
             Box::new(crate::models::bgnbd::BgNbd::fit(&data, &opts).unwrap()),
             Box::new(crate::models::mbgnbd::MbgNbd::fit(&data, &opts).unwrap()),
@@ -371,16 +375,14 @@ mod tests {
             let est = customer_lifetime_value_with_intervals(
                 model.as_ref(),
                 &settings(),
-                x,
-                tx,
-                t,
+                &batch,
                 &ones,
                 None,
                 0.95,
             )
             .unwrap();
             let plain =
-                crate::value::customer_lifetime_value(model.as_ref(), &settings(), x, tx, t, &ones)
+                crate::value::customer_lifetime_value(model.as_ref(), &settings(), &batch, &ones)
                     .unwrap();
             assert_eq!(est.clv, plain);
             let oracle = finite_difference_variance(model.as_ref(), x, tx, t);
@@ -417,17 +419,10 @@ mod tests {
         let tx: Vec<f64> = rows.iter().map(|r| r.1).collect();
         let t: Vec<f64> = rows.iter().map(|r| r.2).collect();
         let ones = vec![1.0; 4];
-        let est = customer_lifetime_value_with_intervals(
-            &fitted,
-            &settings(),
-            &x,
-            &tx,
-            &t,
-            &ones,
-            None,
-            0.95,
-        )
-        .unwrap();
+        let batch = CustomerBatch::new(&x, &tx, &t).unwrap();
+        let est =
+            customer_lifetime_value_with_intervals(&fitted, &settings(), &batch, &ones, None, 0.95)
+                .unwrap();
         let cov = fitted.covariance().unwrap() / 100.0;
         let chol = cov.clone().cholesky().unwrap().l();
         let theta = fitted.parameters();
@@ -441,9 +436,8 @@ mod tests {
             let shift = &chol * e;
             let p: Vec<f64> = (0..4).map(|j| theta[j] + shift[j]).collect();
             let m = fitted.with_parameters(&p).unwrap();
-            let d =
-                crate::value::discounted_expected_purchases(m.as_ref(), &settings(), &x, &tx, &t)
-                    .unwrap();
+            let d = crate::value::discounted_expected_purchases(m.as_ref(), &settings(), &batch)
+                .unwrap();
             for i in 0..4 {
                 sum[i] += d[i];
                 sum2[i] += d[i] * d[i];
@@ -466,13 +460,11 @@ mod tests {
     fn spend_variance_widens_and_known_parameters_are_an_error() {
         let s = crate::datasets::cdnow_summary().unwrap();
         let fitted = ParetoNbd::fit(&s.compress(), &crate::fit::FitOptions::default()).unwrap();
-        let (x, tx, t) = (vec![2.0], vec![30.43], vec![38.86]);
+        let batch = CustomerBatch::new(&[2.0], &[30.43], &[38.86]).unwrap();
         let a = customer_lifetime_value_with_intervals(
             &fitted,
             &settings(),
-            &x,
-            &tx,
-            &t,
+            &batch,
             &[25.0],
             None,
             0.95,
@@ -481,9 +473,7 @@ mod tests {
         let b = customer_lifetime_value_with_intervals(
             &fitted,
             &settings(),
-            &x,
-            &tx,
-            &t,
+            &batch,
             &[25.0],
             Some(&[4.0]),
             0.95,
@@ -491,26 +481,47 @@ mod tests {
         .unwrap();
         assert!(b.std_error[0] > a.std_error[0] && b.upper[0] > a.upper[0]);
         assert!((a.clv[0] - b.clv[0]).abs() == 0.0);
-        let given = *fitted.model();
+        // Parameters typed in have no covariance: that no longer compiles (the compile_fail
+        // example of `FittedPurchasesGradient`). A fitted model whose information matrix was
+        // singular (saved without a covariance) is the run-time case left.
+        let mut record = serde_json::to_value(&fitted).unwrap();
+        record["covariance"] = serde_json::Value::Null;
+        record["covariance_note"] = "information matrix singular".into();
+        let singular: crate::models::pareto_nbd::FittedParetoNbd =
+            serde_json::from_value(record).unwrap();
         assert!(matches!(
             customer_lifetime_value_with_intervals(
-                &given,
+                &singular,
                 &settings(),
-                &x,
-                &tx,
-                &t,
+                &batch,
                 &[25.0],
                 None,
                 0.95
             ),
             Err(Error::SingularInformation { .. })
         ));
+        let weekly = ClvSettings {
+            period: Period::Day,
+            ..settings()
+        };
+        assert!(matches!(
+            customer_lifetime_value_with_intervals(
+                &fitted,
+                &weekly,
+                &batch.with_period(Period::Week),
+                &[25.0],
+                None,
+                0.95
+            ),
+            Err(Error::PeriodMismatch {
+                settings: Period::Day,
+                data: Period::Week
+            })
+        ));
         assert!(customer_lifetime_value_with_intervals(
             &fitted,
             &settings(),
-            &x,
-            &tx,
-            &t,
+            &batch,
             &[25.0],
             None,
             1.0

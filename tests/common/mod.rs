@@ -4,7 +4,7 @@
 #[cfg(feature = "cli")]
 pub mod cli;
 
-use ltv::models::{Fitted, ModelParameters, TransactionModel};
+use ltv::models::{CustomerBatch, Fitted, ModelParameters, TransactionModel};
 use ltv::summary::CompressedSummary;
 
 /// The CDNOW summary (2,357 customers of the 1/10 sample, weeks; Fader, Hardie & Lee 2005),
@@ -125,12 +125,16 @@ pub fn assert_predictions_match_lifetimes<M: BetaGeometricModel>(
     let mut worst: f64 = 0.0;
     for (horizon, values) in r["conditional_expected_purchases"].as_object().unwrap() {
         let h: f64 = horizon.parse().unwrap();
-        let ours = m.conditional_expected_purchases(h, &f, &rec, &t).unwrap();
+        let ours = m
+            .conditional_expected_purchases(h, &CustomerBatch::new(&f, &rec, &t).unwrap())
+            .unwrap();
         let err = max_rel_err(&ours, &floats(values));
         assert!(err <= rel, "E[Y({h})]: max relative error {err:e}");
         worst = worst.max(err);
     }
-    let alive = m.probability_alive(&f, &rec, &t).unwrap();
+    let alive = m
+        .probability_alive(&CustomerBatch::new(&f, &rec, &t).unwrap())
+        .unwrap();
     let err = max_rel_err(&alive, &floats(&r["probability_alive"]));
     assert!(err <= rel, "P(alive): {err:e}");
     worst = worst.max(err);
@@ -180,9 +184,11 @@ pub fn assert_shared_reference_values<M: BetaGeometricModel>(
 ) {
     let (ids, f, rec, t) = cdnow_columns();
     let cond = m
-        .conditional_expected_purchases(39.0, &f, &rec, &t)
+        .conditional_expected_purchases(39.0, &CustomerBatch::new(&f, &rec, &t).unwrap())
         .unwrap();
-    let alive = m.probability_alive(&f, &rec, &t).unwrap();
+    let alive = m
+        .probability_alive(&CustomerBatch::new(&f, &rec, &t).unwrap())
+        .unwrap();
     for (id, v) in r["conditional_expected_purchases_t39"].as_object().unwrap() {
         let i = ids.iter().position(|x| x == id).unwrap();
         assert_rel(

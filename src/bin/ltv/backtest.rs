@@ -18,6 +18,7 @@ use ltv::report::parse_date_arg;
 use ltv::{Error, Result};
 
 use crate::io::{output as open_output, write_err};
+use crate::names::OutputFormat;
 use crate::report::{prepare, Log, Prepared};
 
 /// Arguments of `ltv backtest`.
@@ -141,25 +142,11 @@ pub fn run(args: Args) -> Result<()> {
         quiet: args.report.quiet,
         start: Instant::now(),
     };
-    let format = match args.report.format.as_deref() {
-        Some(f) => f.to_ascii_lowercase(),
-        None => match &args.report.output {
-            Some(p)
-                if p.extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("json")) =>
-            {
-                "json".into()
-            }
-            Some(_) => "csv".into(),
-            None => "table".into(),
-        },
-    };
-    if !matches!(format.as_str(), "csv" | "json" | "table") {
-        return Err(Error::unknown_name(
-            ltv::error::NameKind::OutputFormat,
-            format,
-        ));
-    }
+    let format = OutputFormat::choose(
+        args.report.format,
+        args.report.output.as_deref(),
+        OutputFormat::Table,
+    );
     let data_end = parse_date_arg(&args.report.as_of)?;
     let Prepared {
         config,
@@ -215,15 +202,15 @@ pub fn run(args: Args) -> Result<()> {
     }
     let path = args.report.output.as_deref();
     let mut out = open_output(path)?;
-    let text = match format.as_str() {
-        "csv" => csv(&b),
-        "json" => {
+    let text = match format {
+        OutputFormat::Csv => csv(&b),
+        OutputFormat::Json => {
             serde_json::to_string_pretty(&b).map_err(|source| Error::Json {
                 what: "writing the backtest as JSON".into(),
                 source,
             })? + "\n"
         }
-        _ => table(&b),
+        OutputFormat::Table => table(&b),
     };
     out.write_all(text.as_bytes()).map_err(write_err(path))?;
     out.flush().map_err(write_err(path))?;

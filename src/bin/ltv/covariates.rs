@@ -38,7 +38,7 @@ use ltv::models::covariates::{
 use ltv::models::gamma_gamma::{FittedGammaGamma, GammaGamma};
 use ltv::models::mbgnbd::MbgNbd;
 use ltv::models::pareto_nbd::ParetoNbd;
-use ltv::models::{SavedModel, TransactionModel};
+use ltv::models::{CustomerBatch, SavedModel, TransactionModel};
 use ltv::summary::RfmSummary;
 use ltv::value::{customer_lifetime_value, ClvSettings};
 use ltv::Period;
@@ -680,6 +680,7 @@ pub fn clv(inputs: &ClvInputs<'_>, settings: &ClvSettings) -> Result<Vec<f64>> {
         }
     };
     let (x, tx, tt) = (summary.frequency(), summary.recency(), summary.t());
+    settings.check_period(&CustomerBatch::from(summary))?;
     // customers grouped by (transaction model, spend model)
     let mut groups: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
     for i in 0..summary.len() {
@@ -688,16 +689,10 @@ pub fn clv(inputs: &ClvInputs<'_>, settings: &ClvSettings) -> Result<Vec<f64>> {
     let mut out = vec![0.0; summary.len()];
     for ((ti, si), rows) in groups {
         let pick = |v: &[f64]| rows.iter().map(|&i| v[i]).collect::<Vec<f64>>();
-        let (gx, gm) = (pick(x), pick(money));
+        let (gx, gm, gtx, gtt) = (pick(x), pick(money), pick(tx), pick(tt));
         let value = sm.models[si].conditional_expected_average_values(&gx, &gm)?;
-        let clv = customer_lifetime_value(
-            tm.models[ti].as_ref(),
-            settings,
-            &gx,
-            &pick(tx),
-            &pick(tt),
-            &value,
-        )?;
+        let customers = CustomerBatch::new(&gx, &gtx, &gtt)?;
+        let clv = customer_lifetime_value(tm.models[ti].as_ref(), settings, &customers, &value)?;
         for (&i, c) in rows.iter().zip(clv) {
             out[i] = c;
         }

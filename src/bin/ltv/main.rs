@@ -14,6 +14,7 @@ mod covariates;
 mod fit;
 mod io;
 mod log_args;
+mod names;
 mod pagerank;
 mod pipeline;
 mod plot;

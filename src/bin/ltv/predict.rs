@@ -7,7 +7,7 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use ltv::data::columns::{csv_error, Header};
-use ltv::models::{SavedModel, TransactionModel};
+use ltv::models::{CustomerBatch, SavedModel, TransactionModel};
 use ltv::{Error, Result};
 use std::collections::BTreeMap;
 
@@ -100,7 +100,7 @@ pub fn run(args: Args) -> Result<()> {
             per_row_horizon(model, &horizons, f, r, t).map_err(|e| summary.locate(e))?
         }
         (Some(model), None, Some(h)) => model
-            .expected_purchases_and_alive(h, f, r, t)
+            .expected_purchases_and_alive(h, &CustomerBatch::from(&summary))
             .map_err(|e| summary.locate(e))?,
         (None, None, Some(h)) => {
             crate::covariates::predict(&args.model_file, &args.covariates, &summary, h)?
@@ -179,8 +179,9 @@ fn per_row_horizon(
     let (mut expected, mut alive) = (vec![0.0; f.len()], vec![0.0; f.len()]);
     for (bits, rows) in groups {
         let pick = |x: &[f64]| rows.iter().map(|&i| x[i]).collect::<Vec<f64>>();
-        let (e, a) = model
-            .expected_purchases_and_alive(f64::from_bits(bits), &pick(f), &pick(r), &pick(t))
+        let (pf, pr, pt) = (pick(f), pick(r), pick(t));
+        let (e, a) = CustomerBatch::new(&pf, &pr, &pt)
+            .and_then(|batch| model.expected_purchases_and_alive(f64::from_bits(bits), &batch))
             .map_err(|e| match e {
                 Error::InvalidField {
                     line,

@@ -15,12 +15,11 @@
 //! reason in `meta.estimates` and on stderr (`--strict` makes it a failure).
 
 use ltv::data::columns::Header;
-use ltv::error::NameKind;
 use ltv::models::ModelKind;
 use ltv::report::{
     output, parse_date_arg, parse_time_zone, read_costs, read_credit_ledger, read_fx,
     read_installs, read_transactions, BuyTillYouDieValue, CampaignReport, CohortBy, CostColumns,
-    CreditLedgerColumns, FitStatus, FxColumns, HierarchicalValue, InstallColumns, Level,
+    CreditLedgerColumns, FitStatus, FxColumns, GroupBy, HierarchicalValue, InstallColumns, Level,
     OptionalColumn, ReportConfig, ReportInputs, TimestampFormat, TransactionColumns, ValueModel,
 };
 use ltv::{Error, Result};
@@ -30,6 +29,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::io::{output as open_output, write_err};
+use crate::names::{NameParser, OutputFormat};
 
 /// Inputs above this many bytes in total get a progress bar (on a terminal).
 const PROGRESS_BYTES: u64 = 32 << 20;
@@ -77,23 +77,24 @@ pub struct Args {
     #[arg(long, value_name = "SIGMA")]
     shrinkage: Option<f64>,
     /// Levels to group by, comma separated: network, account, campaign, ad.
-    #[arg(long, default_value = "network,campaign")]
-    group_by: String,
+    #[arg(long, default_value = "network,campaign",
+          value_parser = NameParser::<GroupBy, Level>::new())]
+    group_by: GroupBy,
     /// Output file (.csv or .json); stdout when absent.
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
     /// Output format: csv, json or table (default: from the --output extension; a table on a
     /// terminal; CSV otherwise).
-    #[arg(long)]
-    pub(crate) format: Option<String>,
+    #[arg(long, value_parser = NameParser::<OutputFormat>::new())]
+    pub(crate) format: Option<OutputFormat>,
     /// Also write the report as one self-contained HTML page (charts inline) to this file
     /// (`ltv backtest`: the backtest's page).
     #[arg(long, value_name = "FILE")]
     pub(crate) html: Option<PathBuf>,
 
     /// Install cohorts: all, day, week or month.
-    #[arg(long, default_value = "all")]
-    cohort: String,
+    #[arg(long, default_value = "all", value_parser = NameParser::<CohortBy>::new())]
+    cohort: CohortBy,
     /// Report time zone (IANA name).
     #[arg(long, default_value = "UTC")]
     timezone: String,
@@ -474,8 +475,8 @@ pub(crate) fn prepare(args: &Args, log: &Log) -> Result<Prepared> {
     config.horizon.discount_rate = args.discount_rate;
     config.horizon.interval_level = args.interval_level;
     config.horizon.period = args.period.parse::<ltv::Period>()?;
-    config.group_by = args.group_by.parse()?;
-    config.cohort = CohortBy::parse(&args.cohort)?;
+    config.group_by = args.group_by.clone();
+    config.cohort = args.cohort;
     config.ranking = args.rank_by.parse()?;
     config.horizon.validate()?;
     if let Some(p) = &args.account_timezones {
@@ -606,23 +607,12 @@ pub fn run(args: Args) -> Result<()> {
         start: Instant::now(),
     };
     // checked before any input is read: a bad flag fails fast
-    let format = match args.format.as_deref() {
-        Some(f) => f.to_ascii_lowercase(),
-        None => match &args.output {
-            Some(p)
-                if p.extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("json")) =>
-            {
-                "json".into()
-            }
-            Some(_) => "csv".into(),
-            None if std::io::stdout().is_terminal() => "table".into(),
-            None => "csv".into(),
-        },
+    let on_stdout = if std::io::stdout().is_terminal() {
+        OutputFormat::Table
+    } else {
+        OutputFormat::Csv
     };
-    if !matches!(format.as_str(), "csv" | "json" | "table") {
-        return Err(Error::unknown_name(NameKind::OutputFormat, format));
-    }
+    let format = OutputFormat::choose(args.format, args.output.as_deref(), on_stdout);
     let Prepared {
         config,
         model,
@@ -692,18 +682,17 @@ pub fn run(args: Args) -> Result<()> {
     }
     let path = args.output.as_deref();
     let mut out = open_output(path)?;
-    match format.as_str() {
-        "csv" => output::write_csv(&report, &mut out)?,
-        "json" => output::write_json(&report, &mut out)?,
-        "table" => out
+    match format {
+        OutputFormat::Csv => output::write_csv(&report, &mut out)?,
+        OutputFormat::Json => output::write_json(&report, &mut out)?,
+        OutputFormat::Table => out
             .write_all(output::table(&report, args.top).as_bytes())
             .map_err(write_err(path))?,
-        other => return Err(Error::unknown_name(NameKind::OutputFormat, other)),
     }
     out.flush().map_err(write_err(path))?;
     if let Some(p) = path {
         log.info(format!("wrote {}", p.display()));
-        if !args.quiet && std::io::stderr().is_terminal() && format != "table" {
+        if !args.quiet && std::io::stderr().is_terminal() && format != OutputFormat::Table {
             eprint!("{}", output::table(&report, args.top));
         }
     }

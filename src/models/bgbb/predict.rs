@@ -10,7 +10,6 @@ use super::{check_discrete_row, check_periods, BgBb};
 use crate::error::{Error, Result};
 use crate::models::bgnbd::finite;
 use crate::models::fitted::ModelParameters;
-use crate::models::traits::map_rows_checked_with;
 use crate::summary::CompressedSummary;
 
 impl BgBb {
@@ -260,12 +259,24 @@ pub(crate) fn map_histories(
     periods: &[f64],
     f: impl Fn(f64, f64, f64) -> Result<f64> + Sync,
 ) -> Result<Vec<f64>> {
-    map_rows_checked_with(
-        frequency,
-        recency,
-        periods,
-        "periods",
-        check_discrete_row,
-        f,
-    )
+    for (name, len) in [("recency", recency.len()), ("periods", periods.len())] {
+        if len != frequency.len() {
+            return Err(Error::LengthMismatch {
+                left: "frequency".into(),
+                left_len: frequency.len(),
+                right: name.into(),
+                right_len: len,
+            });
+        }
+    }
+    for i in 0..frequency.len() {
+        check_discrete_row(i as u64 + 1, frequency[i], recency[i], periods[i])?;
+    }
+    crate::models::vectorised::fill_rows(frequency.len(), |start, out, _| {
+        for (k, v) in out.iter_mut().enumerate() {
+            let i = start + k;
+            *v = f(frequency[i], recency[i], periods[i])?;
+        }
+        Ok(())
+    })
 }

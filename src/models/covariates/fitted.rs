@@ -5,12 +5,11 @@ use std::marker::PhantomData;
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
-use super::design::{CovariateEncoding, Covariates};
+use super::design::CovariateEncoding;
 use super::engine::CovariateModel;
 use crate::error::{Error, ModelFileRule, Result};
 use crate::fit::Convergence;
-use crate::models::TransactionModel;
-use crate::summary::RfmSummary;
+use crate::models::{CustomerBatch, TransactionModel};
 
 /// What the fit hands over (internal).
 pub(crate) struct Estimate {
@@ -352,20 +351,20 @@ impl<M: CovariateModel> CovariateFit<M> {
 }
 
 impl<M: CovariateModel + TransactionModel> CovariateFit<M> {
+    /// `f` on each customer of `customers` with the model at their own parameters; the batch
+    /// must carry covariates encoded as the model's.
     fn per_customer(
         &self,
-        summary: &RfmSummary,
-        covariates: &Covariates,
+        customers: &CustomerBatch<'_>,
         f: impl Fn(&M, f64, f64, f64) -> Result<f64> + Sync,
     ) -> Result<Vec<f64>> {
-        if covariates.len() != summary.len() {
-            return Err(Error::LengthMismatch {
-                left: "summary customers".into(),
-                left_len: summary.len(),
-                right: "covariate rows".into(),
-                right_len: covariates.len(),
-            });
-        }
+        let covariates = customers.covariates().ok_or_else(|| Error::Covariate {
+            column: "*".into(),
+            customer: None,
+            rule:
+                "a covariate model needs the customers' covariates (CustomerBatch::with_covariates)"
+                    .into(),
+        })?;
         if covariates.encoding() != &self.est.encoding {
             return Err(Error::Covariate {
                 column: "*".into(),
@@ -373,8 +372,8 @@ impl<M: CovariateModel + TransactionModel> CovariateFit<M> {
                 rule: "the covariates were encoded differently from the model's (encode them with the model's encoding)".into(),
             });
         }
-        let (x, tx, t) = (summary.frequency(), summary.recency(), summary.t());
-        (0..summary.len())
+        let (x, tx, t) = (customers.frequency(), customers.recency(), customers.t());
+        (0..customers.len())
             .map(|i| {
                 let m = self.model_for(covariates.row(i))?;
                 f(&m, x[i], tx[i], t[i])
@@ -383,18 +382,19 @@ impl<M: CovariateModel + TransactionModel> CovariateFit<M> {
     }
 
     /// Each customer's expected purchases in `(T, T + t]` (periods) with their own
-    /// parameters.
+    /// parameters; `customers` carries the covariates
+    /// ([`CustomerBatch::with_covariates`]).
     ///
     /// # Errors
-    /// Mismatched inputs; a numerical error of a customer.
+    /// [`Error::Covariate`] when the batch has no covariates or they are encoded differently
+    /// from the model's; an invalid horizon; a numerical error of a customer.
     pub fn conditional_expected_purchases(
         &self,
         t: f64,
-        summary: &RfmSummary,
-        covariates: &Covariates,
+        customers: &CustomerBatch<'_>,
     ) -> Result<Vec<f64>> {
         crate::models::check_horizon("t", t)?;
-        self.per_customer(summary, covariates, |m, x, tx, tt| {
+        self.per_customer(customers, |m, x, tx, tt| {
             m.conditional_expected_purchases_one(t, x, tx, tt)
         })
     }
@@ -403,14 +403,8 @@ impl<M: CovariateModel + TransactionModel> CovariateFit<M> {
     ///
     /// # Errors
     /// As [`CovariateFit::conditional_expected_purchases`].
-    pub fn probability_alive(
-        &self,
-        summary: &RfmSummary,
-        covariates: &Covariates,
-    ) -> Result<Vec<f64>> {
-        self.per_customer(summary, covariates, |m, x, tx, tt| {
-            m.probability_alive_one(x, tx, tt)
-        })
+    pub fn probability_alive(&self, customers: &CustomerBatch<'_>) -> Result<Vec<f64>> {
+        self.per_customer(customers, |m, x, tx, tt| m.probability_alive_one(x, tx, tt))
     }
 }
 

@@ -8,8 +8,8 @@ use crate::fit::{maximize, FitOptions, Likelihood};
 use crate::models::fitted::{Fitted, ModelParameters};
 use crate::models::identify::check_identifiable;
 use crate::models::parameters::given_parameters;
-use crate::models::traits::map_checked_rows;
-use crate::models::{check_horizon, TransactionModel};
+use crate::models::traits::map_rows;
+use crate::models::{check_horizon, CustomerBatch, TransactionModel};
 use crate::summary::CompressedSummary;
 
 /// A Pareto/NBD model estimated from data, with its fit record.
@@ -73,7 +73,9 @@ fn check_interior(lik: &ParetoNbdLikelihood<'_>, params: &[f64], ll: f64) -> Res
 }
 
 impl ParetoNbd {
-    /// Estimates the model by maximum likelihood on a compressed summary (times in periods)
+    /// Estimates the model by maximum likelihood on a summary (compressed inside when it is
+    /// per customer:
+    /// [`ToCompressed`](crate::summary::ToCompressed)) (times in periods)
     /// with the shared machinery of [`crate::fit`]: L-BFGS on log-parameters with the analytic
     /// gradient, deterministic starting values, Nelder–Mead fallback, covariance from the
     /// observed information.
@@ -105,7 +107,11 @@ impl ParetoNbd {
     /// times further along the ridge the log-likelihood is within 0.01 of the estimate's), which a
     /// gradient-based fit would otherwise report as converged; [`crate::Error::NotConverged`] and the other errors of the
     /// optimizer.
-    pub fn fit(data: &CompressedSummary, options: &FitOptions) -> Result<FittedParetoNbd> {
+    pub fn fit(
+        data: &(impl crate::summary::ToCompressed + ?Sized),
+        options: &FitOptions,
+    ) -> Result<FittedParetoNbd> {
+        let data: &CompressedSummary = &data.to_compressed();
         let repeats: f64 = data
             .frequency()
             .iter()
@@ -132,15 +138,9 @@ impl ParetoNbd {
     ///
     /// # Errors
     /// As [`TransactionModel::conditional_expected_purchases`].
-    pub fn probability_alive_at(
-        &self,
-        t: f64,
-        frequency: &[f64],
-        recency: &[f64],
-        t_age: &[f64],
-    ) -> Result<Vec<f64>> {
+    pub fn probability_alive_at(&self, t: f64, customers: &CustomerBatch<'_>) -> Result<Vec<f64>> {
         check_horizon("t", t)?;
-        map_checked_rows(frequency, recency, t_age, |x, tx, tt| {
+        map_rows(customers, |x, tx, tt| {
             self.probability_alive_at_one(t, x, tx, tt)
         })
     }
@@ -154,12 +154,10 @@ impl ParetoNbd {
         &self,
         n: u64,
         t: f64,
-        frequency: &[f64],
-        recency: &[f64],
-        t_age: &[f64],
+        customers: &CustomerBatch<'_>,
     ) -> Result<Vec<f64>> {
         check_horizon("t", t)?;
-        map_checked_rows(frequency, recency, t_age, |x, tx, tt| {
+        map_rows(customers, |x, tx, tt| {
             self.conditional_probability_of_n_purchases_one(n, t, x, tx, tt)
         })
     }

@@ -11,7 +11,8 @@ use super::params::ParetoNbd;
 use super::quadrature::integrate;
 use super::row::{row_terms, FrequencyTerms, RowTerms};
 use crate::error::{Error, Result};
-use crate::models::{check_horizon, check_row};
+use crate::models::check_horizon;
+use crate::summary::check_rfm_row;
 use statrs::function::gamma::ln_gamma;
 
 /// `(1 - e^{εL}) / ε` for `L ≤ 0`, with its limit `-L` at `ε = 0`: the integral
@@ -26,7 +27,7 @@ fn one_minus_power_over(eps: f64, l: f64) -> f64 {
 
 impl ParetoNbd {
     fn terms(&self, x: f64, t_x: f64, t_age: f64, grad: bool) -> Result<RowTerms> {
-        check_row(1, x, t_x, t_age)?;
+        check_rfm_row(1, x, t_x, t_age)?;
         let ft = FrequencyTerms::new(self, x, grad);
         row_terms(self, &ft, t_x, t_age, grad)
     }

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::fit::FitOptions;
-use crate::models::{ModelParameters, TransactionModel};
+use crate::models::{CustomerBatch, ModelParameters, TransactionModel};
 use crate::summary::CompressedSummary;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -511,7 +511,7 @@ fn fitted_model_round_trips_through_a_saved_model() {
     let p = tm
         .as_transaction_model()
         .unwrap()
-        .probability_alive(&[2.0], &[30.43], &[38.86])
+        .probability_alive(&CustomerBatch::new(&[2.0], &[30.43], &[38.86]).unwrap())
         .unwrap();
     assert!(
         rel(

@@ -1,5 +1,6 @@
 use super::*;
 use crate::models::pareto_nbd::ParetoNbd;
+use crate::models::CustomerBatch;
 use serde_json::Value;
 
 fn lifetimes_json() -> Value {
@@ -86,7 +87,13 @@ fn pareto_nbd_clv_matches_lifetimes() {
             horizon: Months::new(case["months"].as_u64().unwrap() as u32),
             discount: MonthlyDiscountRate::new(case["discount_rate"].as_f64().unwrap()).unwrap(),
         };
-        let clv = customer_lifetime_value(&model, &settings, &x, &tx, &t, &m).unwrap();
+        let clv = customer_lifetime_value(
+            &model,
+            &settings,
+            &CustomerBatch::new(&x, &tx, &t).unwrap(),
+            &m,
+        )
+        .unwrap();
         // 1e-9 relative: same formulas in double precision (the issue asks for 1e-6)
         for (id, want) in case["values"].as_object().unwrap() {
             let i = ids.iter().position(|s| s == id).unwrap();
@@ -114,11 +121,20 @@ fn discounting_and_units_behave() {
         discount: MonthlyDiscountRate::new(d).unwrap(),
     };
     // no horizon, no value
-    let zero =
-        discounted_expected_purchases(&model, &s(0, 0.01, Period::Week), &x, &tx, &t).unwrap();
+    let zero = discounted_expected_purchases(
+        &model,
+        &s(0, 0.01, Period::Week),
+        &CustomerBatch::new(&x, &tx, &t).unwrap(),
+    )
+    .unwrap();
     assert!(zero.iter().all(|&v| v == 0.0));
     // undiscounted D over N months is E(N f)
-    let d = discounted_expected_purchases(&model, &s(6, 0.0, Period::Week), &x, &tx, &t).unwrap();
+    let d = discounted_expected_purchases(
+        &model,
+        &s(6, 0.0, Period::Week),
+        &CustomerBatch::new(&x, &tx, &t).unwrap(),
+    )
+    .unwrap();
     for i in 0..20 {
         let e = model
             .conditional_expected_purchases_one(6.0 * 4.345, x[i], tx[i], t[i])
@@ -126,9 +142,18 @@ fn discounting_and_units_behave() {
         assert!((d[i] - e).abs() <= 1e-12 * e.max(1e-300));
     }
     // discounting lowers value; a longer horizon raises it
-    let d1 = discounted_expected_purchases(&model, &s(6, 0.05, Period::Week), &x, &tx, &t).unwrap();
-    let d2 =
-        discounted_expected_purchases(&model, &s(12, 0.05, Period::Week), &x, &tx, &t).unwrap();
+    let d1 = discounted_expected_purchases(
+        &model,
+        &s(6, 0.05, Period::Week),
+        &CustomerBatch::new(&x, &tx, &t).unwrap(),
+    )
+    .unwrap();
+    let d2 = discounted_expected_purchases(
+        &model,
+        &s(12, 0.05, Period::Week),
+        &CustomerBatch::new(&x, &tx, &t).unwrap(),
+    )
+    .unwrap();
     for i in 0..x.len() {
         assert!(d1[i] <= d[i] && d2[i] >= d1[i]);
     }
@@ -142,19 +167,38 @@ fn bad_inputs_are_typed_errors() {
         horizon: Months::new(12),
         discount: MonthlyDiscountRate::new(0.01).unwrap(),
     };
-    let r = customer_lifetime_value(&model, &s, &[1.0, 2.0], &[1.0, 3.0], &[5.0, 5.0], &[1.0]);
+    let two = CustomerBatch::new(&[1.0, 2.0], &[1.0, 3.0], &[5.0, 5.0]).unwrap();
+    let r = customer_lifetime_value(&model, &s, &two, &[1.0]);
     assert!(matches!(r, Err(Error::LengthMismatch { .. })));
-    let r = customer_lifetime_value(&model, &s, &[1.0], &[1.0], &[5.0], &[f64::NAN]);
-    assert!(matches!(r, Err(Error::InvalidField { line: 1, .. })));
     let r = customer_lifetime_value(
         &model,
         &s,
-        &[1.0, 1.0],
-        &[1.0, 7.0],
-        &[5.0, 5.0],
-        &[1.0, 1.0],
+        &CustomerBatch::new(&[1.0], &[1.0], &[5.0]).unwrap(),
+        &[f64::NAN],
     );
+    assert!(matches!(r, Err(Error::InvalidField { line: 1, .. })));
+    // an invalid row is refused where the batch is built, naming the row
+    let r = CustomerBatch::new(&[1.0, 1.0], &[1.0, 7.0], &[5.0, 5.0]);
     assert!(matches!(r, Err(Error::InvalidField { line: 2, .. })));
+    // customers in days are not valued with weekly settings
+    let daily = CustomerBatch::new(&[1.0], &[1.0], &[5.0])
+        .unwrap()
+        .with_period(Period::Day);
+    let r = customer_lifetime_value(&model, &s, &daily, &[1.0]);
+    assert!(matches!(
+        r,
+        Err(Error::PeriodMismatch {
+            settings: Period::Week,
+            data: Period::Day
+        })
+    ));
+    let r = discounted_expected_purchases(&model, &s, &daily);
+    assert!(matches!(r, Err(Error::PeriodMismatch { .. })));
+    // the same customers in weeks are valued
+    let weekly = CustomerBatch::new(&[1.0], &[1.0], &[5.0])
+        .unwrap()
+        .with_period(Period::Week);
+    assert!(customer_lifetime_value(&model, &s, &weekly, &[1.0]).is_ok());
 }
 
 #[test]
@@ -177,7 +221,13 @@ fn bgnbd_clv_matches_the_shared_lifetimes_reference() {
         horizon: Months::new(12),
         discount: MonthlyDiscountRate::new(0.01).unwrap(),
     };
-    let clv = customer_lifetime_value(&model, &settings, &x, &tx, &t, &m).unwrap();
+    let clv = customer_lifetime_value(
+        &model,
+        &settings,
+        &CustomerBatch::new(&x, &tx, &t).unwrap(),
+        &m,
+    )
+    .unwrap();
     let gg = &json["models"]["gamma_gamma"];
     for (id, want) in gg["clv_12_months_weekly_data_discount_0.01_with_bgnbd"]
         .as_object()
