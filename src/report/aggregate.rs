@@ -7,6 +7,7 @@ use crate::report::spend::{CellKey, Spend};
 use crate::report::timezone::DayTable;
 use crate::report::users::ReportUsers;
 use crate::report::valuation::{FutureValues, Uncertainty};
+use crate::value::interval::two_sided_z;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
@@ -109,12 +110,6 @@ struct Cell {
     unconverged: bool,
     credit: f64,
     spend: Spend,
-}
-
-/// Normal quantile z with P(|Z| <= z) = level: `Φ⁻¹((1 + level) / 2)`.
-pub(crate) fn two_sided_z(level: f64) -> f64 {
-    use statrs::distribution::ContinuousCDF;
-    statrs::distribution::Normal::standard().inverse_cdf(0.5 + level / 2.0)
 }
 
 fn ratio(num: f64, den: f64) -> Option<f64> {

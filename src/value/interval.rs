@@ -54,6 +54,14 @@ pub struct ClvWithIntervals {
     pub level: f64,
 }
 
+/// Normal quantile `z` with `P(|Z| ≤ z) = level`, i.e. `Φ⁻¹((1 + level) / 2)`: the
+/// half-width, in standard errors, of a two-sided normal interval at `level` (1.96 at 0.95).
+/// The one quantile behind every interval in the crate (per customer here, per report cell
+/// in [`crate::report`]).
+pub(crate) fn two_sided_z(level: f64) -> f64 {
+    Normal::standard().inverse_cdf(0.5 + level / 2.0)
+}
+
 /// CLV with delta-method intervals (see the [module docs](self)).
 ///
 /// * `model`: a **fitted** transaction model ([`FittedPurchasesGradient`]: a
@@ -108,7 +116,7 @@ pub fn customer_lifetime_value_with_intervals<M: FittedPurchasesGradient + ?Size
     let h = DistinctHistories::new(customers);
     let (d, var_d) = discounted_with_variance(model, settings, &h, &cov)?;
 
-    let z = Normal::standard().inverse_cdf(0.5 + level / 2.0);
+    let z = two_sided_z(level);
     let mut out = ClvWithIntervals {
         clv: Vec::with_capacity(n),
         std_error: Vec::with_capacity(n),
