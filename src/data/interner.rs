@@ -245,22 +245,9 @@ impl Interner {
         Names { arena, ends }
     }
 
-    /// The distinct ids in number order.
-    /// (One allocation per id: with the `parallel` feature they are made on every core.)
+    /// The distinct ids in number order, one `String` each ([`Names::to_strings`]).
     pub(crate) fn into_names(self) -> Vec<String> {
-        #[cfg(feature = "parallel")]
-        {
-            use rayon::prelude::*;
-            (0..self.len())
-                .into_par_iter()
-                .with_min_len(1 << 14)
-                .map(|k| self.name(k).to_string())
-                .collect()
-        }
-        #[cfg(not(feature = "parallel"))]
-        {
-            self.names().map(str::to_string).collect()
-        }
+        self.into_arena().to_strings()
     }
 }
 

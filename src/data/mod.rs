@@ -16,7 +16,7 @@ mod reader;
 pub(crate) mod timestamp;
 mod transactions;
 
-pub use number::push_number;
+pub use number::{push_number, write_rows_in_blocks};
 pub use period::Period;
 pub use reader::{Delimiter, TransactionCsvOptions};
 pub use timestamp::{DateFormat, Timestamp};

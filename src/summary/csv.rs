@@ -857,8 +857,6 @@ fn write_rows<W: std::io::Write>(
 ) -> Result<()> {
     /// Rows per block.
     const BLOCK: usize = 16_384;
-    /// Blocks formatted at a time (bounds the memory held by text not yet written).
-    const GROUP: usize = 8;
     let io = |source| Error::Io {
         path: Default::default(),
         source,
@@ -873,9 +871,8 @@ fn write_rows<W: std::io::Write>(
     }
     text.push('\n');
     out.write_all(text.as_bytes()).map_err(io)?;
-    let format = |start: usize, buf: &mut String| {
-        buf.clear();
-        for i in start..(start + BLOCK).min(n) {
+    crate::data::write_rows_in_blocks(&mut out, n, BLOCK, |rows, buf| {
+        for i in rows {
             let mut line = Line {
                 buf: &mut *buf,
                 at_start: true,
@@ -883,28 +880,8 @@ fn write_rows<W: std::io::Write>(
             row(i, &mut line);
             buf.push('\n');
         }
-    };
-    let starts: Vec<usize> = (0..n).step_by(BLOCK).collect();
-    // buffers reused from group to group (fresh ones would page-fault through the output)
-    let mut buffers = vec![String::new(); GROUP];
-    for group in starts.chunks(GROUP) {
-        let buffers = &mut buffers[..group.len()];
-        #[cfg(feature = "parallel")]
-        {
-            use rayon::prelude::*;
-            buffers
-                .par_iter_mut()
-                .zip(group)
-                .for_each(|(buf, &s)| format(s, buf));
-        }
-        #[cfg(not(feature = "parallel"))]
-        for (buf, &s) in buffers.iter_mut().zip(group) {
-            format(s, buf);
-        }
-        for buf in buffers.iter() {
-            out.write_all(buf.as_bytes()).map_err(io)?;
-        }
-    }
+    })
+    .map_err(io)?;
     out.flush().map_err(io)
 }
 

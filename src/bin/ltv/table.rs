@@ -35,8 +35,6 @@ pub struct CsvTable<'a> {
 
 /// Rows per formatting block.
 const BLOCK: usize = 32_768;
-/// Blocks formatted at a time.
-const GROUP: usize = 8;
 
 impl<'a> CsvTable<'a> {
     /// A table of `ids` and `columns` (every column as long as `ids`).
@@ -91,29 +89,9 @@ impl<'a> CsvTable<'a> {
         }
         header.push('\n');
         out.write_all(header.as_bytes())?;
-        let starts: Vec<usize> = (0..self.ids.len()).step_by(BLOCK).collect();
-        // a few blocks at a time keep memory bounded while both cores format; the buffers are
-        // reused from group to group (fresh ones would page-fault their way through ~100 MB)
-        let mut buffers: Vec<String> = vec![String::new(); GROUP];
-        for group in starts.chunks(GROUP) {
-            let buffers = &mut buffers[..group.len()];
-            #[cfg(feature = "parallel")]
-            {
-                use rayon::prelude::*;
-                buffers
-                    .par_iter_mut()
-                    .zip(group)
-                    .for_each(|(buf, &s)| self.block(s, buf));
-            }
-            #[cfg(not(feature = "parallel"))]
-            for (buf, &s) in buffers.iter_mut().zip(group) {
-                self.block(s, buf);
-            }
-            for buf in buffers.iter() {
-                out.write_all(buf.as_bytes())?;
-            }
-        }
-        Ok(())
+        ltv::data::write_rows_in_blocks(out, self.ids.len(), BLOCK, |rows, buf| {
+            self.block(rows.start, buf)
+        })
     }
 
     /// Rows `start..start + BLOCK` as text, into `s` (cleared first).
