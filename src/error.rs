@@ -423,6 +423,33 @@ impl Error {
         }
     }
 
+    /// A row error ([`Error::InvalidField`]) with its canonical column name (`frequency`,
+    /// `weights`, ...) replaced by the file's name for it, from `(canonical, file)` pairs;
+    /// other errors unchanged. Readers check rows under canonical names and report them
+    /// under the user's.
+    pub(crate) fn with_file_column_names(self, names: &[(&str, &str)]) -> Self {
+        match self {
+            Error::InvalidField {
+                line,
+                column,
+                value,
+                rule,
+            } => {
+                let column = names
+                    .iter()
+                    .find(|(canonical, _)| *canonical == column)
+                    .map_or(column, |(_, file)| (*file).to_string());
+                Error::InvalidField {
+                    line,
+                    column,
+                    value,
+                    rule,
+                }
+            }
+            other => other,
+        }
+    }
+
     /// A CSV reader's error, sorted: I/O ([`Error::Io`] on `path`), a record of the wrong
     /// length ([`Error::FieldCount`]) or a malformed record ([`Error::Csv`], the parser's error
     /// kept as the source). `line_offset` is added to the reader's 1-based line (lines read

@@ -282,7 +282,7 @@ impl Logs {
                 _ => 1.0,
             };
             self.push_match(line, &rec[ia], &rec[ib], time, weight)
-                .map_err(|e| rename_columns(e, &names))?;
+                .map_err(|e| e.with_file_column_names(&names))?;
         }
         Ok(())
     }
@@ -318,10 +318,10 @@ impl Logs {
                 .map_err(|rule| Error::invalid_field(line, header.name(ia), &rec[ia], rule))?;
             self.push_payment(line, &rec[iu], time, amount)
                 .map_err(|e| {
-                    rename_columns(
-                        e,
-                        &[("user_id", header.name(iu)), ("amount", header.name(ia))],
-                    )
+                    e.with_file_column_names(&[
+                        ("user_id", header.name(iu)),
+                        ("amount", header.name(ia)),
+                    ])
                 })?;
         }
         Ok(())
@@ -399,30 +399,6 @@ impl Default for PaymentColumns {
             amount: "amount".into(),
             delimiter: b',',
         }
-    }
-}
-
-/// Replaces the canonical column name in a row error with the file's column name.
-fn rename_columns(e: Error, names: &[(&str, &str)]) -> Error {
-    match e {
-        Error::InvalidField {
-            line,
-            column,
-            value,
-            rule,
-        } => {
-            let column = names
-                .iter()
-                .find(|(canonical, _)| *canonical == column)
-                .map_or(column, |(_, file)| (*file).to_string());
-            Error::InvalidField {
-                line,
-                column,
-                value,
-                rule,
-            }
-        }
-        other => other,
     }
 }
 

@@ -393,14 +393,11 @@ impl Columns<'_> {
             ));
         }
         check_rfm_row(line, f, r, tt).map_err(|e| {
-            rename_column(
-                e,
-                &[
-                    ("frequency", &self.header[self.f]),
-                    ("recency", self.recency_name),
-                    ("T", self.t_name),
-                ],
-            )
+            e.with_file_column_names(&[
+                ("frequency", &self.header[self.f]),
+                ("recency", self.recency_name),
+                ("T", self.t_name),
+            ])
         })?;
         Ok((f, r, tt))
     }
@@ -458,7 +455,8 @@ impl Columns<'_> {
                     "a count of customers above 2^53 (9.0e15) is not an exact integer in f64",
                 ));
             }
-            check_weight(line, w).map_err(|e| rename_column(e, &[("weights", &self.header[c])]))?;
+            check_weight(line, w)
+                .map_err(|e| e.with_file_column_names(&[("weights", &self.header[c])]))?;
             v.push(w);
         }
         Ok(())
@@ -728,30 +726,6 @@ mod fast {
             i = j;
         }
         best
-    }
-}
-
-/// Replaces the canonical column name in a row error with the file's column name.
-fn rename_column(e: Error, names: &[(&str, &str)]) -> Error {
-    match e {
-        Error::InvalidField {
-            line,
-            column,
-            value,
-            rule,
-        } => {
-            let column = names
-                .iter()
-                .find(|(canon, _)| *canon == column)
-                .map_or(column, |(_, actual)| (*actual).to_string());
-            Error::InvalidField {
-                line,
-                column,
-                value,
-                rule,
-            }
-        }
-        e => e,
     }
 }
 
